@@ -1,0 +1,87 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "util.h"
+
+void diag_init(struct diag *d, FILE *out)
+{
+	memset(d, 0, sizeof *d);
+	d->out = out;
+	pthread_mutex_init(&d->lock, NULL);
+}
+
+void diag_release(struct diag *d)
+{
+	for (size_t i = 0; i < d->nkinds; i++)
+		free(d->kinds[i].kind);
+	free(d->kinds);
+	pthread_mutex_destroy(&d->lock);
+}
+
+static void count_kind(struct diag *d, const char *kind)
+{
+	for (size_t i = 0; i < d->nkinds; i++) {
+		if (!strcmp(d->kinds[i].kind, kind)) {
+			d->kinds[i].count++;
+			return;
+		}
+	}
+	d->kinds = xgrow(d->kinds, &d->kinds_cap, d->nkinds + 1,
+			 sizeof *d->kinds);
+	d->kinds[d->nkinds].kind = xstrdup(kind);
+	d->kinds[d->nkinds].count = 1;
+	d->nkinds++;
+}
+
+void diag_report(struct diag *d, enum diag_level level, const char *file,
+		 unsigned line, unsigned col, const char *kind,
+		 const char *fmt, ...)
+{
+	static const char *names[] = { "note", "warning", "error" };
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+
+	pthread_mutex_lock(&d->lock);
+	if (level == DIAG_WARNING) {
+		d->warnings++;
+		count_kind(d, kind ? kind : buf_cstr(&msg));
+	} else if (level == DIAG_ERROR) {
+		d->errors++;
+	}
+	if (d->out && (level != DIAG_NOTE || d->verbose)) {
+		if (file) {
+			fputs(file, d->out);
+			if (line)
+				fprintf(d->out, ":%u", line);
+			if (line && col)
+				fprintf(d->out, ":%u", col);
+			fputs(": ", d->out);
+		} else {
+			fputs("jobsite: ", d->out);
+		}
+		fprintf(d->out, "%s: %s\n", names[level], buf_cstr(&msg));
+	}
+	pthread_mutex_unlock(&d->lock);
+	buf_release(&msg);
+}
+
+void diag_show_line(struct diag *d, const char *line_text, size_t len,
+		    unsigned col)
+{
+	if (!d->out)
+		return;
+	pthread_mutex_lock(&d->lock);
+	fprintf(d->out, "  %.*s\n  ", (int)len, line_text);
+	/* Keep tabs so the caret lines up under tabbed text. */
+	for (unsigned i = 1; i < col && i - 1 < len; i++)
+		fputc(line_text[i - 1] == '\t' ? '\t' : ' ', d->out);
+	fputs("^\n", d->out);
+	pthread_mutex_unlock(&d->lock);
+}

@@ -1,0 +1,57 @@
+/*
+ * diag.h - the one diagnostics sink of a run.
+ *
+ * Every warning and error goes through a struct diag, which prints it as
+ *   file:line:col: warning: message
+ * (line and col omitted when 0), counts it, and counts warnings by kind so
+ * the build report can say "12 x no employer found".  It is safe to call
+ * from several threads.
+ */
+#ifndef JOBSITE_DIAG_H
+#define JOBSITE_DIAG_H
+
+#include <pthread.h>
+#include <stdio.h>
+
+enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
+
+struct diag_kind {
+	char *kind;
+	unsigned count;
+};
+
+struct diag {
+	FILE *out;          /* where messages go; NULL = silent */
+	unsigned warnings;
+	unsigned errors;
+	int verbose;        /* print notes too */
+	struct diag_kind *kinds;
+	size_t nkinds, kinds_cap;
+	pthread_mutex_t lock;
+};
+
+void diag_init(struct diag *d, FILE *out);
+void diag_release(struct diag *d);
+
+/*
+ * Report one diagnostic.  `file` may be NULL; `line`/`col` are 1-based and
+ * 0 means unknown.  `kind` is a short stable label used for counting
+ * ("no employer found"); NULL counts under the message itself.
+ */
+void diag_report(struct diag *d, enum diag_level level, const char *file,
+		 unsigned line, unsigned col, const char *kind,
+		 const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+#define diag_error(d, file, line, col, ...) \
+	diag_report((d), DIAG_ERROR, (file), (line), (col), NULL, __VA_ARGS__)
+#define diag_warn(d, file, line, col, ...) \
+	diag_report((d), DIAG_WARNING, (file), (line), (col), NULL, __VA_ARGS__)
+
+/*
+ * Print `line_text` (one line, no newline) and a caret under column `col`,
+ * as compilers do, to d->out.
+ */
+void diag_show_line(struct diag *d, const char *line_text, size_t len,
+		    unsigned col);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * main.c - the jobsite command line: a table of commands, as git has.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "render", cmd_render, "render one template with JSON data to stdout" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: jobsite <command> [options]\n"
+	      "       jobsite <command> --help\n"
+	      "       jobsite --version\n\n"
+	      "commands:\n",
+	      out);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "   %-10s %s\n", commands[i].name, commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
+		printf("jobsite %s\n", JOBSITE_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(commands[i].name, name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "jobsite: '%s' is not a jobsite command; see 'jobsite --help'\n",
+		name);
+	return EXIT_USAGE;
+}

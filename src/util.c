@@ -1,0 +1,239 @@
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("jobsite: fatal: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		die("out of memory (%zu x %zu bytes)", count, size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xslicedup(struct slice s)
+{
+	return xstrndup(s.p ? s.p : "", s.n);
+}
+
+void *xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	size_t c = *cap ? *cap : 8;
+	while (c < need) {
+		if (c > SIZE_MAX / 2 / size)
+			die("array size overflow");
+		c *= 2;
+	}
+	*cap = c;
+	return xrealloc(p, c * size);
+}
+
+int read_file(const char *path, struct buf *out, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return -1;
+	}
+	if (max && S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+		close(fd);
+		return -2;
+	}
+	size_t start = out->n;
+	if (S_ISREG(st.st_mode) && st.st_size > 0)
+		buf_grow(out, (size_t)st.st_size);
+	for (;;) {
+		buf_grow(out, 65536);
+		ssize_t r = read(fd, out->p + out->n, out->cap - out->n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			buf_truncate(out, start);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		out->n += (size_t)r;
+		out->p[out->n] = '\0';
+		if (max && out->n - start > max) {
+			close(fd);
+			buf_truncate(out, start);
+			return -2;
+		}
+	}
+	close(fd);
+	if (!out->p)
+		buf_put(out, "", 0);
+	return 0;
+}
+
+int mkdir_p(const char *path, int mode)
+{
+	char *tmp = xstrdup(path);
+	size_t len = strlen(tmp);
+	for (size_t i = 1; i <= len; i++) {
+		if (tmp[i] == '/' || tmp[i] == '\0') {
+			char c = tmp[i];
+			tmp[i] = '\0';
+			if (mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST) {
+				int e = errno;
+				free(tmp);
+				errno = e;
+				return -1;
+			}
+			tmp[i] = c;
+		}
+	}
+	free(tmp);
+	return 0;
+}
+
+int write_file(const char *path, const void *p, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash && slash != path) {
+		char *dir = xstrndup(path, (size_t)(slash - path));
+		int r = mkdir_p(dir, 0755);
+		free(dir);
+		if (r < 0)
+			return -1;
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	const char *c = p;
+	while (n) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return close(fd);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path);
+	return unlink(path);
+}
+
+int remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (*b == '/')
+		b++;
+	size_t lb = strlen(b);
+	if (la == 0)
+		return xstrdup(b);
+	char *p = xmalloc(la + 1 + lb + 1);
+	memcpy(p, a, la);
+	p[la] = '/';
+	memcpy(p + la + 1, b, lb + 1);
+	return p;
+}
+
+int ascii_ncasecmp(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ca = ascii_lower((unsigned char)a[i]);
+		int cb = ascii_lower((unsigned char)b[i]);
+		if (ca != cb)
+			return ca - cb;
+		if (!ca)
+			return 0;
+	}
+	return 0;
+}
+
+int ascii_casecmp(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int ca = ascii_lower((unsigned char)*a);
+		int cb = ascii_lower((unsigned char)*b);
+		if (ca != cb || !ca)
+			return ca - cb;
+	}
+}

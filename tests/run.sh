@@ -1,0 +1,59 @@
+#!/bin/bash
+# Run every test suite and print one closing line "N passed, N failed".
+#
+# A suite is a unit-test binary in $UNIT_DIR or an executable tests/t-*.sh
+# or tests/browser/*.test.mjs.  Each suite prints its own last line
+# "N passed, N failed"; a suite that exits non-zero without such a line
+# counts as one failure.  TESTS=pattern runs only suites whose name matches.
+set -u
+cd "$(dirname "$0")/.."
+: "${JOBSITE:=$PWD/jobsite}"
+: "${UNIT_DIR:=$PWD/build/tests}"
+export JOBSITE UNIT_DIR
+export SHARED="${SHARED:-$(cd .. && pwd)/shared}"
+export TEST_TMP="${TEST_TMP:-$(mktemp -d /tmp/jobsite-test.XXXXXX)}"
+trap 'rm -rf "$TEST_TMP"' EXIT
+
+total_pass=0 total_fail=0 failed_suites=""
+run_suite() {
+	local name=$1; shift
+	case "$name" in *${TESTS:-}*) ;; *) return ;; esac
+	local log="$TEST_TMP/$(echo "$name" | tr '/' '_').log" start=$SECONDS
+	printf '== %s\n' "$name"
+	"$@" >"$log" 2>&1
+	local rc=$?
+	local line
+	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+	local p=0 f=0
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/')
+		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	fi
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	if [ "$f" -ne 0 ] || [ $rc -ne 0 ]; then
+		tail -40 "$log" | sed 's/^/   | /'
+		failed_suites="$failed_suites $name"
+	elif [ -n "${VERBOSE:-}" ]; then
+		sed 's/^/   | /' "$log"
+	fi
+	printf '   %s passed, %s failed (%ds)\n' "$p" "$f" $((SECONDS - start))
+	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+}
+
+for t in "$UNIT_DIR"/t_*; do
+	[ -x "$t" ] || continue
+	run_suite "unit/$(basename "$t")" "$t"
+done
+for t in tests/t-*.sh; do
+	[ -x "$t" ] || continue
+	run_suite "$(basename "$t")" "$t"
+done
+for t in tests/browser/*.test.mjs; do
+	[ -f "$t" ] || continue
+	[ -n "${JOBSITE_SANITIZED:-}" ] && [ -z "${BROWSER_UNDER_ASAN:-}" ] && continue
+	run_suite "browser/$(basename "$t")" node "$t"
+done
+
+[ -n "$failed_suites" ] && echo "failed suites:$failed_suites"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
