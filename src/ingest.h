@@ -1,0 +1,63 @@
+/*
+ * ingest.h - load posting files and normalize them into struct posting.
+ *
+ * The pipeline for one file: read (size limit) -> repair (encoding, entities,
+ * mojibake) -> detect format -> front matter / JSON-LD / HTML / Markdown ->
+ * plain text -> field extraction -> sanitized description.  Every input file
+ * that is a posting yields a record, whatever is missing; what could not be
+ * understood is a warning on the record.  A file that cannot be a posting
+ * (unreadable, binary, too large, empty) is listed as skipped with a reason.
+ */
+#ifndef JOBSITE_INGEST_H
+#define JOBSITE_INGEST_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "posting.h"
+
+struct ingest_opts {
+	size_t max_file_size;   /* bytes; 0 = default (2 MiB) */
+	const char *build_date; /* "YYYY-MM-DD" (for expiry); NULL = none */
+	int keep_description;   /* fill description_html/_text (site build) */
+};
+
+#define INGEST_DEFAULT_MAX_FILE (2u << 20)
+
+/* A file that was not turned into a posting, and why. */
+struct ingest_skip {
+	char *path;
+	char *reason;
+};
+
+/* The postings of a run, in input order, plus the skipped files. Owns all. */
+struct posting_list {
+	struct posting **v;
+	size_t n, cap;
+	struct ingest_skip *skipped;
+	size_t nskipped, skipped_cap;
+};
+
+void posting_list_release(struct posting_list *l);
+void posting_list_push(struct posting_list *l, struct posting *p);
+
+/*
+ * Load one file.  Appends its posting(s) to `out` (a .json file may hold an
+ * array of JobPostings) and returns how many; on a skipped file returns 0,
+ * records it in out->skipped and reports it to `d`.  Warnings on a posting
+ * are also reported to `d` as "file:line: warning: ...".
+ */
+int ingest_file(const char *path, const struct ingest_opts *opts,
+		struct diag *d, struct posting_list *out);
+
+/*
+ * Load every posting file under `path` (a file or a directory, walked
+ * recursively in byte order of names; symlinks leaving the tree or looping
+ * are skipped with a reason).  Accepted extensions: .md .markdown .html .htm
+ * .txt .json.  Returns the number of postings loaded, or -1 when `path`
+ * itself cannot be read.
+ */
+int ingest_path(const char *path, const struct ingest_opts *opts,
+		struct diag *d, struct posting_list *out);
+
+#endif
