@@ -20,6 +20,10 @@ struct ingest_opts {
 	size_t max_file_size;   /* bytes; 0 = default (2 MiB) */
 	const char *build_date; /* "YYYY-MM-DD" (for expiry); NULL = none */
 	int keep_description;   /* fill description_html/_text (site build) */
+	int jobs;               /* worker threads; 0 = one per core */
+	/* Called after each file (from worker threads), may be NULL. */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
 };
 
 #define INGEST_DEFAULT_MAX_FILE (2u << 20)
@@ -59,5 +63,12 @@ int ingest_file(const char *path, const struct ingest_opts *opts,
  */
 int ingest_path(const char *path, const struct ingest_opts *opts,
 		struct diag *d, struct posting_list *out);
+
+/*
+ * Load the given files on opts->jobs threads; results are appended in the
+ * order of `files`, whatever the timing.  Returns the postings loaded.
+ */
+int ingest_files(char **files, size_t n, const struct ingest_opts *opts,
+		 struct diag *d, struct posting_list *out);
 
 #endif

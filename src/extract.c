@@ -1,0 +1,555 @@
+#include "extract.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rx.h"
+#include "slug.h"
+#include "util.h"
+
+/* ---- "Key: value" lines ------------------------------------------------ */
+
+enum label {
+	L_TITLE, L_EMPLOYER, L_LOCATION, L_WORKPLACE, L_TYPE, L_SALARY,
+	L_DATE, L_APPLY, L_EXPIRES, L_COUNT
+};
+
+static const struct {
+	const char *name;
+	enum label label;
+} label_names[] = {
+	{ "title", L_TITLE }, { "job title", L_TITLE }, { "position", L_TITLE },
+	{ "position title", L_TITLE }, { "role", L_TITLE }, { "job", L_TITLE },
+	{ "company", L_EMPLOYER }, { "employer", L_EMPLOYER },
+	{ "organization", L_EMPLOYER }, { "organisation", L_EMPLOYER },
+	{ "company name", L_EMPLOYER }, { "hiring organization", L_EMPLOYER },
+	{ "hiring company", L_EMPLOYER },
+	{ "location", L_LOCATION }, { "job location", L_LOCATION },
+	{ "work location", L_LOCATION }, { "office location", L_LOCATION },
+	{ "locations", L_LOCATION }, { "city", L_LOCATION },
+	{ "workplace", L_WORKPLACE }, { "workplace type", L_WORKPLACE },
+	{ "work arrangement", L_WORKPLACE }, { "work model", L_WORKPLACE },
+	{ "remote", L_WORKPLACE },
+	{ "job type", L_TYPE }, { "employment type", L_TYPE },
+	{ "position type", L_TYPE }, { "employment", L_TYPE },
+	{ "type", L_TYPE }, { "schedule", L_TYPE },
+	{ "salary", L_SALARY }, { "salary range", L_SALARY },
+	{ "base salary", L_SALARY }, { "pay", L_SALARY }, { "pay range", L_SALARY },
+	{ "compensation", L_SALARY }, { "base pay", L_SALARY },
+	{ "wage", L_SALARY }, { "hourly rate", L_SALARY }, { "pay rate", L_SALARY },
+	{ "salary/wage", L_SALARY }, { "base compensation", L_SALARY },
+	{ "date posted", L_DATE }, { "posted", L_DATE }, { "posting date", L_DATE },
+	{ "posted on", L_DATE }, { "published", L_DATE }, { "date", L_DATE },
+	{ "posted date", L_DATE }, { "publication date", L_DATE },
+	{ "apply", L_APPLY }, { "apply at", L_APPLY }, { "url", L_APPLY },
+	{ "job url", L_APPLY }, { "apply here", L_APPLY }, { "link", L_APPLY },
+	{ "application link", L_APPLY }, { "apply online", L_APPLY },
+	{ "apply url", L_APPLY }, { "job link", L_APPLY }, { "posting url", L_APPLY },
+	{ "expires", L_EXPIRES }, { "valid through", L_EXPIRES },
+};
+
+struct kv {
+	struct slice value;
+	size_t line;     /* index into doc lines */
+	int found;
+};
+
+static int match_label(struct slice key, enum label *out)
+{
+	char low[40];
+	if (key.n == 0 || key.n >= sizeof low)
+		return 0;
+	for (size_t i = 0; i < key.n; i++)
+		low[i] = (char)ascii_lower((unsigned char)key.p[i]);
+	low[key.n] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(label_names); i++) {
+		if (!strcmp(low, label_names[i].name)) {
+			*out = label_names[i].label;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void scan_kv(const struct textdoc *doc, struct kv kv[L_COUNT])
+{
+	memset(kv, 0, sizeof(struct kv) * L_COUNT);
+	for (size_t i = 0; i < doc->n; i++) {
+		struct slice s = textdoc_line(doc, i);
+		if (s.n > 400)
+			continue;
+		const char *colon = memchr(s.p, ':', s.n < 40 ? s.n : 40);
+		if (!colon)
+			continue;
+		struct slice key = slice_trim((struct slice){ s.p, (size_t)(colon - s.p) });
+		struct slice val = slice_trim((struct slice){ colon + 1, s.n - (size_t)(colon + 1 - s.p) });
+		enum label l;
+		if (!match_label(key, &l))
+			continue;
+		/* "URL: https://..." keeps the colon of the scheme in val: fine */
+		if (!val.n && textdoc_url(doc, i).n)
+			val = textdoc_url(doc, i);
+		if (!val.n || kv[l].found)
+			continue;
+		kv[l].value = val;
+		kv[l].line = i;
+		kv[l].found = 1;
+	}
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static const char *fm_value(const struct front_matter *fm, const char *key,
+			    unsigned *line)
+{
+	if (!fm)
+		return NULL;
+	const struct fm_entry *e = front_matter_get(fm, key);
+	if (!e || !e->value || !*e->value)
+		return NULL;
+	if (line)
+		*line = e->line;
+	return e->value;
+}
+
+/* Clean text for a title or name: folded spaces, no surrounding junk. */
+static char *clean_text(struct slice s, size_t max)
+{
+	s = slice_trim(s);
+	while (s.n && (s.p[s.n - 1] == ':' || s.p[s.n - 1] == '|' || s.p[s.n - 1] == ','))
+		s.n--;
+	s = slice_trim(s);
+	struct buf b = BUF_INIT;
+	int space = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if (ascii_isspace(c)) {
+			space = 1;
+			continue;
+		}
+		if (space && b.n)
+			buf_putc(&b, ' ');
+		space = 0;
+		buf_putc(&b, (char)c);
+	}
+	if (b.n > max) {
+		/* cut on a UTF-8 boundary */
+		size_t n = max;
+		while (n && ((unsigned char)b.p[n] & 0xC0) == 0x80)
+			n--;
+		buf_truncate(&b, n);
+	}
+	if (!b.n) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+static int is_http_url(struct slice u)
+{
+	return (u.n > 7 && !ascii_ncasecmp(u.p, "http://", 7)) ||
+	       (u.n > 8 && !ascii_ncasecmp(u.p, "https://", 8));
+}
+
+/* The first http(s) URL inside s. */
+static struct slice find_url(struct slice s)
+{
+	for (size_t i = 0; i + 8 < s.n; i++) {
+		if ((s.p[i] == 'h' || s.p[i] == 'H') && is_http_url((struct slice){ s.p + i, s.n - i })) {
+			size_t j = i;
+			while (j < s.n && !ascii_isspace((unsigned char)s.p[j]) && s.p[j] != '<' &&
+			       s.p[j] != '>' && s.p[j] != '"' && s.p[j] != ')')
+				j++;
+			while (j > i && strchr(".,;:!?", s.p[j - 1]))
+				j--;
+			return (struct slice){ s.p + i, j - i };
+		}
+	}
+	return (struct slice){ NULL, 0 };
+}
+
+/* ---- title --------------------------------------------------------------- */
+
+static void extract_title(const struct extract_src *src, const struct kv *kv,
+			  struct posting *p)
+{
+	const struct textdoc *doc = src->doc;
+	const char *v;
+	if ((v = fm_value(src->fm, "title", NULL))) {
+		p->title = clean_text(slice_from(v), 200);
+	} else if (src->ld && src->ld->title) {
+		p->title = clean_text(slice_from(src->ld->title), 200);
+	} else if (kv[L_TITLE].found) {
+		p->title = clean_text(kv[L_TITLE].value, 200);
+	} else if (src->html_title) {
+		p->title = clean_text(slice_from(src->html_title), 200);
+	}
+	if (p->title)
+		return;
+	/* Markdown structure: the first heading near the top, a level-1 one
+	 * anywhere before the body proper. */
+	for (size_t i = 0; i < doc->n && i < 8; i++) {
+		if (doc->v[i].heading == 1 ||
+		    (doc->v[i].heading && i == 0 && doc->v[i].heading <= 2)) {
+			p->title = clean_text(textdoc_line(doc, i), 200);
+			return;
+		}
+	}
+	/* Prose: "X is hiring a Title in City, ST" / "hiring a Title to" */
+	static struct rx *hiring;
+	struct rx_match m;
+	struct slice all = textdoc_all(doc);
+	if (rx_find(rx_lazy(&hiring,
+			    "\\b(?:is|are) (?:hiring|seeking|looking for) (?:an? |one |two )?"
+			    "(?:experienced |dedicated |motivated |talented )?"
+			    "(\\p{Lu}[^\\n]{2,100}?)(?: to | in | for | who | at |[.,;]\\s| \\()",
+			    0),
+		    all, 0, &m)) {
+		p->title = clean_text(rx_group(all, &m, 1), 200);
+		if (p->title)
+			return;
+	}
+	/* Last resort: a short first line. */
+	if (doc->n) {
+		struct slice first = textdoc_line(doc, 0);
+		if (first.n && first.n <= 90 && !memchr(first.p, '.', first.n > 2 ? first.n - 1 : 0))
+			p->title = clean_text(first, 200);
+	}
+}
+
+/* ---- employer ------------------------------------------------------------ */
+
+struct cand {
+	char *name;
+	double score;
+};
+
+struct cands {
+	struct cand v[32];
+	size_t n;
+};
+
+static int is_connector(struct slice w)
+{
+	static const char *const words[] = { "of", "and", "the", "de", "la", "del",
+					     "for", "at", "y", "&", "in", "on", "a" };
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (slice_eq_str(w, words[i]))
+			return 1;
+	return 0;
+}
+
+/* Words that begin sentences, never an employer. */
+static int is_not_a_name(const char *s)
+{
+	static const char *const stop[] = {
+		"we", "our", "you", "your", "the company", "this", "the", "it",
+		"all", "equal", "diversity", "us", "they", "he", "she", "company",
+		"the organization", "organization", "employer", "an", "a", "in",
+		"applicants", "candidates", "note", "please", "job", "role",
+		"the role", "the team", "team", "position", "the position",
+		"benefits", "what", "who", "why", "how", "where", "when", "here",
+		"there", "each", "every", "any", "as", "if", "for", "and", "at",
+		"about", "join", "careers", "apply", "overview", "summary",
+		"description", "responsibilities", "qualifications", "requirements",
+		"united states", "us citizens", "federal", "state", "local",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(stop); i++)
+		if (!ascii_casecmp(s, stop[i]))
+			return 1;
+	return 0;
+}
+
+/* Tidy a captured name: trailing connectors and punctuation go. */
+static char *tidy_name(struct slice s)
+{
+	s = slice_trim(s);
+	for (;;) {
+		while (s.n && strchr(",;:!?-–()\"“”'’ ", s.p[s.n - 1]) &&
+		       !(s.n >= 1 && (unsigned char)s.p[s.n - 1] >= 0x80 && 0))
+			s.n--;
+		/* a trailing "." stays after Inc/Co/Corp/Ltd/Jr/St */
+		if (s.n && s.p[s.n - 1] == '.') {
+			size_t w = s.n - 1;
+			while (w && s.p[w - 1] != ' ')
+				w--;
+			struct slice last = { s.p + w, s.n - 1 - w };
+			if (!(slice_eq_str(last, "Inc") || slice_eq_str(last, "Co") ||
+			      slice_eq_str(last, "Corp") || slice_eq_str(last, "Ltd") ||
+			      slice_eq_str(last, "Jr") || slice_eq_str(last, "St") ||
+			      slice_eq_str(last, "L.L.C") || slice_eq_str(last, "P.C"))) {
+				s.n--;
+				continue;
+			}
+		}
+		/* a trailing connector word */
+		size_t w = s.n;
+		while (w && s.p[w - 1] != ' ')
+			w--;
+		if (w && is_connector((struct slice){ s.p + w, s.n - w })) {
+			s.n = w - 1;
+			continue;
+		}
+		break;
+	}
+	/* curly/straight quotes at the ends */
+	s = slice_trim(s);
+	if (s.n < 2 || s.n > 80)
+		return NULL;
+	char *name = clean_text(s, 80);
+	if (name && is_not_a_name(name)) {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+static void add_cand(struct cands *c, struct slice s, double w)
+{
+	char *name = tidy_name(s);
+	if (!name)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!strcmp(c->v[i].name, name)) {
+			c->v[i].score += w;
+			free(name);
+			return;
+		}
+	}
+	if (c->n == ARRAY_SIZE(c->v)) {
+		free(name);
+		return;
+	}
+	c->v[c->n].name = name;
+	c->v[c->n].score = w;
+	c->n++;
+}
+
+/* A capitalised name of up to 7 words, with connectors inside. */
+#define NAME "(\\p{Lu}[\\p{L}\\p{N}'’.&-]*(?:,? (?:\\p{Lu}[\\p{L}\\p{N}'’.&-]*|&|of|and|the|de|la|del|for|y)){0,6})"
+
+static const struct cue {
+	const char *pattern;
+	double weight;
+} cues[] = {
+	{ "\\bCareers (?:with|at) " NAME, 4 },
+	{ "(?:^|[.!?:] |\\n)At " NAME ",? (?:we|our|you)\\b", 3 },
+	{ "(?:^|\\n)Why " NAME "\\?", 3 },
+	{ "(?:^|\\n)About " NAME "(?::|\\n|$)", 3 },
+	{ "\\b(?:J|j)oin " NAME "(?:[.!]| and | as | in | today)", 2 },
+	{ NAME " is an? (?:Equal|EEO|equal[ -]opportunity|Affirmative|proud equal)", 2 },
+	{ "Please note that " NAME " will", 2 },
+	{ NAME " (?:will not discriminate|participates in E-Verify|is a drug-free|"
+	  "provides equal|will never ask|is one of the|is a not-for-profit|"
+	  "is a nonprofit|is a leading|is redefining|is hiring|is seeking|"
+	  "is committed|is proud|was founded|has been|offers (?:a|competitive|health)|"
+	  "is an? (?:independent|national|regional|nationally|award|growing|fast)|"
+	  "makes |builds |serves |operates |provides )", 1.5 },
+	{ "(?:liaison|partnership|bridge) between " NAME " and", 1.5 },
+	{ NAME "(?:'s|’s|'|’) (?:team|mission|employees|people|culture|benefits)", 1.5 },
+	{ "\\bon behalf of " NAME, 1 },
+	{ "\\b(?:team|role|position|opportunity) (?:at|with) " NAME "(?:[.,!]|$)", 1 },
+	{ NAME ", part of ", 1.5 },
+};
+
+static void employer_from_prose(struct slice all, struct cands *c)
+{
+	static struct rx *compiled[ARRAY_SIZE(cues)];
+	for (size_t k = 0; k < ARRAY_SIZE(cues); k++) {
+		const struct rx *r = rx_lazy(&compiled[k], cues[k].pattern, 0);
+		struct rx_match m;
+		size_t from = 0;
+		int hits = 0;
+		while (hits < 8 && rx_find(r, all, from, &m)) {
+			add_cand(c, rx_group(all, &m, 1), cues[k].weight);
+			from = m.end[0] > from ? m.end[0] : from + 1;
+			hits++;
+		}
+	}
+	/* Possessives of CamelCase brand names ("CareCredit’s"), weakly. */
+	static struct rx *poss;
+	const struct rx *r = rx_lazy(&poss,
+		"\\b(\\p{Lu}\\p{Ll}+\\p{Lu}[\\p{L}]+(?: \\p{Lu}[\\p{L}]+)?)(?:'s|’s)\\b", 0);
+	struct rx_match m;
+	size_t from = 0;
+	int hits = 0;
+	while (hits < 20 && rx_find(r, all, from, &m)) {
+		add_cand(c, rx_group(all, &m, 1), 0.75);
+		from = m.end[0];
+		hits++;
+	}
+}
+
+static size_t count_occurrences(struct slice all, const char *name)
+{
+	size_t n = strlen(name), count = 0;
+	if (!n)
+		return 0;
+	for (const char *p = all.p; p && (size_t)(all.p + all.n - p) >= n;) {
+		p = memmem(p, (size_t)(all.p + all.n - p), name, n);
+		if (!p)
+			break;
+		count++;
+		p += n;
+	}
+	return count;
+}
+
+static void extract_employer(const struct extract_src *src, const struct kv *kv,
+			     struct posting *p)
+{
+	const struct textdoc *doc = src->doc;
+	const char *v;
+	if ((v = fm_value(src->fm, "employer", NULL)) ||
+	    (v = fm_value(src->fm, "company", NULL)) ||
+	    (v = fm_value(src->fm, "organization", NULL))) {
+		p->employer = clean_text(slice_from(v), 120);
+		return;
+	}
+	if (src->ld && src->ld->employer) {
+		p->employer = clean_text(slice_from(src->ld->employer), 120);
+		return;
+	}
+	if (kv[L_EMPLOYER].found) {
+		p->employer = clean_text(kv[L_EMPLOYER].value, 120);
+		return;
+	}
+	/* Structure: "## Company | City, ST | 2024" or the heading right after
+	 * the title ("# [Title](url)" then "### Company"). */
+	for (size_t i = 0; i < doc->n && i < 6; i++) {
+		if (!doc->v[i].heading)
+			continue;
+		struct slice s = textdoc_line(doc, i);
+		const char *bar = memchr(s.p, '|', s.n);
+		if (bar && i > 0) {
+			p->employer = clean_text((struct slice){ s.p, (size_t)(bar - s.p) }, 120);
+			if (p->employer)
+				return;
+		}
+		if (i > 0 && doc->v[i - 1].heading && doc->v[i - 1].heading < doc->v[i].heading &&
+		    i <= 2 && s.n <= 80 && !memchr(s.p, ':', s.n) &&
+		    ascii_ncasecmp(s.p, "about", 5) != 0) {
+			p->employer = clean_text(s, 120);
+			if (p->employer)
+				return;
+		}
+	}
+	/* Prose cues, voted. */
+	struct cands c = { .n = 0 };
+	struct slice all = textdoc_all(doc);
+	employer_from_prose(all, &c);
+	size_t best = SIZE_MAX;
+	double best_score = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		size_t occ = count_occurrences(all, c.v[i].name);
+		double s = c.v[i].score + 0.25 * (double)(occ < 8 ? occ : 8);
+		if (c.v[i].score >= 1 || occ >= 3) {
+			if (best == SIZE_MAX || s > best_score ||
+			    (s == best_score && strlen(c.v[i].name) > strlen(c.v[best].name))) {
+				best = i;
+				best_score = s;
+			}
+		}
+	}
+	if (best != SIZE_MAX && best_score >= 1.5) {
+		p->employer = c.v[best].name;
+		c.v[best].name = NULL;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		free(c.v[i].name);
+}
+
+char *employer_slug_new(const char *name)
+{
+	static const char *const suffixes[] = {
+		"inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "limited",
+		"corp", "corp.", "corporation", "co", "co.", "plc", "lp", "llp",
+		"pllc", "p.c.", "pc", "gmbh", "s.a.", "sa",
+	};
+	struct slice s = slice_trim(slice_from(name));
+	/* strip trailing legal suffixes, with or without a comma */
+	for (int again = 1; again;) {
+		again = 0;
+		size_t w = s.n;
+		while (w && s.p[w - 1] != ' ' && s.p[w - 1] != ',')
+			w--;
+		if (w == 0)
+			break;
+		struct slice last = { s.p + w, s.n - w };
+		for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+			if (last.n == strlen(suffixes[i]) &&
+			    !ascii_ncasecmp(last.p, suffixes[i], last.n)) {
+				s.n = w;
+				while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == ','))
+					s.n--;
+				again = s.n > 0;
+				break;
+			}
+		}
+	}
+	char *slug = slug_new(s.n ? s : slice_from(name));
+	if (!*slug) {
+		free(slug);
+		slug = xstrdup("employer");
+	}
+	return slug;
+}
+
+/* ---- apply URL ----------------------------------------------------------- */
+
+static void extract_apply(const struct extract_src *src, const struct kv *kv,
+			  struct posting *p)
+{
+	const struct textdoc *doc = src->doc;
+	const char *v;
+	struct slice u = { NULL, 0 };
+	if ((v = fm_value(src->fm, "apply_url", NULL)) || (v = fm_value(src->fm, "url", NULL)) ||
+	    (v = fm_value(src->fm, "apply", NULL))) {
+		u = find_url(slice_from(v));
+	} else if (src->ld && src->ld->url) {
+		u = find_url(slice_from(src->ld->url));
+	} else if (kv[L_APPLY].found) {
+		u = find_url(kv[L_APPLY].value);
+		if (!u.n)
+			u = textdoc_url(doc, kv[L_APPLY].line);
+	}
+	if (!u.n && src->html_apply_url)
+		u = find_url(slice_from(src->html_apply_url));
+	if (!u.n) {
+		/* a title heading that is a link: "# [Title](url)" */
+		for (size_t i = 0; i < doc->n && i < 3 && !u.n; i++)
+			if (doc->v[i].heading && textdoc_url(doc, i).n)
+				u = textdoc_url(doc, i);
+	}
+	if (!u.n) {
+		/* a line that says apply and carries a link */
+		for (size_t i = 0; i < doc->n && !u.n; i++) {
+			struct slice s = textdoc_line(doc, i);
+			struct slice lu = textdoc_url(doc, i);
+			if (lu.n && s.n < 120 && memmem(s.p, s.n, "pply", 4))
+				u = lu;
+		}
+	}
+	if (u.n && is_http_url(u))
+		p->apply_url = xslicedup(u);
+}
+
+/* ---- entry point --------------------------------------------------------- */
+
+void extract_fields(const struct extract_src *src, struct posting *p)
+{
+	struct kv kv[L_COUNT];
+	scan_kv(src->doc, kv);
+
+	extract_title(src, kv, p);
+	if (!p->title)
+		posting_warn(p, 0, "no title found", "no title found");
+	extract_employer(src, kv, p);
+	if (p->employer)
+		p->employer_slug = employer_slug_new(p->employer);
+	else
+		posting_warn(p, 0, "no employer found", "no employer found");
+	extract_apply(src, kv, p);
+}

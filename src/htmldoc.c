@@ -1,0 +1,332 @@
+#include "htmldoc.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+int looks_like_html(struct slice t)
+{
+	/* Count tags of common block elements; Markdown may hold a few. */
+	static const char *const tags[] = { "<p>", "<p ", "<div", "<li>", "<li ", "<br",
+					    "<h1", "<h2", "<h3", "<ul", "<html", "<!doctype",
+					    "<body", "<table", "<span", "<b>", "<strong>" };
+	size_t scan = t.n < 65536 ? t.n : 65536;
+	unsigned hits = 0, lines = 1;
+	for (size_t i = 0; i < scan; i++) {
+		if (t.p[i] == '\n')
+			lines++;
+		if (t.p[i] != '<')
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(tags); k++) {
+			size_t n = strlen(tags[k]);
+			if (i + n <= t.n && !ascii_ncasecmp(t.p + i, tags[k], n)) {
+				hits++;
+				if (k >= 10 && k <= 12) /* html, doctype, body */
+					hits += 10;
+				break;
+			}
+		}
+	}
+	/* Leading '<' tag is a strong sign; Markdown with a stray <br> is not. */
+	struct slice s = slice_trim(t);
+	int starts_tag = s.n > 2 && s.p[0] == '<' &&
+			 ((s.p[1] | 32) >= 'a' && (s.p[1] | 32) <= 'z');
+	if (starts_tag && hits >= 1)
+		return 1;
+	return hits >= 3 && hits * 4 >= lines / 4;
+}
+
+static int name_is(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->name &&
+	       !ascii_casecmp((const char *)n->name, name);
+}
+
+static int attr_contains(xmlNodePtr n, const char *attr, const char *const *words)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+	if (!v)
+		return 0;
+	int hit = 0;
+	for (const char *const *w = words; *w && !hit; w++) {
+		size_t wl = strlen(*w);
+		for (const char *p = (const char *)v; *p && !hit; p++)
+			if (!ascii_ncasecmp(p, *w, wl))
+				hit = 1;
+	}
+	xmlFree(v);
+	return hit;
+}
+
+static int is_chrome(xmlNodePtr n)
+{
+	static const char *const chrome[] = { "nav", "header", "footer", "aside", "script",
+					      "style", "form", "noscript", "template",
+					      "iframe", "button", "select", "input",
+					      "textarea", "svg", "link", "meta" };
+	static const char *const banner_words[] = { "cookie", "consent", "gdpr", "onetrust",
+						    "banner", "modal", "popup", NULL };
+	for (size_t i = 0; i < ARRAY_SIZE(chrome); i++)
+		if (name_is(n, chrome[i]))
+			return 1;
+	if (n->type == XML_ELEMENT_NODE &&
+	    (attr_contains(n, "id", banner_words) || attr_contains(n, "class", banner_words)))
+		return 1;
+	xmlChar *role = xmlGetProp(n, (const xmlChar *)"role");
+	int r = role && (!ascii_casecmp((char *)role, "navigation") ||
+			 !ascii_casecmp((char *)role, "banner") ||
+			 !ascii_casecmp((char *)role, "contentinfo") ||
+			 !ascii_casecmp((char *)role, "dialog"));
+	xmlFree(role);
+	return r;
+}
+
+static char *node_text(xmlNodePtr n)
+{
+	xmlChar *c = xmlNodeGetContent(n);
+	if (!c)
+		return NULL;
+	struct buf b = BUF_INIT;
+	int space = 0;
+	for (const unsigned char *p = c; *p; p++) {
+		if (ascii_isspace(*p)) {
+			space = 1;
+			continue;
+		}
+		if (space && b.n)
+			buf_putc(&b, ' ');
+		space = 0;
+		buf_putc(&b, (char)*p);
+	}
+	xmlFree(c);
+	if (!b.n) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * One iterative pass over the tree (no recursion: nesting may be deep):
+ * collect JSON-LD, remember candidates, unlink chrome.
+ */
+struct walk {
+	xmlNodePtr jobdesc, main, article, body, h1, h2, title, apply;
+	int in_chrome;
+	struct {
+		xmlNodePtr *v;
+		size_t n, cap;
+	} scopes;   /* chrome elements being walked through */
+};
+
+static void leave_scope(struct walk *w, xmlNodePtr n)
+{
+	if (w->scopes.n && w->scopes.v[w->scopes.n - 1] == n) {
+		w->scopes.n--;
+		w->in_chrome--;
+	}
+}
+
+static int is_jobdesc(xmlNodePtr n)
+{
+	static const char *const words[] = { "jobdescription", "job-description",
+					     "job_description", "jobsearch-jobdescription",
+					     "posting-description", "job-details",
+					     "jobdetails", "description__text", NULL };
+	return attr_contains(n, "id", words) || attr_contains(n, "class", words);
+}
+
+static void add_ld(struct htmldoc *h, xmlNodePtr n)
+{
+	xmlChar *c = xmlNodeGetContent(n);
+	if (!c)
+		return;
+	h->ld = xrealloc(h->ld, (h->nld + 1) * sizeof *h->ld);
+	h->ld_line = xrealloc(h->ld_line, (h->nld + 1) * sizeof *h->ld_line);
+	buf_init(&h->ld[h->nld]);
+	buf_puts(&h->ld[h->nld], (const char *)c);
+	h->ld_line[h->nld] = (unsigned)xmlGetLineNo(n);
+	h->nld++;
+	xmlFree(c);
+}
+
+struct nodevec {
+	xmlNodePtr *v;
+	size_t n, cap;
+};
+
+/*
+ * Walk in document order without recursion, collecting what we need;
+ * chrome subtrees are recorded (to unlink afterwards) and not entered,
+ * except that their ld+json scripts are still read.
+ */
+static void walk_tree(struct htmldoc *h, xmlNodePtr root, struct walk *w,
+		      struct nodevec *dead)
+{
+	xmlNodePtr n = root;
+	while (n) {
+		int descend = n->type == XML_ELEMENT_NODE && n->children;
+		if (n->type == XML_ELEMENT_NODE) {
+			if (name_is(n, "script")) {
+				xmlChar *type = xmlGetProp(n, (const xmlChar *)"type");
+				if (type && !ascii_casecmp((char *)type, "application/ld+json"))
+					add_ld(h, n);
+				xmlFree(type);
+			}
+			if (name_is(n, "title")) {
+				if (!w->title)
+					w->title = n;
+				descend = 0;
+			} else if (name_is(n, "head")) {
+				/* walk it for ld+json and <title>; dropped below */
+				dead->v = xgrow(dead->v, &dead->cap, dead->n + 1, sizeof *dead->v);
+				dead->v[dead->n++] = n;
+			} else if (is_chrome(n)) {
+				h->dropped++;
+				if (name_is(n, "header") || name_is(n, "nav") ||
+				    name_is(n, "footer") || name_is(n, "aside") ||
+				    name_is(n, "form"))
+					h->full_page = 1;
+				dead->v = xgrow(dead->v, &dead->cap, dead->n + 1, sizeof *dead->v);
+				dead->v[dead->n++] = n;
+				/* scripts inside chrome may still carry JSON-LD */
+				descend = descend && !name_is(n, "script") && !name_is(n, "style");
+			} else if (!w->in_chrome) {
+				if (!w->jobdesc && is_jobdesc(n))
+					w->jobdesc = n;
+				if (!w->main && (name_is(n, "main") ||
+						 attr_contains(n, "role", (const char *const[]){ "main", NULL })))
+					w->main = n;
+				if (!w->article && name_is(n, "article"))
+					w->article = n;
+				if (!w->body && name_is(n, "body"))
+					w->body = n;
+				if (!w->h1 && name_is(n, "h1"))
+					w->h1 = n;
+				if (!w->h2 && name_is(n, "h2"))
+					w->h2 = n;
+				if (!w->apply && name_is(n, "a")) {
+					xmlChar *t = xmlNodeGetContent(n);
+					if (t && strstr((char *)t, "pply") && strlen((char *)t) < 60)
+						w->apply = n;
+					xmlFree(t);
+				}
+			}
+		}
+		if (descend) {
+			if (dead->n && dead->v[dead->n - 1] == n && !name_is(n, "head") &&
+			    !name_is(n, "form")) {
+				w->scopes.v = xgrow(w->scopes.v, &w->scopes.cap,
+						    w->scopes.n + 1, sizeof *w->scopes.v);
+				w->scopes.v[w->scopes.n++] = n;
+				w->in_chrome++;
+			}
+			n = n->children;
+			continue;
+		}
+		/* next in document order, leaving finished subtrees */
+		while (n && n != root && !n->next) {
+			n = n->parent;
+			leave_scope(w, n);
+		}
+		if (!n || n == root)
+			return;
+		n = n->next;
+	}
+}
+
+int htmldoc_parse(struct htmldoc *h, struct slice html)
+{
+	memset(h, 0, sizeof *h);
+	int opts = HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+		   HTML_PARSE_NOBLANKS * 0 | HTML_PARSE_COMPACT;
+	htmlDocPtr doc = htmlReadMemory(html.p, (int)(html.n > INT32_MAX ? INT32_MAX : html.n),
+					NULL, "UTF-8", opts);
+	if (!doc)
+		return -1;
+	h->doc = doc;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!root)
+		return -1;
+	struct walk w = { 0 };
+	struct nodevec dead = { 0 };
+	walk_tree(h, root, &w, &dead);
+
+	xmlNodePtr tnode = w.h1 ? w.h1 : w.h2;
+	if (tnode) {
+		h->title = node_text(tnode);
+		h->title_line = (unsigned)xmlGetLineNo(tnode);
+		h->title_node = tnode;
+	} else if (w.title) {
+		h->title = node_text(w.title);
+		h->title_line = (unsigned)xmlGetLineNo(w.title);
+		/* "Title - Company | Careers": keep the part before the separator */
+		if (h->title) {
+			char *cut = strstr(h->title, " | ");
+			if (!cut)
+				cut = strstr(h->title, " - ");
+			if (cut && cut != h->title)
+				*cut = '\0';
+		}
+	}
+	if (w.apply) {
+		xmlChar *href = xmlGetProp(w.apply, (const xmlChar *)"href");
+		if (href)
+			h->apply_url = xstrdup((char *)href);
+		xmlFree(href);
+	}
+	xmlNodePtr c = w.jobdesc ? w.jobdesc : w.article ? w.article : w.main ? w.main
+		     : w.body ? w.body : root;
+	h->container = c;
+	/* The title heading is shown by the page itself, not in the body. */
+	if (h->title_node) {
+		xmlNodePtr t = h->title_node;
+		int inside = 0;
+		for (xmlNodePtr p = t->parent; p; p = p->parent)
+			if (p == c)
+				inside = 1;
+		if (inside) {
+			xmlUnlinkNode(t);
+			xmlFreeNode(t);
+		}
+		h->title_node = NULL;
+	}
+	/* Chrome goes (innermost first is not needed: a freed subtree takes
+	 * its descendants along, so skip nodes inside an already-freed one). */
+	for (size_t i = 0; i < dead.n; i++) {
+		int nested = 0;
+		for (xmlNodePtr p = dead.v[i]->parent; p && !nested; p = p->parent)
+			for (size_t k = 0; k < dead.n; k++)
+				if (k != i && dead.v[k] == p)
+					nested = 1;
+		if (nested || dead.v[i] == c)
+			continue;
+		int holds_container = 0;
+		for (xmlNodePtr p = c; p; p = p->parent)
+			if (p == dead.v[i])
+				holds_container = 1;
+		if (holds_container)
+			continue;
+		xmlUnlinkNode(dead.v[i]);
+		xmlFreeNode(dead.v[i]);
+	}
+	free(dead.v);
+	free(w.scopes.v);
+	return 0;
+}
+
+void htmldoc_release(struct htmldoc *h)
+{
+	if (h->doc)
+		xmlFreeDoc(h->doc);
+	free(h->title);
+	free(h->apply_url);
+	for (size_t i = 0; i < h->nld; i++)
+		buf_release(&h->ld[i]);
+	free(h->ld);
+	free(h->ld_line);
+	memset(h, 0, sizeof *h);
+}

@@ -1,0 +1,257 @@
+/*
+ * walk.c - find posting files under a path and ingest them on a small
+ * thread pool, keeping input order so output never depends on timing.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "rx.h"
+#include "util.h"
+
+struct filelist {
+	char **v;
+	size_t n, cap;
+};
+
+static void filelist_push(struct filelist *f, char *path)
+{
+	f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof *f->v);
+	f->v[f->n++] = path;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int accepted(const char *name)
+{
+	static const char *const exts[] = { "md", "markdown", "html", "htm", "txt", "json" };
+	const char *dot = strrchr(name, '.');
+	if (!dot)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
+		if (!ascii_casecmp(dot + 1, exts[i]))
+			return 1;
+	return 0;
+}
+
+/* The set of directories on the current path (device, inode), for loops. */
+struct seen {
+	dev_t dev[64];
+	ino_t ino[64];
+	int n;
+};
+
+static void note_skip(struct posting_list *out, struct diag *d, const char *path,
+		      const char *reason)
+{
+	diag_report(d, DIAG_WARNING, path, 0, 0, "file skipped", "skipped: %s", reason);
+	out->skipped = xgrow(out->skipped, &out->skipped_cap, out->nskipped + 1,
+			     sizeof *out->skipped);
+	out->skipped[out->nskipped].path = xstrdup(path);
+	out->skipped[out->nskipped].reason = xstrdup(reason);
+	out->nskipped++;
+}
+
+static int is_valid_utf8_name(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		int len = (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		if (!len || (len == 2 && *p < 0xC2))
+			return 0;
+		for (int i = 1; i < len; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+		p += len;
+	}
+	return 1;
+}
+
+static void collect(const char *dir, const char *root_real, struct seen *seen,
+		    struct filelist *files, struct posting_list *out, struct diag *d)
+{
+	DIR *dh = opendir(dir);
+	if (!dh) {
+		note_skip(out, d, dir, strerror(errno));
+		return;
+	}
+	struct filelist names = { 0 };
+	struct dirent *e;
+	while ((e = readdir(dh))) {
+		if (e->d_name[0] == '.')
+			continue; /* hidden files, editor droppings, . and .. */
+		filelist_push(&names, xstrdup(e->d_name));
+	}
+	closedir(dh);
+	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
+		char *full = path_join(dir, names.v[i]);
+		struct stat lst, st;
+		if (lstat(full, &lst) < 0) {
+			note_skip(out, d, full, strerror(errno));
+			free(full);
+			continue;
+		}
+		if (S_ISLNK(lst.st_mode)) {
+			char *real = realpath(full, NULL);
+			if (!real) {
+				note_skip(out, d, full, errno == ELOOP ? "symbolic link loop"
+							 : "broken symbolic link");
+				free(full);
+				continue;
+			}
+			size_t rl = strlen(root_real);
+			int inside = !strncmp(real, root_real, rl) && (real[rl] == '/' || real[rl] == '\0');
+			free(real);
+			if (!inside) {
+				note_skip(out, d, full, "symbolic link points outside the content folder");
+				free(full);
+				continue;
+			}
+		}
+		if (stat(full, &st) < 0) {
+			note_skip(out, d, full, strerror(errno));
+			free(full);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			int loop = 0;
+			for (int k = 0; k < seen->n; k++)
+				if (seen->dev[k] == st.st_dev && seen->ino[k] == st.st_ino)
+					loop = 1;
+			if (loop || seen->n == 64) {
+				note_skip(out, d, full, loop ? "directory loop" : "directories nested too deep");
+			} else {
+				seen->dev[seen->n] = st.st_dev;
+				seen->ino[seen->n] = st.st_ino;
+				seen->n++;
+				collect(full, root_real, seen, files, out, d);
+				seen->n--;
+			}
+			free(full);
+		} else if (!S_ISREG(st.st_mode)) {
+			free(full);
+		} else if (!accepted(names.v[i])) {
+			if (d->verbose)
+				diag_report(d, DIAG_NOTE, full, 0, 0, NULL, "not a posting file, ignored");
+			free(full);
+		} else {
+			if (!is_valid_utf8_name(names.v[i]))
+				diag_report(d, DIAG_WARNING, full, 0, 0, "file name not UTF-8",
+					    "file name is not valid UTF-8");
+			filelist_push(files, full);
+		}
+		free(names.v[i]);
+	}
+	free(names.v);
+}
+
+struct pool {
+	char **files;
+	size_t n;
+	const struct ingest_opts *opts;
+	struct diag *d;
+	struct posting_list *results; /* one per file */
+	atomic_size_t next;
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
+	atomic_size_t done;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+		if (i >= p->n)
+			break;
+		ingest_file(p->files[i], p->opts, p->d, &p->results[i]);
+		size_t done = atomic_fetch_add(&p->done, 1) + 1;
+		if (p->progress)
+			p->progress(p->progress_ctx, done, p->n);
+	}
+	rx_thread_release();
+	return NULL;
+}
+
+int ingest_files(char **files, size_t n, const struct ingest_opts *opts,
+		 struct diag *d, struct posting_list *out)
+{
+	struct pool p = { .files = files, .n = n, .opts = opts, .d = d };
+	p.results = xcalloc(n ? n : 1, sizeof *p.results);
+	atomic_init(&p.next, 0);
+	atomic_init(&p.done, 0);
+	p.progress = opts->progress;
+	p.progress_ctx = opts->progress_ctx;
+	int jobs = opts->jobs > 0 ? opts->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > 64)
+		jobs = 64;
+	if ((size_t)jobs > n)
+		jobs = n ? (int)n : 1;
+	pthread_t tids[64];
+	int started = 0;
+	for (int t = 1; t < jobs; t++)
+		if (pthread_create(&tids[started], NULL, worker, &p) == 0)
+			started++;
+	worker(&p); /* the calling thread works too */
+	for (int t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+	int total = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct posting_list *r = &p.results[i];
+		for (size_t k = 0; k < r->n; k++)
+			posting_list_push(out, r->v[k]);
+		total += (int)r->n;
+		for (size_t k = 0; k < r->nskipped; k++) {
+			out->skipped = xgrow(out->skipped, &out->skipped_cap, out->nskipped + 1,
+					     sizeof *out->skipped);
+			out->skipped[out->nskipped++] = r->skipped[k];
+		}
+		free(r->v);
+		free(r->skipped);
+	}
+	free(p.results);
+	return total;
+}
+
+int ingest_path(const char *path, const struct ingest_opts *opts,
+		struct diag *d, struct posting_list *out)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		diag_error(d, path, 0, 0, "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	struct filelist files = { 0 };
+	if (S_ISDIR(st.st_mode)) {
+		char *root_real = realpath(path, NULL);
+		struct seen seen = { .n = 1 };
+		seen.dev[0] = st.st_dev;
+		seen.ino[0] = st.st_ino;
+		collect(path, root_real ? root_real : path, &seen, &files, out, d);
+		free(root_real);
+	} else {
+		filelist_push(&files, xstrdup(path));
+	}
+	int total = ingest_files(files.v, files.n, opts, d, out);
+	for (size_t i = 0; i < files.n; i++)
+		free(files.v[i]);
+	free(files.v);
+	return total;
+}
