@@ -1,0 +1,95 @@
+#include "band.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static void money_k(char *out, size_t n, double v)
+{
+	if (v >= 1000 && fmod(v, 1000) == 0)
+		snprintf(out, n, "%.0fk", v / 1000);
+	else
+		snprintf(out, n, "%.0f", v);
+}
+
+int band_table_from_edges(struct band_table *t, const double *edges, size_t n)
+{
+	if (n + 1 > BAND_MAX)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!(edges[i] > 0) || (i && !(edges[i] > edges[i - 1])) || !isfinite(edges[i]))
+			return -1;
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; i <= n; i++) {
+		struct band *b = &t->v[i];
+		char lo[24], hi[24];
+		b->min = i ? edges[i - 1] : 0;
+		if (i < n)
+			money_k(hi, sizeof hi, edges[i]);
+		if (i)
+			money_k(lo, sizeof lo, edges[i - 1]);
+		if (i == 0) {
+			snprintf(b->slug, sizeof b->slug, "under-%s", hi);
+			snprintf(b->label, sizeof b->label, "Under $%s", hi);
+		} else if (i == n) {
+			snprintf(b->slug, sizeof b->slug, "%s-plus", lo);
+			snprintf(b->label, sizeof b->label, "$%s and up", lo);
+		} else {
+			snprintf(b->slug, sizeof b->slug, "%s-%s", lo, hi);
+			snprintf(b->label, sizeof b->label, "$%s – $%s", lo, hi);
+		}
+	}
+	t->n = n + 1;
+	return 0;
+}
+
+const struct band_table *band_default(void)
+{
+	static struct band_table t;
+	static const double edges[] = { 50000, 75000, 100000, 150000, 200000 };
+	/* Built on every call's first use; identical content, so a race is benign
+	 * only if writes are identical: build it into a local and copy once. */
+	static int ready;
+	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
+		struct band_table tmp;
+		band_table_from_edges(&tmp, edges, sizeof edges / sizeof edges[0]);
+		static int lock;
+		while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
+			;
+		if (!ready) {
+			t = tmp;
+			__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+		}
+		__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
+	}
+	return &t;
+}
+
+const char *band_for(const struct band_table *t, double lo, double hi)
+{
+	double v;
+	if (!isnan(lo) && !isnan(hi))
+		v = (lo + hi) / 2;
+	else if (!isnan(lo))
+		v = lo;
+	else if (!isnan(hi))
+		v = hi;
+	else
+		return BAND_NOT_DISCLOSED;
+	if (!t || !t->n)
+		return BAND_NOT_DISCLOSED;
+	size_t i = t->n - 1;
+	while (i > 0 && v < t->v[i].min)
+		i--;
+	return t->v[i].slug;
+}
+
+const char *band_label(const struct band_table *t, const char *slug)
+{
+	if (!strcmp(slug, BAND_NOT_DISCLOSED))
+		return "Not disclosed";
+	for (size_t i = 0; t && i < t->n; i++)
+		if (!strcmp(t->v[i].slug, slug))
+			return t->v[i].label;
+	return NULL;
+}
