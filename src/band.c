@@ -22,7 +22,7 @@ int band_table_from_edges(struct band_table *t, const double *edges, size_t n)
 	memset(t, 0, sizeof *t);
 	for (size_t i = 0; i <= n; i++) {
 		struct band *b = &t->v[i];
-		char lo[24], hi[24];
+		char lo[16], hi[16];
 		b->min = i ? edges[i - 1] : 0;
 		if (i < n)
 			money_k(hi, sizeof hi, edges[i]);
@@ -45,23 +45,17 @@ int band_table_from_edges(struct band_table *t, const double *edges, size_t n)
 
 const struct band_table *band_default(void)
 {
-	static struct band_table t;
-	static const double edges[] = { 50000, 75000, 100000, 150000, 200000 };
-	/* Built on every call's first use; identical content, so a race is benign
-	 * only if writes are identical: build it into a local and copy once. */
-	static int ready;
-	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
-		struct band_table tmp;
-		band_table_from_edges(&tmp, edges, sizeof edges / sizeof edges[0]);
-		static int lock;
-		while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
-			;
-		if (!ready) {
-			t = tmp;
-			__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
-		}
-		__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
-	}
+	static const struct band_table t = {
+		.v = {
+			{ 0, "under-50k", "Under $50k" },
+			{ 50000, "50k-75k", "$50k – $75k" },
+			{ 75000, "75k-100k", "$75k – $100k" },
+			{ 100000, "100k-150k", "$100k – $150k" },
+			{ 150000, "150k-200k", "$150k – $200k" },
+			{ 200000, "200k-plus", "$200k and up" },
+		},
+		.n = 6,
+	};
 	return &t;
 }
 

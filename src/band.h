@@ -17,8 +17,8 @@
 
 struct band {
 	double min;        /* inclusive lower edge, annual USD */
-	char slug[32];     /* "100k-150k" */
-	char label[64];    /* "$100k – $150k" */
+	char slug[40];     /* "100k-150k" */
+	char label[80];    /* "$100k – $150k" */
 };
 
 struct band_table {
