@@ -10,6 +10,7 @@
 #ifndef JOBSITE_EXTRACT_H
 #define JOBSITE_EXTRACT_H
 
+#include "band.h"
 #include "frontmatter.h"
 #include "jsonld.h"
 #include "posting.h"
@@ -22,7 +23,7 @@ struct extract_src {
 	const char *html_title;          /* <h1>/<h2> of an HTML page, or NULL */
 	unsigned html_title_line;
 	const char *html_apply_url;      /* an "Apply" link of an HTML page, or NULL */
-	const char *default_country;     /* unused for now: US only */
+	const struct band_table *bands;  /* NULL = band_default() */
 };
 
 /* Fill p's fields from src; warnings go on p. */

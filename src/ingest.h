@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "band.h"
 #include "diag.h"
 #include "posting.h"
 
@@ -21,6 +22,7 @@ struct ingest_opts {
 	const char *build_date; /* "YYYY-MM-DD" (for expiry); NULL = none */
 	int keep_description;   /* fill description_html/_text (site build) */
 	int jobs;               /* worker threads; 0 = one per core */
+	const struct band_table *bands; /* salary bands; NULL = default */
 	/* Called after each file (from worker threads), may be NULL. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
