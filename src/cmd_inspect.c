@@ -23,6 +23,7 @@ static const char usage[] =
 	"  --json        JSON Lines output\n"
 	"  -j, --jobs N  worker threads (default: one per core)\n"
 	"  -q, --quiet   do not print warnings to stderr\n"
+	"  --max-file-size BYTES  refuse larger files (default 2 MiB)\n"
 	"  -h, --help    this help\n";
 
 static void fmt_money(struct buf *b, double v)
@@ -105,10 +106,12 @@ int cmd_inspect(int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "max-file-size", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int json = 0, quiet = 0, jobs = 0, c;
+	size_t max_file = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -121,6 +124,16 @@ int cmd_inspect(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'M': {
+			char *end;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (!*optarg || *end || v == 0) {
+				fprintf(stderr, "jobsite inspect: --max-file-size wants a number of bytes, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			max_file = (size_t)v;
+			break;
+		}
 		case 'h': fputs(usage, stdout); return EXIT_OK;
 		default: fputs(usage, stderr); return EXIT_USAGE;
 		}
@@ -132,7 +145,7 @@ int cmd_inspect(int argc, char **argv)
 	}
 	struct diag d;
 	diag_init(&d, quiet ? NULL : stderr);
-	struct ingest_opts opts = { .jobs = jobs };
+	struct ingest_opts opts = { .jobs = jobs, .max_file_size = max_file };
 	int status = EXIT_OK;
 	struct buf line = BUF_INIT;
 	for (int i = optind; i < argc; i++) {
