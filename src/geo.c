@@ -485,6 +485,36 @@ static enum workplace workplace_of(const char *low)
 	return WORKPLACE_NONE;
 }
 
+/* Words of organization names: "Bayside Medical Group, PA" is no place. */
+static const char *const org_words[] = {
+	"group", "associates", "partners", "practice", "pediatrics", "medicine", "clinic",
+	"clinics", "services", "systems", "health", "healthcare", "inc", "llc", "llp", "pc",
+	"company", "corp", "corporation", "foundation", "network", "hospital", "center",
+	"centre", "medical", "care", "university", "college", "bank", "insurance",
+	"logistics", "freight", "solutions", "labs", "technologies", "grocers", "financial",
+	"capital", "plan", "pharmacy", "department", "team", "management", "manager",
+	"director", "analyst", "specialist", "engineer", "nurse",
+};
+
+static int has_org_word(const char *p, size_t n)
+{
+	for (size_t a = 0; a < n;) {
+		size_t e = a;
+		while (e < n && p[e] != ' ' && p[e] != ',')
+			e++;
+		char w[24];
+		size_t k = 0;
+		for (size_t i = a; i < e && k + 1 < sizeof w; i++)
+			if (p[i] != '.')
+				w[k++] = (char)lower((unsigned char)p[i]);
+		w[k] = '\0';
+		if (e - a < sizeof w && IN_LIST(w, org_words))
+			return 1;
+		a = e + 1;
+	}
+	return 0;
+}
+
 static int looks_like_city(const char *p, size_t n)
 {
 	if (n == 0 || n >= 60)
@@ -500,7 +530,7 @@ static int looks_like_city(const char *p, size_t n)
 		if (c == ' ' && ++words > 4)
 			return 0;
 	}
-	return 1;
+	return !has_org_word(p, n);
 }
 
 static void set_city(struct place *pl, const char *p, size_t n)
@@ -554,7 +584,8 @@ static int part_in(struct slice s, const char *const *list, size_t nl)
  * word must be a state or a city the table knows.  Returns 1 if a city or
  * state was found.
  */
-static int parse_place(const char *p, size_t n, int strict, int market, struct place *pl, int *us)
+static int parse_place(const char *p, size_t n, int strict, int state_only, struct place *pl,
+		       int *us)
 {
 	struct slice part[4];
 	size_t np = 0, a = 0;
@@ -584,7 +615,7 @@ static int parse_place(const char *p, size_t n, int strict, int market, struct p
 	}
 	if (np == 1) {
 		const char *st = state_of(part[0], 0);
-		if (market)
+		if (state_only)
 			return st ? (pl->state = st, 1) : 0;
 		char low[80];
 		int known = 0;
@@ -610,6 +641,8 @@ static int parse_place(const char *p, size_t n, int strict, int market, struct p
 		return 1;
 	}
 	const char *st = state_of(part[1], 0);
+	if (st && has_org_word(part[0].p, part[0].n))
+		return 0;
 	if (st) {
 		pl->state = st;
 		if (looks_like_city(part[0].p, part[0].n) &&
@@ -629,6 +662,8 @@ static int parse_place(const char *p, size_t n, int strict, int market, struct p
 	return 1;
 }
 
+/* The first RESIDENCE_PREFIXES name a state of residence, not a city. */
+#define RESIDENCE_PREFIXES 8
 static const char *const seg_prefixes[] = {
 	"candidates must reside in ", "must reside in ", "must live in ", "must be located in ",
 	"must be based in ", "open to residents of ", "residents of ", "open to ",
@@ -653,7 +688,7 @@ static int parse_segment(const char *p, size_t n, int strict, struct place *pl, 
 		return 0;
 	lower_copy(t.p, t.n, low);
 	size_t off = 0, len = t.n;
-	int again = 1, market = 0;
+	int again = 1, market = 0;   /* market: a state is meant, not a city */
 	while (again) {
 		again = 0;
 		for (size_t i = 0; i < sizeof seg_prefixes / sizeof seg_prefixes[0]; i++) {
@@ -662,6 +697,7 @@ static int parse_segment(const char *p, size_t n, int strict, struct place *pl, 
 				off += m;
 				len -= m;
 				again = 1;
+				market |= i < RESIDENCE_PREFIXES;
 				break;
 			}
 		}
@@ -670,6 +706,7 @@ static int parse_segment(const char *p, size_t n, int strict, struct place *pl, 
 			if (len > m && strncmp(low + off + len - m, seg_suffixes[i], m) == 0) {
 				len -= m;
 				again = 1;
+				market |= i < 2;   /* " residents only", " residents" */
 			}
 		}
 		if (len > 7 && strncmp(low + off + len - 7, " market", 7) == 0) {
@@ -868,7 +905,8 @@ static int state_words(struct slice s, const char **st)
 	return 0;
 }
 
-#define CITY_RUN "\\p{Lu}[\\p{L}'\\x{2019}.\\-]*(?:[ \\x{a0}]\\p{Lu}[\\p{L}'\\x{2019}.\\-]*){0,3}"
+/* Up to four capitalized words; a hard-wrapped line break may split them. */
+#define CITY_RUN "\\p{Lu}[\\p{L}'\\x{2019}.\\-]*(?:(?:[ \\x{a0}]|\\r?\\n)\\p{Lu}[\\p{L}'\\x{2019}.\\-]*){0,3}"
 #define STATE_NAME "\\p{Lu}\\p{Ll}+(?:[ \\x{a0}](?:of[ \\x{a0}])?\\p{Lu}\\p{Ll}+)?"
 
 static int find_reside(struct finder *f, struct slice t)
@@ -899,6 +937,26 @@ static int find_reside(struct finder *f, struct slice t)
 	return 0;
 }
 
+/* Copy s into dst (at least s.n + 1 bytes) with line breaks and NBSP as one space. */
+static struct slice fold_blanks(struct slice s, char *dst)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if (c == 0xC2 && i + 1 < s.n && (unsigned char)s.p[i + 1] == 0xA0) {
+			i++;
+			c = ' ';
+		} else if (c == '\r') {
+			continue;
+		} else if (c == '\n') {
+			c = ' ';
+		}
+		dst[k++] = (char)c;
+	}
+	dst[k] = '\0';
+	return (struct slice){ dst, k };
+}
+
 /* "Philadelphia, PA", "Seattle, Washington", "Washington, D.C." in prose. */
 static int find_city_state(struct finder *f, struct slice t)
 {
@@ -922,6 +980,10 @@ static int find_city_state(struct finder *f, struct slice t)
 			continue;   /* "Florida, Georgia and Alabama" is a list of states */
 		/* the longest tail of the run the table knows in that state */
 		struct slice city = { NULL, 0 };
+		char fold[80];
+		if (run.n >= sizeof fold)
+			continue;
+		run = fold_blanks(run, fold);
 		for (size_t i = 0; i < run.n; i++) {
 			if (i == 0 || run.p[i - 1] == ' ') {
 				struct slice tail = { run.p + i, run.n - i };
@@ -947,6 +1009,8 @@ static int find_city_state(struct finder *f, struct slice t)
 					city.n = 0;
 			}
 		}
+		if (has_org_word(run.p, run.n) && !(city.p != run.p && geo_city_in_state(city, st)))
+			continue;   /* "Bayside Medical Group, PA" */
 		struct location l;
 		memset(&l, 0, sizeof l);
 		memcpy(l.state, st, 3);

@@ -301,7 +301,7 @@ static void clear(struct salary *out)
 	out->min = out->max = NAN;
 }
 
-/* Lowercase copy of p[a..b) (at most cap-1 bytes, the end kept), NBSP as space. */
+/* Lowercase copy of p[a..b) (at most cap-1 bytes, the end kept), NBSP as one space. */
 static size_t lower_copy(const char *p, size_t a, size_t b, char *dst, size_t cap)
 {
 	if (b - a >= cap)
@@ -309,6 +309,10 @@ static size_t lower_copy(const char *p, size_t a, size_t b, char *dst, size_t ca
 	size_t k = 0;
 	for (size_t i = a; i < b; i++) {
 		unsigned char c = (unsigned char)p[i];
+		if (c == 0xC2 && i + 1 < b && (unsigned char)p[i + 1] == 0xA0) {
+			i++;
+			c = ' ';
+		}
 		dst[k++] = (char)lower(c);
 	}
 	dst[k] = '\0';
