@@ -70,7 +70,7 @@ static int month_name(const char *p, size_t n, size_t *i)
 static size_t skip_sp(const char *p, size_t n, size_t i)
 {
 	while (i < n) {
-		if (p[i] == ' ' || p[i] == '\t')
+		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')
 			i++;
 		else if ((unsigned char)p[i] == 0xC2 && i + 1 < n && (unsigned char)p[i + 1] == 0xA0)
 			i += 2;
@@ -246,7 +246,7 @@ static int date_after(const char *p, size_t n, size_t i, char out[11])
 	while (i < lim) {
 		unsigned char c = (unsigned char)p[i];
 		if (c == ' ' || c == ':' || c == '*' || c == '_' || c == '`' || c == '-' || c == '(' ||
-		    c == '\t') {
+		    c == '\t' || c == '\n' || c == '\r') {
 			i++;
 		} else if (c == 0xC2 && i + 1 < n && (unsigned char)p[i + 1] == 0xA0) {
 			i += 2;

@@ -907,16 +907,16 @@ static int state_words(struct slice s, const char **st)
 
 /* Up to four capitalized words; a hard-wrapped line break may split them. */
 #define CITY_RUN "\\p{Lu}[\\p{L}'\\x{2019}.\\-]*(?:(?:[ \\x{a0}]|\\r?\\n)\\p{Lu}[\\p{L}'\\x{2019}.\\-]*){0,3}"
-#define STATE_NAME "\\p{Lu}\\p{Ll}+(?:[ \\x{a0}](?:of[ \\x{a0}])?\\p{Lu}\\p{Ll}+)?"
+#define STATE_NAME "\\p{Lu}\\p{Ll}+(?:(?:[ \\x{a0}]|\\r?\\n)(?:of[ \\x{a0}])?\\p{Lu}\\p{Ll}+)?"
 
 static int find_reside(struct finder *f, struct slice t)
 {
 	static struct rx *r1, *r2;
 	const struct rx *a = rx_lazy(&r1,
-		"(?i:must[ \\x{a0}]+(?:reside|live|be[ \\x{a0}]+located|be[ \\x{a0}]+based)[ \\x{a0}]+in"
-		"|residents?[ \\x{a0}]+of|residing[ \\x{a0}]+in|living[ \\x{a0}]+in|located[ \\x{a0}]+in)"
-		"[ \\x{a0}]+(?:the[ \\x{a0}]+state[ \\x{a0}]+of[ \\x{a0}]+)?(" STATE_NAME ")", 0);
-	const struct rx *b = rx_lazy(&r2, "(?<![\\p{L}])(" STATE_NAME ")[ \\x{a0}]+residents\\b", 0);
+		"(?i:must[\\s\\x{a0}]+(?:reside|live|be[\\s\\x{a0}]+located|be[\\s\\x{a0}]+based)[\\s\\x{a0}]+in"
+		"|residents?[\\s\\x{a0}]+of|residing[\\s\\x{a0}]+in|living[\\s\\x{a0}]+in|located[\\s\\x{a0}]+in)"
+		"[\\s\\x{a0}]+(?:the[\\s\\x{a0}]+state[\\s\\x{a0}]+of[\\s\\x{a0}]+)?(" STATE_NAME ")", 0);
+	const struct rx *b = rx_lazy(&r2, "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+residents\\b", 0);
 	const struct rx *rs[2] = { a, b };
 	for (int k = 0; k < 2; k++) {
 		struct rx_match m;
@@ -962,7 +962,7 @@ static int find_city_state(struct finder *f, struct slice t)
 {
 	static struct rx *r;
 	const struct rx *x = rx_lazy(&r,
-		"(?<![\\p{L}'\\x{2019}.\\-])(" CITY_RUN "),[ \\x{a0}]*"
+		"(?<![\\p{L}'\\x{2019}.\\-])(" CITY_RUN "),(?:[ \\x{a0}]|\\r?\\n)*"
 		"(D\\.C\\.|\\p{Lu}{2}(?![\\p{L}\\d])|" STATE_NAME ")", 0);
 	struct rx_match m;
 	size_t from = 0;
@@ -1089,11 +1089,11 @@ int location_find(struct slice text, struct location *out)
 	/* a job stated as remote anywhere in the US has no place in prose */
 	if (!have_place && !f.out.remote_us) {
 		if (!find_city_state(&f, text) && !find_office(&f, text) &&
-		    !find_state_phrase(&f, text, "(?<![\\p{L}])(" STATE_NAME ")[ \\x{a0}]+Market\\b",
+		    !find_state_phrase(&f, text, "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+Market\\b",
 				       &r_market, SRC_MARKET) &&
-		    !find_state_phrase(&f, text, "\\bUniversity[ \\x{a0}]+of[ \\x{a0}]+(" STATE_NAME ")",
+		    !find_state_phrase(&f, text, "\\bUniversity[\\s\\x{a0}]+of[\\s\\x{a0}]+(" STATE_NAME ")",
 				       &r_univ, SRC_ORG))
-			find_state_phrase(&f, text, "(?<![\\p{L}])(" STATE_NAME ")[ \\x{a0}]+State[ \\x{a0}]+University\\b",
+			find_state_phrase(&f, text, "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+State[\\s\\x{a0}]+University\\b",
 					  &r_state_univ, SRC_ORG);
 	}
 	*out = f.out;

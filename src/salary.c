@@ -150,7 +150,7 @@ static enum salary_period unit_lookup(const char *p, size_t n, size_t i, size_t 
 }
 
 /* "/hr", "per hour", "an hour", "hourly", "annually", "Annual", "per annum"... */
-static enum salary_period parse_unit(const char *p, size_t n, size_t i, size_t *end)
+static enum salary_period parse_unit(const char *p, size_t n, size_t i, size_t *end, int nl)
 {
 	static const struct unit_word after_per[] = {
 		{ "hour", PERIOD_HOUR }, { "hr", PERIOD_HOUR }, { "h", PERIOD_HOUR },
@@ -173,19 +173,19 @@ static enum salary_period parse_unit(const char *p, size_t n, size_t i, size_t *
 	size_t e;
 	enum salary_period per;
 	if (i < n && p[i] == '/') {
-		size_t j = skip_blank(p, n, i + 1, 0);
+		size_t j = skip_blank(p, n, i + 1, nl);
 		/* "/hr" but not "/ 2" or "/day shift"?  A unit word is enough. */
 		return unit_lookup(p, n, j, end, after_per, sizeof after_per / sizeof after_per[0] - 1);
 	}
 	if ((e = word_at(p, n, i, "per"))) {
-		size_t j = skip_blank(p, n, e, 0);
+		size_t j = skip_blank(p, n, e, nl);
 		per = unit_lookup(p, n, j, end, after_per, sizeof after_per / sizeof after_per[0] - 2);
 		if (per != PERIOD_NONE)
 			return per;
 		return PERIOD_NONE;
 	}
 	if ((e = word_at(p, n, i, "an")) || (e = word_at(p, n, i, "a"))) {
-		size_t j = skip_blank(p, n, e, 0);
+		size_t j = skip_blank(p, n, e, nl);
 		return unit_lookup(p, n, j, end, after_a, sizeof after_a / sizeof after_a[0]);
 	}
 	return unit_lookup(p, n, i, end, alone, sizeof alone / sizeof alone[0]);
@@ -201,6 +201,44 @@ static size_t range_sep(const char *p, size_t n, size_t i)
 		return i + 3;
 	size_t e = word_at(p, n, i, "to");
 	return e;
+}
+
+/* Is the rest of the line after p[i] blank? */
+static int line_tail_empty(const char *p, size_t n, size_t i)
+{
+	i = skip_blank(p, n, i, 0);
+	return i < n && p[i] == '\n';
+}
+
+/*
+ * What may follow the figures: a currency code ("200,000.00 USD Annual")
+ * and a unit.  With nl, across one line break, and only if the line then
+ * ends, so that a heading such as "Daily duties" on the next line is not
+ * taken for a unit.  Returns 1 if something was taken (e updated).
+ */
+static int tail(const char *p, size_t n, size_t j, int nl, struct expr *e)
+{
+	size_t t = skip_blank(p, n, j, nl), u, uend;
+	const char *cur = NULL;
+	if (t < n && is_alpha((unsigned char)p[t]) && (cur = currency_at(p, n, t, &u)))
+		j = u;
+	t = skip_blank(p, n, j, nl && !cur);
+	enum salary_period per = parse_unit(p, n, t, &uend, nl);
+	size_t end = per != PERIOD_NONE ? uend : j;
+	if (!cur && per == PERIOD_NONE)
+		return 0;
+	if (nl) {
+		size_t k = end;
+		while (k < n && strchr(".,;:)!* \t\r", p[k]))
+			k++;
+		if (k < n && p[k] != '\n')
+			return 0;
+	}
+	if (cur && !e->cur)
+		e->cur = cur;
+	e->period = per;
+	e->end = end;
+	return 1;
 }
 
 /*
@@ -226,7 +264,7 @@ static int parse_expr(const char *p, size_t n, size_t i, struct expr *e)
 
 	/* a unit may follow the first figure: "$28/hr - $35/hr" */
 	size_t u = skip_blank(p, n, j, 0), uend;
-	enum salary_period per1 = parse_unit(p, n, u, &uend);
+	enum salary_period per1 = parse_unit(p, n, u, &uend, 0);
 	size_t after1 = per1 != PERIOD_NONE ? uend : j;
 
 	/* the second figure of a range */
@@ -262,18 +300,8 @@ static int parse_expr(const char *p, size_t n, size_t i, struct expr *e)
 		j = after1;
 	}
 	if (e->range || per1 == PERIOD_NONE) {
-		/* a currency code after the figures: "200,000.00 USD Annual" */
-		t = skip_blank(p, n, j, 0);
-		if (t < n && is_alpha((unsigned char)p[t])) {
-			const char *c = currency_at(p, n, t, &u);
-			if (c) {
-				e->cur = e->cur ? e->cur : c;
-				j = u;
-			}
-		}
-		t = skip_blank(p, n, j, 0);
-		e->period = parse_unit(p, n, t, &uend);
-		e->end = e->period != PERIOD_NONE ? uend : j;
+		if (!tail(p, n, j, 0, e) && line_tail_empty(p, n, j))
+			tail(p, n, j, 1, e);   /* hard-wrapped: "... 237,000.00\nUSD Annual." */
 	}
 	return 1;
 }
