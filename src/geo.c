@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rx.h"
+#include "textscan.h"
 
 /* ---- tables ---- */
 
@@ -858,6 +859,9 @@ static void scan_line(struct finder *f, const char *p, size_t n, size_t off)
 	struct location l;
 	if (n > 400)
 		return;
+	/* most lines are prose: copy only possible labels, heading rows, badges */
+	if (!memchr(p, ':', n < 48 ? n : 48) && !memmem(p, n, " | ", 3) && !is_badge(p, n))
+		return;
 	size_t k = clean_value(p, n, v, sizeof v);
 	if (k == 0)
 		return;
@@ -909,7 +913,7 @@ static int state_words(struct slice s, const char **st)
 #define CITY_RUN "\\p{Lu}[\\p{L}'\\x{2019}.\\-]*(?:(?:[ \\x{a0}]|\\r?\\n)\\p{Lu}[\\p{L}'\\x{2019}.\\-]*){0,3}"
 #define STATE_NAME "\\p{Lu}\\p{Ll}+(?:(?:[ \\x{a0}]|\\r?\\n)(?:of[ \\x{a0}])?\\p{Lu}\\p{Ll}+)?"
 
-static int find_reside(struct finder *f, struct slice t)
+static int find_reside(struct finder *f, struct slice t, const struct lowtext *low)
 {
 	static struct rx *r1, *r2;
 	const struct rx *a = rx_lazy(&r1,
@@ -917,21 +921,31 @@ static int find_reside(struct finder *f, struct slice t)
 		"|residents?[\\s\\x{a0}]+of|residing[\\s\\x{a0}]+in|living[\\s\\x{a0}]+in|located[\\s\\x{a0}]+in)"
 		"[\\s\\x{a0}]+(?:the[\\s\\x{a0}]+state[\\s\\x{a0}]+of[\\s\\x{a0}]+)?(" STATE_NAME ")", 0);
 	const struct rx *b = rx_lazy(&r2, "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+residents\\b", 0);
+	static const struct { const char *needle; int which; size_t before, after; } near[] = {
+		{ "resid", 0, 48, 60 }, { "must live", 0, 8, 60 }, { "living in", 0, 8, 60 },
+		{ "located in", 0, 8, 60 }, { "resident", 1, 40, 12 },
+	};
 	const struct rx *rs[2] = { a, b };
-	for (int k = 0; k < 2; k++) {
+	for (size_t k = 0; k < sizeof near / sizeof near[0]; k++) {
 		struct rx_match m;
-		size_t from = 0;
-		while (rx_find(rs[k], t, from, &m)) {
+		size_t at = 0;
+		/* each hit's window may hold a non-state ("residents of the area") */
+		while ((at = lowtext_find(low, at, near[k].needle)) != SIZE_MAX) {
+			size_t w0 = at > near[k].before ? at - near[k].before : 0;
+			size_t w1 = at + near[k].after < t.n ? at + near[k].after : t.n;
+			struct slice w = { t.p + w0, w1 - w0 };
+			at++;
+			if (!rx_find(rs[near[k].which], w, 0, &m))
+				continue;
 			const char *st;
-			struct slice g = rx_group(t, &m, 1);
+			struct slice g = rx_group(w, &m, 1);
 			if (state_words(g, &st) && strcmp(st, "DC") != 0) {
 				struct location l;
 				memset(&l, 0, sizeof l);
 				memcpy(l.state, st, 3);
-				take(f, &l, SRC_RESIDE, m.start[0], m.end[0]);
+				take(f, &l, SRC_RESIDE, w0 + m.start[0], w0 + m.end[0]);
 				return 1;
 			}
-			from = m.end[0];
 		}
 	}
 	return 0;
@@ -965,10 +979,39 @@ static int find_city_state(struct finder *f, struct slice t)
 		"(?<![\\p{L}'\\x{2019}.\\-])(" CITY_RUN "),(?:[ \\x{a0}]|\\r?\\n)*"
 		"(D\\.C\\.|\\p{Lu}{2}(?![\\p{L}\\d])|" STATE_NAME ")", 0);
 	struct rx_match m;
-	size_t from = 0;
-	while (rx_find(x, t, from, &m)) {
+	size_t done = 0;
+	for (const char *c = memchr(t.p, ',', t.n); c; c = memchr(c + 1, ',', t.n - (size_t)(c + 1 - t.p))) {
+		size_t at = (size_t)(c - t.p), q = at + 1;
+		while (q < t.n && (t.p[q] == ' ' || t.p[q] == '\n' || t.p[q] == '\r' ||
+				   ((unsigned char)t.p[q] == 0xC2 && q + 1 < t.n &&
+				    (unsigned char)t.p[q + 1] == 0xA0)))
+			q += (unsigned char)t.p[q] == 0xC2 ? 2 : 1;
+		if (q >= t.n || !(t.p[q] >= 'A' && t.p[q] <= 'Z') || at < done)
+			continue;
+		/* the window: the words before the comma and a state after it */
+		size_t w0 = at > 72 ? at - 72 : 0, w1 = q + 32 < t.n ? q + 32 : t.n;
+		while (w0 > 0 && at - w0 < 112 && !(t.p[w0 - 1] == ' ' || t.p[w0 - 1] == '\n'))
+			w0--;
+		if (w0 < done)
+			w0 = done;
+		struct slice w = { t.p + w0, w1 - w0 };
+		size_t from = 0;
+		int hit = 0;
+		while (rx_find(x, w, from, &m)) {
+			from = m.end[1] + 1;
+			if (w0 + m.end[1] != at)
+				continue;   /* another comma's match: handled with that comma */
+			hit = 1;
+			break;
+		}
+		if (!hit)
+			continue;
+		done = at;
+		for (int g = 0; g < 3; g++) {
+			m.start[g] += w0;
+			m.end[g] += w0;
+		}
 		struct slice run = rx_group(t, &m, 1), sg = rx_group(t, &m, 2);
-		from = m.end[1] + 1;
 		const char *st = state_of(sg, 0);
 		if (!st && sg.n > 3) {
 			/* "Atlanta, Georgia Tech": the first word alone */
@@ -1024,17 +1067,21 @@ static int find_city_state(struct finder *f, struct slice t)
 }
 
 /* "in our Atlanta office", "at our Henderson location": known cities only. */
-static int find_office(struct finder *f, struct slice t)
+static int find_office(struct finder *f, struct slice t, const struct lowtext *low)
 {
 	static struct rx *r;
 	const struct rx *x = rx_lazy(&r,
 		"\\b(?:in|at|from|to)[ \\x{a0}]+(?:our|the)[ \\x{a0}]+(" CITY_RUN ")[ \\x{a0}]+"
 		"(?:office|location|campus|headquarters|facility|hub|clinic|hospital|branch|site)s?\\b", 0);
+	static const char *const places[] = {
+		"office", "location", "campus", "headquarters", "facility", "hub", "clinic",
+		"hospital", "branch", "site",
+	};
 	struct rx_match m;
-	size_t from = 0;
-	while (rx_find(x, t, from, &m)) {
+	for (size_t k = 0; k < sizeof places / sizeof places[0]; k++) {
+		if (!rx_find_near(x, t, low, places[k], 64, 2, &m))
+			continue;
 		struct slice c = rx_group(t, &m, 1);
-		from = m.end[0];
 		const char *st = geo_city_state(c);
 		if (!st)
 			continue;
@@ -1050,17 +1097,24 @@ static int find_office(struct finder *f, struct slice t)
 }
 
 /* "<State> Market"; "University of Maryland" as a last resort. */
-static int find_state_phrase(struct finder *f, struct slice t, const char *pattern,
-			     struct rx **slot, enum source src)
+static int find_state_phrase(struct finder *f, struct slice t, const struct lowtext *low,
+			     const char *needle, const char *pattern, struct rx **slot,
+			     enum source src)
 {
 	const struct rx *x = rx_lazy(slot, pattern, 0);
 	struct rx_match m;
-	size_t from = 0;
-	while (rx_find(x, t, from, &m)) {
+	size_t at = 0;
+	while ((at = lowtext_find(low, at, needle)) != SIZE_MAX) {
 		const char *st;
-		from = m.end[0];
-		if (!state_words(rx_group(t, &m, 1), &st))
+		size_t w0 = at > 40 ? at - 40 : 0, w1 = at + 48 < t.n ? at + 48 : t.n;
+		struct slice w = { t.p + w0, w1 - w0 };
+		at++;
+		if (!rx_find(x, w, 0, &m) || !state_words(rx_group(w, &m, 1), &st))
 			continue;
+		for (int g = 0; g < 2; g++) {
+			m.start[g] += w0;
+			m.end[g] += w0;
+		}
 		struct location l;
 		memset(&l, 0, sizeof l);
 		memcpy(l.state, st, 3);
@@ -1083,19 +1137,28 @@ int location_find(struct slice text, struct location *out)
 		a = e + 1;
 	}
 	int have_place = f.place_src != SRC_NONE && (f.out.state[0] || f.out.foreign);
-	if (!have_place)
-		find_reside(&f, text);
+	if (have_place) {
+		*out = f.out;
+		return 1;
+	}
+	struct lowtext low;
+	lowtext_init(&low, text);
+	find_reside(&f, text, &low);
 	have_place = f.place_src != SRC_NONE && (f.out.state[0] || f.out.foreign);
 	/* a job stated as remote anywhere in the US has no place in prose */
 	if (!have_place && !f.out.remote_us) {
-		if (!find_city_state(&f, text) && !find_office(&f, text) &&
-		    !find_state_phrase(&f, text, "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+Market\\b",
+		if (!find_city_state(&f, text) && !find_office(&f, text, &low) &&
+		    !find_state_phrase(&f, text, &low, "market",
+				       "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+Market\\b",
 				       &r_market, SRC_MARKET) &&
-		    !find_state_phrase(&f, text, "\\bUniversity[\\s\\x{a0}]+of[\\s\\x{a0}]+(" STATE_NAME ")",
+		    !find_state_phrase(&f, text, &low, "university",
+				       "\\bUniversity[\\s\\x{a0}]+of[\\s\\x{a0}]+(" STATE_NAME ")",
 				       &r_univ, SRC_ORG))
-			find_state_phrase(&f, text, "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+State[\\s\\x{a0}]+University\\b",
+			find_state_phrase(&f, text, &low, "state university",
+					  "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+State[\\s\\x{a0}]+University\\b",
 					  &r_state_univ, SRC_ORG);
 	}
+	lowtext_release(&low);
 	*out = f.out;
 	return f.place_src != SRC_NONE || f.wp_src != SRC_NONE || f.out.remote_us;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rx.h"
+#include "textscan.h"
 
 static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
@@ -257,11 +258,20 @@ enum workplace workplace_find(struct slice text)
 		"opportunity|first|-first)\\b|\\b(?:is|a|an)\\s+remote\\b(?!\\s+(?:patient|monitoring|access|"
 		"sites?|areas?|locations?|support|team|teams|device|devices|care|desktop|server))|"
 		"\\bwork\\s+from\\s+home\\s+(?:position|role|job)\\b|\\bremote\\s+work\\s+environment\\b", RX_CASELESS);
-	if (rx_find(h, text, 0, NULL))
-		return WORKPLACE_HYBRID;
-	if (rx_find(o, text, 0, NULL))
-		return WORKPLACE_ONSITE;
-	if (rx_find(r, text, 0, NULL))
-		return WORKPLACE_REMOTE;
-	return WORKPLACE_NONE;
+	struct lowtext low;
+	enum workplace w = WORKPLACE_NONE;
+	lowtext_init(&low, text);
+	if (rx_find_near(h, text, &low, "hybrid", 24, 40, NULL))
+		w = WORKPLACE_HYBRID;
+	else if (rx_find_near(o, text, &low, "site", 40, 30, NULL) ||
+		 rx_find_near(o, text, &low, "eligible", 20, 30, NULL) ||
+		 rx_find_near(o, text, &low, "in-office", 20, 30, NULL) ||
+		 rx_find_near(o, text, &low, "in office", 20, 30, NULL) ||
+		 rx_find_near(o, text, &low, "person", 20, 30, NULL))
+		w = WORKPLACE_ONSITE;
+	else if (rx_find_near(r, text, &low, "remote", 30, 40, NULL) ||
+		 rx_find_near(r, text, &low, "work from home", 10, 30, NULL))
+		w = WORKPLACE_REMOTE;
+	lowtext_release(&low);
+	return w;
 }
