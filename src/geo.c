@@ -913,7 +913,13 @@ static int state_words(struct slice s, const char **st)
 #define CITY_RUN "\\p{Lu}[\\p{L}'\\x{2019}.\\-]*(?:(?:[ \\x{a0}]|\\r?\\n)\\p{Lu}[\\p{L}'\\x{2019}.\\-]*){0,3}"
 #define STATE_NAME "\\p{Lu}\\p{Ll}+(?:(?:[ \\x{a0}]|\\r?\\n)(?:of[ \\x{a0}])?\\p{Lu}\\p{Ll}+)?"
 
-static int find_reside(struct finder *f, struct slice t, const struct lowtext *low)
+/* Keywords of location_find's one pass (kw[] there), by index. */
+enum {
+	KW_RESID, KW_LIVE, KW_LIVING, KW_LOCATED, KW_MARKET, KW_UNIVERSITY, KW_STATE_UNIV,
+	KW_OFFICE
+};
+
+static int find_reside(struct finder *f, struct slice t, const struct kw_hit *hits, size_t nh)
 {
 	static struct rx *r1, *r2;
 	const struct rx *a = rx_lazy(&r1,
@@ -921,21 +927,18 @@ static int find_reside(struct finder *f, struct slice t, const struct lowtext *l
 		"|residents?[\\s\\x{a0}]+of|residing[\\s\\x{a0}]+in|living[\\s\\x{a0}]+in|located[\\s\\x{a0}]+in)"
 		"[\\s\\x{a0}]+(?:the[\\s\\x{a0}]+state[\\s\\x{a0}]+of[\\s\\x{a0}]+)?(" STATE_NAME ")", 0);
 	const struct rx *b = rx_lazy(&r2, "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+residents\\b", 0);
-	static const struct { const char *needle; int which; size_t before, after; } near[] = {
-		{ "resid", 0, 48, 60 }, { "must live", 0, 8, 60 }, { "living in", 0, 8, 60 },
-		{ "located in", 0, 8, 60 }, { "resident", 1, 40, 12 },
-	};
 	const struct rx *rs[2] = { a, b };
-	for (size_t k = 0; k < sizeof near / sizeof near[0]; k++) {
-		struct rx_match m;
-		size_t at = 0;
-		/* each hit's window may hold a non-state ("residents of the area") */
-		while ((at = lowtext_find(low, at, near[k].needle)) != SIZE_MAX) {
-			size_t w0 = at > near[k].before ? at - near[k].before : 0;
-			size_t w1 = at + near[k].after < t.n ? at + near[k].after : t.n;
-			struct slice w = { t.p + w0, w1 - w0 };
-			at++;
-			if (!rx_find(rs[near[k].which], w, 0, &m))
+	struct rx_match m;
+	for (size_t h = 0; h < nh; h++) {
+		if (hits[h].id != KW_RESID && hits[h].id != KW_LIVE && hits[h].id != KW_LIVING &&
+		    hits[h].id != KW_LOCATED)
+			continue;
+		size_t at = hits[h].at;
+		size_t w0 = at > 48 ? at - 48 : 0, w1 = at + 72 < t.n ? at + 72 : t.n;
+		struct slice w = { t.p + w0, w1 - w0 };
+		/* each window may hold a non-state ("residents of the area") */
+		for (int k = 0; k < 2; k++) {
+			if (!rx_find(rs[k], w, 0, &m))
 				continue;
 			const char *st;
 			struct slice g = rx_group(w, &m, 1);
@@ -1067,19 +1070,17 @@ static int find_city_state(struct finder *f, struct slice t)
 }
 
 /* "in our Atlanta office", "at our Henderson location": known cities only. */
-static int find_office(struct finder *f, struct slice t, const struct lowtext *low)
+static int find_office(struct finder *f, struct slice t, const struct kw_hit *hits, size_t nh)
 {
 	static struct rx *r;
 	const struct rx *x = rx_lazy(&r,
 		"\\b(?:in|at|from|to)[ \\x{a0}]+(?:our|the)[ \\x{a0}]+(" CITY_RUN ")[ \\x{a0}]+"
 		"(?:office|location|campus|headquarters|facility|hub|clinic|hospital|branch|site)s?\\b", 0);
-	static const char *const places[] = {
-		"office", "location", "campus", "headquarters", "facility", "hub", "clinic",
-		"hospital", "branch", "site",
-	};
 	struct rx_match m;
-	for (size_t k = 0; k < sizeof places / sizeof places[0]; k++) {
-		if (!rx_find_near(x, t, low, places[k], 64, 2, &m))
+	for (size_t h = 0; h < nh; h++) {
+		if (hits[h].id < KW_OFFICE)
+			continue;
+		if (!rx_find_hits(x, t, hits + h, 1, -1, 64, 16, &m))
 			continue;
 		struct slice c = rx_group(t, &m, 1);
 		const char *st = geo_city_state(c);
@@ -1097,18 +1098,19 @@ static int find_office(struct finder *f, struct slice t, const struct lowtext *l
 }
 
 /* "<State> Market"; "University of Maryland" as a last resort. */
-static int find_state_phrase(struct finder *f, struct slice t, const struct lowtext *low,
-			     const char *needle, const char *pattern, struct rx **slot,
+static int find_state_phrase(struct finder *f, struct slice t, const struct kw_hit *hits,
+			     size_t nh, int id, const char *pattern, struct rx **slot,
 			     enum source src)
 {
 	const struct rx *x = rx_lazy(slot, pattern, 0);
 	struct rx_match m;
-	size_t at = 0;
-	while ((at = lowtext_find(low, at, needle)) != SIZE_MAX) {
+	for (size_t h = 0; h < nh; h++) {
+		if (hits[h].id != id)
+			continue;
 		const char *st;
-		size_t w0 = at > 40 ? at - 40 : 0, w1 = at + 48 < t.n ? at + 48 : t.n;
+		size_t at = hits[h].at;
+		size_t w0 = at > 40 ? at - 40 : 0, w1 = at + 64 < t.n ? at + 64 : t.n;
 		struct slice w = { t.p + w0, w1 - w0 };
-		at++;
 		if (!rx_find(x, w, 0, &m) || !state_words(rx_group(w, &m, 1), &st))
 			continue;
 		for (int g = 0; g < 2; g++) {
@@ -1141,24 +1143,30 @@ int location_find(struct slice text, struct location *out)
 		*out = f.out;
 		return 1;
 	}
-	struct lowtext low;
-	lowtext_init(&low, text);
-	find_reside(&f, text, &low);
+	static const char *const kw[] = {
+		"resid", "must live", "living in", "located in", "market", "university",
+		"state university",
+		/* from KW_OFFICE on: "in our Atlanta office" */
+		"office", "location", "campus", "headquarters", "facility", "hub", "clinic",
+		"hospital", "branch", "site",
+	};
+	struct kw_hit hits[256];
+	size_t nh = kw_scan(text, kw, sizeof kw / sizeof kw[0], hits, 256);
+	find_reside(&f, text, hits, nh);
 	have_place = f.place_src != SRC_NONE && (f.out.state[0] || f.out.foreign);
 	/* a job stated as remote anywhere in the US has no place in prose */
 	if (!have_place && !f.out.remote_us) {
-		if (!find_city_state(&f, text) && !find_office(&f, text, &low) &&
-		    !find_state_phrase(&f, text, &low, "market",
+		if (!find_city_state(&f, text) && !find_office(&f, text, hits, nh) &&
+		    !find_state_phrase(&f, text, hits, nh, KW_MARKET,
 				       "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+Market\\b",
 				       &r_market, SRC_MARKET) &&
-		    !find_state_phrase(&f, text, &low, "university",
+		    !find_state_phrase(&f, text, hits, nh, KW_UNIVERSITY,
 				       "\\bUniversity[\\s\\x{a0}]+of[\\s\\x{a0}]+(" STATE_NAME ")",
 				       &r_univ, SRC_ORG))
-			find_state_phrase(&f, text, &low, "state university",
+			find_state_phrase(&f, text, hits, nh, KW_STATE_UNIV,
 					  "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+State[\\s\\x{a0}]+University\\b",
 					  &r_state_univ, SRC_ORG);
 	}
-	lowtext_release(&low);
 	*out = f.out;
 	return f.place_src != SRC_NONE || f.wp_src != SRC_NONE || f.out.remote_us;
 }

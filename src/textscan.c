@@ -1,33 +1,52 @@
 #include "textscan.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 
-void lowtext_init(struct lowtext *l, struct slice s)
+size_t kw_scan(struct slice s, const char *const *kw, size_t nkw, struct kw_hit *hits,
+	       size_t max)
 {
-	l->p = xmalloc(s.n + 1);
-	for (size_t i = 0; i < s.n; i++)
-		l->p[i] = (char)ascii_lower((unsigned char)s.p[i]);
-	l->p[s.n] = '\0';
-	l->n = s.n;
-}
-
-void lowtext_release(struct lowtext *l)
-{
-	free(l->p);
-	l->p = NULL;
-	l->n = 0;
-}
-
-size_t lowtext_find(const struct lowtext *l, size_t from, const char *needle)
-{
-	if (from >= l->n)
-		return SIZE_MAX;
-	const char *q = memmem(l->p + from, l->n - from, needle, strlen(needle));
-	return q ? (size_t)(q - l->p) : SIZE_MAX;
+	uint32_t first[256];
+	size_t len[KW_MAX], nh = 0;
+	if (nkw > KW_MAX)
+		nkw = KW_MAX;
+	memset(first, 0, sizeof first);
+	for (size_t k = 0; k < nkw; k++) {
+		unsigned char c = (unsigned char)kw[k][0];
+		first[c] |= 1u << k;
+		if (c >= 'a' && c <= 'z')
+			first[c - 32] |= 1u << k;
+		len[k] = strlen(kw[k]);
+	}
+	const unsigned char *p = (const unsigned char *)s.p, *q = p, *end = p + s.n;
+	uint32_t prev_alpha = 0;
+	while (q < end) {
+		/* one mostly-untaken branch per byte: a keyword letter at a word start */
+		uint32_t mask = first[*q] & (prev_alpha - 1u);
+		prev_alpha = (uint32_t)(((*q | 32u) - 'a') < 26u);
+		q++;
+		if (!mask)
+			continue;
+		size_t i = (size_t)(q - 1 - p);
+		for (; mask; mask &= mask - 1) {
+			size_t k = (size_t)__builtin_ctz(mask);
+			if (i + len[k] > s.n)
+				continue;
+			size_t j = 1;
+			while (j < len[k] && ascii_lower(p[i + j]) == (unsigned char)kw[k][j])
+				j++;
+			if (j == len[k]) {
+				hits[nh].at = i;
+				hits[nh].id = (int)k;
+				if (++nh == max)
+					return nh;
+				break;
+			}
+		}
+	}
+	return nh;
 }
 
 static int blank(char c)
@@ -35,13 +54,15 @@ static int blank(char c)
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
-int rx_find_near(const struct rx *x, struct slice s, const struct lowtext *l,
-		 const char *needle, size_t before, size_t after, struct rx_match *m)
+int rx_find_hits(const struct rx *x, struct slice s, const struct kw_hit *hits, size_t nhits,
+		 int id, size_t before, size_t after, struct rx_match *m)
 {
 	size_t done = 0;   /* windows never overlap what was already searched */
-	for (size_t at = lowtext_find(l, 0, needle); at != SIZE_MAX;
-	     at = lowtext_find(l, at + 1, needle)) {
-		size_t a = at > before ? at - before : 0, b = at + strlen(needle) + after;
+	for (size_t h = 0; h < nhits; h++) {
+		if (id >= 0 && hits[h].id != id)
+			continue;
+		size_t at = hits[h].at;
+		size_t a = at > before ? at - before : 0, b = at + after;
 		if (b > s.n)
 			b = s.n;
 		if (b <= done)
