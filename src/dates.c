@@ -1,7 +1,11 @@
 #include "dates.h"
 
+#include <stdint.h>
+
 #include <stdio.h>
 #include <string.h>
+
+#include "textscan.h"
 
 /*
  * A small scanner instead of patterns: the forms are few and fixed, and
@@ -281,35 +285,37 @@ static int bare_date_line(const char *p, size_t n, char out[11])
 	return 1;
 }
 
-int date_find(struct slice text, char out[11])
+/* The earliest posting-date cue with a date after it; 1 and out filled. */
+static int cued_date(struct slice text, char out[11])
 {
 	static const char *const cues[] = {
-		"date posted", "posting date", "post date", "posted", "published", "listed",
-		"date", "\xF0\x9F\x93\x85" /* calendar badge */, "\xF0\x9F\x97\x93",
+		"posted", "published", "listed", "posting date", "post date", "date",
+		"\xF0\x9F\x93\x85" /* calendar badge */, "\xF0\x9F\x97\x93",
 	};
+	const char *p = text.p;
+	size_t n = text.n;
+	struct kw_hit hits[256];
+	size_t nh = kw_scan(text, cues, sizeof cues / sizeof cues[0], hits, 256);
+	for (size_t h = 0; h < nh; h++) {
+		size_t i = hits[h].at, m = strlen(cues[hits[h].id]);
+		if (i + m < n && is_alpha((unsigned char)p[i + m]))
+			continue;
+		size_t line = i;
+		while (line > 0 && p[line - 1] != '\n' && i - line < 80)
+			line--;
+		if (!bad_before(p, line, i) && date_after(p, n, i + m, out))
+			return 1;
+	}
+	return 0;
+}
+
+int date_find(struct slice text, char out[11])
+{
 	const char *p = text.p;
 	size_t n = text.n, line = 0;
 	out[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (c == '\n') {
-			line = i + 1;
-			continue;
-		}
-		if (!(c == 'd' || c == 'D' || c == 'p' || c == 'P' || c == 'l' || c == 'L' || c == 0xF0))
-			continue;
-		if (i > 0 && is_alpha((unsigned char)p[i - 1]))
-			continue;
-		for (size_t k = 0; k < sizeof cues / sizeof cues[0]; k++) {
-			size_t m = strlen(cues[k]);
-			if (!match_ci(p, n, i, cues[k]) || (i + m < n && is_alpha((unsigned char)p[i + m])))
-				continue;
-			if (!bad_before(p, line, i) && date_after(p, n, i + m, out))
-				return 1;
-			break;
-		}
-	}
-	line = 0;
+	if (cued_date(text, out))
+		return 1;
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n || p[i] == '\n') {
 			if (i - line < 64 && bare_date_line(p + line, i - line, out))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rx.h"
+#include "textscan.h"
 
 /* ---- tables ---- */
 
@@ -858,6 +859,9 @@ static void scan_line(struct finder *f, const char *p, size_t n, size_t off)
 	struct location l;
 	if (n > 400)
 		return;
+	/* most lines are prose: copy only possible labels, heading rows, badges */
+	if (!memchr(p, ':', n < 48 ? n : 48) && !memmem(p, n, " | ", 3) && !is_badge(p, n))
+		return;
 	size_t k = clean_value(p, n, v, sizeof v);
 	if (k == 0)
 		return;
@@ -909,7 +913,13 @@ static int state_words(struct slice s, const char **st)
 #define CITY_RUN "\\p{Lu}[\\p{L}'\\x{2019}.\\-]*(?:(?:[ \\x{a0}]|\\r?\\n)\\p{Lu}[\\p{L}'\\x{2019}.\\-]*){0,3}"
 #define STATE_NAME "\\p{Lu}\\p{Ll}+(?:(?:[ \\x{a0}]|\\r?\\n)(?:of[ \\x{a0}])?\\p{Lu}\\p{Ll}+)?"
 
-static int find_reside(struct finder *f, struct slice t)
+/* Keywords of location_find's one pass (kw[] there), by index. */
+enum {
+	KW_RESID, KW_LIVE, KW_LIVING, KW_LOCATED, KW_MARKET, KW_UNIVERSITY, KW_STATE_UNIV,
+	KW_OFFICE
+};
+
+static int find_reside(struct finder *f, struct slice t, const struct kw_hit *hits, size_t nh)
 {
 	static struct rx *r1, *r2;
 	const struct rx *a = rx_lazy(&r1,
@@ -918,20 +928,27 @@ static int find_reside(struct finder *f, struct slice t)
 		"[\\s\\x{a0}]+(?:the[\\s\\x{a0}]+state[\\s\\x{a0}]+of[\\s\\x{a0}]+)?(" STATE_NAME ")", 0);
 	const struct rx *b = rx_lazy(&r2, "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+residents\\b", 0);
 	const struct rx *rs[2] = { a, b };
-	for (int k = 0; k < 2; k++) {
-		struct rx_match m;
-		size_t from = 0;
-		while (rx_find(rs[k], t, from, &m)) {
+	struct rx_match m;
+	for (size_t h = 0; h < nh; h++) {
+		if (hits[h].id != KW_RESID && hits[h].id != KW_LIVE && hits[h].id != KW_LIVING &&
+		    hits[h].id != KW_LOCATED)
+			continue;
+		size_t at = hits[h].at;
+		size_t w0 = at > 48 ? at - 48 : 0, w1 = at + 72 < t.n ? at + 72 : t.n;
+		struct slice w = { t.p + w0, w1 - w0 };
+		/* each window may hold a non-state ("residents of the area") */
+		for (int k = 0; k < 2; k++) {
+			if (!rx_find(rs[k], w, 0, &m))
+				continue;
 			const char *st;
-			struct slice g = rx_group(t, &m, 1);
+			struct slice g = rx_group(w, &m, 1);
 			if (state_words(g, &st) && strcmp(st, "DC") != 0) {
 				struct location l;
 				memset(&l, 0, sizeof l);
 				memcpy(l.state, st, 3);
-				take(f, &l, SRC_RESIDE, m.start[0], m.end[0]);
+				take(f, &l, SRC_RESIDE, w0 + m.start[0], w0 + m.end[0]);
 				return 1;
 			}
-			from = m.end[0];
 		}
 	}
 	return 0;
@@ -965,10 +982,39 @@ static int find_city_state(struct finder *f, struct slice t)
 		"(?<![\\p{L}'\\x{2019}.\\-])(" CITY_RUN "),(?:[ \\x{a0}]|\\r?\\n)*"
 		"(D\\.C\\.|\\p{Lu}{2}(?![\\p{L}\\d])|" STATE_NAME ")", 0);
 	struct rx_match m;
-	size_t from = 0;
-	while (rx_find(x, t, from, &m)) {
+	size_t done = 0;
+	for (const char *c = memchr(t.p, ',', t.n); c; c = memchr(c + 1, ',', t.n - (size_t)(c + 1 - t.p))) {
+		size_t at = (size_t)(c - t.p), q = at + 1;
+		while (q < t.n && (t.p[q] == ' ' || t.p[q] == '\n' || t.p[q] == '\r' ||
+				   ((unsigned char)t.p[q] == 0xC2 && q + 1 < t.n &&
+				    (unsigned char)t.p[q + 1] == 0xA0)))
+			q += (unsigned char)t.p[q] == 0xC2 ? 2 : 1;
+		if (q >= t.n || !(t.p[q] >= 'A' && t.p[q] <= 'Z') || at < done)
+			continue;
+		/* the window: the words before the comma and a state after it */
+		size_t w0 = at > 72 ? at - 72 : 0, w1 = q + 32 < t.n ? q + 32 : t.n;
+		while (w0 > 0 && at - w0 < 112 && !(t.p[w0 - 1] == ' ' || t.p[w0 - 1] == '\n'))
+			w0--;
+		if (w0 < done)
+			w0 = done;
+		struct slice w = { t.p + w0, w1 - w0 };
+		size_t from = 0;
+		int hit = 0;
+		while (rx_find(x, w, from, &m)) {
+			from = m.end[1] + 1;
+			if (w0 + m.end[1] != at)
+				continue;   /* another comma's match: handled with that comma */
+			hit = 1;
+			break;
+		}
+		if (!hit)
+			continue;
+		done = at;
+		for (int g = 0; g < 3; g++) {
+			m.start[g] += w0;
+			m.end[g] += w0;
+		}
 		struct slice run = rx_group(t, &m, 1), sg = rx_group(t, &m, 2);
-		from = m.end[1] + 1;
 		const char *st = state_of(sg, 0);
 		if (!st && sg.n > 3) {
 			/* "Atlanta, Georgia Tech": the first word alone */
@@ -1024,17 +1070,19 @@ static int find_city_state(struct finder *f, struct slice t)
 }
 
 /* "in our Atlanta office", "at our Henderson location": known cities only. */
-static int find_office(struct finder *f, struct slice t)
+static int find_office(struct finder *f, struct slice t, const struct kw_hit *hits, size_t nh)
 {
 	static struct rx *r;
 	const struct rx *x = rx_lazy(&r,
 		"\\b(?:in|at|from|to)[ \\x{a0}]+(?:our|the)[ \\x{a0}]+(" CITY_RUN ")[ \\x{a0}]+"
 		"(?:office|location|campus|headquarters|facility|hub|clinic|hospital|branch|site)s?\\b", 0);
 	struct rx_match m;
-	size_t from = 0;
-	while (rx_find(x, t, from, &m)) {
+	for (size_t h = 0; h < nh; h++) {
+		if (hits[h].id < KW_OFFICE)
+			continue;
+		if (!rx_find_hits(x, t, hits + h, 1, -1, 64, 16, &m))
+			continue;
 		struct slice c = rx_group(t, &m, 1);
-		from = m.end[0];
 		const char *st = geo_city_state(c);
 		if (!st)
 			continue;
@@ -1050,17 +1098,25 @@ static int find_office(struct finder *f, struct slice t)
 }
 
 /* "<State> Market"; "University of Maryland" as a last resort. */
-static int find_state_phrase(struct finder *f, struct slice t, const char *pattern,
-			     struct rx **slot, enum source src)
+static int find_state_phrase(struct finder *f, struct slice t, const struct kw_hit *hits,
+			     size_t nh, int id, const char *pattern, struct rx **slot,
+			     enum source src)
 {
 	const struct rx *x = rx_lazy(slot, pattern, 0);
 	struct rx_match m;
-	size_t from = 0;
-	while (rx_find(x, t, from, &m)) {
-		const char *st;
-		from = m.end[0];
-		if (!state_words(rx_group(t, &m, 1), &st))
+	for (size_t h = 0; h < nh; h++) {
+		if (hits[h].id != id)
 			continue;
+		const char *st;
+		size_t at = hits[h].at;
+		size_t w0 = at > 40 ? at - 40 : 0, w1 = at + 64 < t.n ? at + 64 : t.n;
+		struct slice w = { t.p + w0, w1 - w0 };
+		if (!rx_find(x, w, 0, &m) || !state_words(rx_group(w, &m, 1), &st))
+			continue;
+		for (int g = 0; g < 2; g++) {
+			m.start[g] += w0;
+			m.end[g] += w0;
+		}
 		struct location l;
 		memset(&l, 0, sizeof l);
 		memcpy(l.state, st, 3);
@@ -1083,17 +1139,32 @@ int location_find(struct slice text, struct location *out)
 		a = e + 1;
 	}
 	int have_place = f.place_src != SRC_NONE && (f.out.state[0] || f.out.foreign);
-	if (!have_place)
-		find_reside(&f, text);
+	if (have_place) {
+		*out = f.out;
+		return 1;
+	}
+	static const char *const kw[] = {
+		"resid", "must live", "living in", "located in", "market", "university",
+		"state university",
+		/* from KW_OFFICE on: "in our Atlanta office" */
+		"office", "location", "campus", "headquarters", "facility", "hub", "clinic",
+		"hospital", "branch", "site",
+	};
+	struct kw_hit hits[256];
+	size_t nh = kw_scan(text, kw, sizeof kw / sizeof kw[0], hits, 256);
+	find_reside(&f, text, hits, nh);
 	have_place = f.place_src != SRC_NONE && (f.out.state[0] || f.out.foreign);
 	/* a job stated as remote anywhere in the US has no place in prose */
 	if (!have_place && !f.out.remote_us) {
-		if (!find_city_state(&f, text) && !find_office(&f, text) &&
-		    !find_state_phrase(&f, text, "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+Market\\b",
+		if (!find_city_state(&f, text) && !find_office(&f, text, hits, nh) &&
+		    !find_state_phrase(&f, text, hits, nh, KW_MARKET,
+				       "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+Market\\b",
 				       &r_market, SRC_MARKET) &&
-		    !find_state_phrase(&f, text, "\\bUniversity[\\s\\x{a0}]+of[\\s\\x{a0}]+(" STATE_NAME ")",
+		    !find_state_phrase(&f, text, hits, nh, KW_UNIVERSITY,
+				       "\\bUniversity[\\s\\x{a0}]+of[\\s\\x{a0}]+(" STATE_NAME ")",
 				       &r_univ, SRC_ORG))
-			find_state_phrase(&f, text, "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+State[\\s\\x{a0}]+University\\b",
+			find_state_phrase(&f, text, hits, nh, KW_STATE_UNIV,
+					  "(?<![\\p{L}])(" STATE_NAME ")[\\s\\x{a0}]+State[\\s\\x{a0}]+University\\b",
 					  &r_state_univ, SRC_ORG);
 	}
 	*out = f.out;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rx.h"
+#include "textscan.h"
 
 static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
@@ -257,11 +258,24 @@ enum workplace workplace_find(struct slice text)
 		"opportunity|first|-first)\\b|\\b(?:is|a|an)\\s+remote\\b(?!\\s+(?:patient|monitoring|access|"
 		"sites?|areas?|locations?|support|team|teams|device|devices|care|desktop|server))|"
 		"\\bwork\\s+from\\s+home\\s+(?:position|role|job)\\b|\\bremote\\s+work\\s+environment\\b", RX_CASELESS);
-	if (rx_find(h, text, 0, NULL))
+	static const char *const kw[] = {
+		"hybrid", "site", "onsite", "eligible", "in-office", "in office", "person",
+		"remote", "work from home",
+	};
+	enum { KW_HYBRID, KW_SITE, KW_ONSITE, KW_ELIGIBLE, KW_INOFFICE, KW_INOFFICE2,
+	       KW_PERSON, KW_REMOTE, KW_WFH };
+	struct kw_hit hits[128];
+	size_t nh = kw_scan(text, kw, sizeof kw / sizeof kw[0], hits, 128);
+	int seen[9] = { 0 };
+	for (size_t i = 0; i < nh; i++)
+		seen[hits[i].id] = 1;
+	if (seen[KW_HYBRID] && rx_find_hits(h, text, hits, nh, KW_HYBRID, 24, 46, NULL))
 		return WORKPLACE_HYBRID;
-	if (rx_find(o, text, 0, NULL))
-		return WORKPLACE_ONSITE;
-	if (rx_find(r, text, 0, NULL))
+	for (int k = KW_SITE; k <= KW_PERSON; k++)
+		if (seen[k] && rx_find_hits(o, text, hits, nh, k, 40, 40, NULL))
+			return WORKPLACE_ONSITE;
+	if ((seen[KW_REMOTE] && rx_find_hits(r, text, hits, nh, KW_REMOTE, 30, 46, NULL)) ||
+	    (seen[KW_WFH] && rx_find_hits(r, text, hits, nh, KW_WFH, 10, 44, NULL)))
 		return WORKPLACE_REMOTE;
 	return WORKPLACE_NONE;
 }

@@ -1,5 +1,7 @@
 #include "salary.h"
 
+#include "textscan.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -421,22 +423,6 @@ int salary_parse(struct slice s, struct salary *out)
 
 /* ---- finding the pay in prose ---- */
 
-/* Last position in low[0..k) where word w starts a word (prefix match if pre), or -1. */
-static long last_word(const char *low, size_t k, const char *w, int pre)
-{
-	size_t m = strlen(w);
-	long best = -1;
-	for (const char *q = low; (q = memmem(q, k - (size_t)(q - low), w, m)); q++) {
-		size_t at = (size_t)(q - low);
-		if (at > 0 && is_alpha((unsigned char)low[at - 1]))
-			continue;
-		if (!pre && at + m < k && is_alpha((unsigned char)low[at + m]))
-			continue;
-		best = (long)at;
-	}
-	return best;
-}
-
 struct cue {
 	const char *w;
 	int pre;     /* prefix match */
@@ -470,15 +456,43 @@ static const char *const after_distractors[] = {
 	"bn", "mm", "m ", "b ",
 };
 
-static long last_of(const char *low, size_t k, const char *const *ws, size_t nw)
+/* Does word w (prefix if pre) start at low[j]? */
+static int word_is(const char *low, size_t k, size_t j, const char *w, int pre)
 {
-	long best = -1;
-	for (size_t i = 0; i < nw; i++) {
-		long at = last_word(low, k, ws[i], 1);
-		if (at > best)
-			best = at;
+	size_t m = strlen(w);
+	if (j + m > k || memcmp(low + j, w, m) != 0)
+		return 0;
+	return pre || j + m == k || !is_alpha((unsigned char)low[j + m]);
+}
+
+/*
+ * One pass over the words before an amount: the last distractor and the
+ * last pay cue (positions), the strongest cue weight, and "total".
+ */
+static void scan_words(const char *low, size_t k, long *dpos, long *cpos, int *score, int *total)
+{
+	for (size_t j = 0; j < k; j++) {
+		unsigned char c = (unsigned char)low[j];
+		if (j > 0 && is_alpha((unsigned char)low[j - 1]))
+			continue;
+		if (!(is_alnum(c) || c == 0xF0))
+			continue;
+		for (size_t i = 0; i < sizeof before_distractors / sizeof before_distractors[0]; i++)
+			if ((unsigned char)before_distractors[i][0] == c &&
+			    word_is(low, k, j, before_distractors[i], 1)) {
+				*dpos = (long)j;
+				break;
+			}
+		for (size_t i = 0; i < sizeof pay_cues / sizeof pay_cues[0]; i++)
+			if ((unsigned char)pay_cues[i].w[0] == c &&
+			    word_is(low, k, j, pay_cues[i].w, pay_cues[i].pre)) {
+				*cpos = (long)j;
+				if (pay_cues[i].weight > *score)
+					*score = pay_cues[i].weight;
+			}
+		if (c == 't' && word_is(low, k, j, "total", 0))
+			*total = 1;
 	}
-	return best;
 }
 
 /* Start of the sentence (or line) that holds p[i], at most 240 bytes back. */
@@ -531,22 +545,12 @@ static int score_candidate(const char *p, size_t n, const struct expr *e, enum s
 	if (w < ka && aft[0] == '%')
 		return -1;
 
-	long dpos = last_of(low, k, before_distractors,
-			    sizeof before_distractors / sizeof before_distractors[0]);
-	long cpos = -1;
-	int score = 0;
-	for (size_t i = 0; i < sizeof pay_cues / sizeof pay_cues[0]; i++) {
-		long at = last_word(low, k, pay_cues[i].w, pay_cues[i].pre);
-		if (at >= 0) {
-			if (at > cpos)
-				cpos = at;
-			if (pay_cues[i].weight > score)
-				score = pay_cues[i].weight;
-		}
-	}
+	long dpos = -1, cpos = -1;
+	int score = 0, total = 0;
+	scan_words(low, k, &dpos, &cpos, &score, &total);
 	if (dpos >= 0 && dpos > cpos)
 		return -1;
-	if (last_word(low, k, "total", 0) >= 0)
+	if (total)
 		score -= 3;
 	*sh = shape_before(low, k);
 	if (score <= 0 && !e->range && e->period == PERIOD_NONE)
@@ -580,37 +584,48 @@ static int plausible(const struct salary *s)
 
 int salary_find(struct slice text, struct salary *out)
 {
+	/* every amount has a currency marker: look only near one */
+	static const char *const money_kw[] = {
+		"$", "us$", "usd", "c$", "ca$", "cad", "eur", "gbp", "\xE2\x82\xAC", "\xC2\xA3",
+	};
 	const char *p = text.p;
-	size_t n = text.n, t;
+	size_t n = text.n, t, i = 0;
 	int best = -1;
+	struct kw_hit hits[256];
+	size_t nh = kw_scan(text, money_kw, sizeof money_kw / sizeof money_kw[0], hits, 256);
 	clear(out);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (!(c == '$' || is_digit(c) || c == 'U' || c == 'C' || c == 'E' || c == 'G' ||
-		      c == 0xE2 || c == 0xC2))
-			continue;
-		if (!expr_start(p, n, i, &t))
-			continue;
-		struct expr e;
-		if (!parse_expr(p, n, i, &e)) {
-			continue;
-		}
-		if (!e.cur) {
-			/* bare figures are not money; skip the whole number */
-			i = e.end > i ? e.end - 1 : i;
-			continue;
-		}
-		enum shape sh = SHAPE_AS_IS;
-		int sc = score_candidate(p, n, &e, &sh);
-		if (sc > best) {
-			struct salary cand;
-			fill(&e, sh, &cand);
-			if (plausible(&cand)) {
-				best = sc;
-				*out = cand;
+	for (size_t h = 0; h < nh; h++) {
+		/* figures before a trailing code: "200,000.00 USD Annual" */
+		size_t a = hits[h].at > 48 ? hits[h].at - 48 : 0, b = hits[h].at + 1;
+		if (i < a)
+			i = a;
+		for (; i < b; i++) {
+			unsigned char c = (unsigned char)p[i];
+			if (!(c == '$' || is_digit(c) || c == 'U' || c == 'C' || c == 'E' || c == 'G' ||
+			      c == 'u' || c == 'c' || c == 'e' || c == 'g' || c == 0xE2 || c == 0xC2))
+				continue;
+			if (!expr_start(p, n, i, &t))
+				continue;
+			struct expr e;
+			if (!parse_expr(p, n, i, &e))
+				continue;
+			if (!e.cur) {
+				/* bare figures are not money; skip the whole number */
+				i = e.end > i ? e.end - 1 : i;
+				continue;
 			}
+			enum shape sh = SHAPE_AS_IS;
+			int sc = score_candidate(p, n, &e, &sh);
+			if (sc > best) {
+				struct salary cand;
+				fill(&e, sh, &cand);
+				if (plausible(&cand)) {
+					best = sc;
+					*out = cand;
+				}
+			}
+			i = e.end > i ? e.end - 1 : i;
 		}
-		i = e.end > i ? e.end - 1 : i;
 	}
 	return best >= 0;
 }
