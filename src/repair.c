@@ -81,21 +81,22 @@ struct scan {
 static void decode_utf8(const unsigned char *s, size_t n, struct buf *out,
 			struct repair_report *rep, struct scan *sc)
 {
-	size_t i = 0;
+	size_t i = 0, done = 0; /* s[done..i) is clean and not yet copied */
 	buf_grow(out, n);
 	while (i < n) {
-		size_t run = i;
-		while (run < n && !special[s[run]])
-			run++;
-		if (run > i) {
-			if (!sc->amp && memchr(s + i, '&', run - i))
-				sc->amp = 1;
-			buf_put(out, s + i, run - i);
-			i = run;
-			if (i == n)
-				break;
+		if (!special[s[i]]) {
+			i++;
+			continue;
 		}
 		unsigned char c = s[i];
+		uint32_t cp;
+		size_t len;
+		if (c >= 0x80 && (len = utf8_get(s + i, n - i, &cp)) != 0) {
+			sc->nonascii = 1;
+			i += len;
+			continue;
+		}
+		buf_put(out, s + done, i - done);
 		if (c == '\r') {
 			buf_putc(out, '\n');
 			rep->crlf++;
@@ -104,19 +105,16 @@ static void decode_utf8(const unsigned char *s, size_t n, struct buf *out,
 			rep->controls++;
 			i++;
 		} else {
-			uint32_t cp;
-			size_t len = utf8_get(s + i, n - i, &cp);
-			if (len) {
-				buf_put(out, s + i, len);
-				i += len;
-			} else {
-				buf_put_utf8(out, 0xFFFD);
-				rep->invalid_utf8++;
-				i += invalid_len(s + i, n - i);
-			}
+			buf_put_utf8(out, 0xFFFD);
+			rep->invalid_utf8++;
 			sc->nonascii = 1;
+			i += invalid_len(s + i, n - i);
 		}
+		done = i;
 	}
+	buf_put(out, s + done, n - done);
+	if (!sc->amp && memchr(out->p, '&', out->n))
+		sc->amp = 1;
 }
 
 /* UTF-16 (BOM already skipped) to UTF-8 bytes; lone surrogates -> U+FFFD. */
@@ -518,44 +516,43 @@ static void finish(struct slice s, struct buf *out, struct repair_report *rep,
 		   int *needs_nfc)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
-	size_t i = 0;
+	size_t i = 0, done = 0; /* p[done..i) is kept and not yet copied */
 	buf_grow(out, s.n);
 	while (i < s.n) {
-		size_t run = i;
-		while (run < s.n && !special[p[run]])
-			run++;
-		buf_put(out, p + i, run - i);
-		i = run;
-		if (i == s.n)
-			break;
-		if (p[i] < 0x80) {
-			if (p[i] == '\r') { /* from &#13; */
-				buf_putc(out, '\n');
-				rep->crlf++;
-			} else {
-				rep->controls++;
-			}
+		if (!special[p[i]]) {
 			i++;
 			continue;
 		}
-		uint32_t cp;
-		size_t len = utf8_get(p + i, s.n - i, &cp);
-		if (!len) /* cannot happen: the input is valid */
-			cp = 0xFFFD, len = 1;
+		uint32_t cp = p[i];
+		size_t len = 1;
+		if (p[i] >= 0x80) {
+			len = utf8_get(p + i, s.n - i, &cp);
+			if (!len) /* cannot happen: the input is valid */
+				cp = 0xFFFD, len = 1;
+			if (!is_c1(cp) && cp != 0xFEFF && cp != 0xA0 && cp != 0x2007 &&
+			    cp != 0x202F) {
+				if (!repair_nfc_inert(cp))
+					*needs_nfc = 1;
+				i += len;
+				continue;
+			}
+		}
+		buf_put(out, p + done, i - done);
 		i += len;
-		if (is_c1(cp)) {
-			rep->controls++;
+		done = i;
+		if (cp == '\r') { /* from &#13; */
+			buf_putc(out, '\n');
+			rep->crlf++;
 		} else if (cp == 0xFEFF) {
 			rep->bom++;
 		} else if (cp == 0xA0 || cp == 0x2007 || cp == 0x202F) {
 			buf_putc(out, ' ');
 			rep->nbsp++;
 		} else {
-			if (!repair_nfc_inert(cp))
-				*needs_nfc = 1;
-			buf_put_utf8(out, cp);
+			rep->controls++;
 		}
 	}
+	buf_put(out, p + done, s.n - done);
 }
 
 static void nfc(struct slice s, struct buf *out)
