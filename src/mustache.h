@@ -70,18 +70,35 @@ struct mustache_tmpl;
  */
 struct mustache_set *mustache_set_new(void);
 void mustache_set_add_dir(struct mustache_set *set, const char *dir);
-/* Add an in-memory template `name` (copied). */
+/*
+ * Add an in-memory template `name` (copied).  Templates already compiled
+ * keep the partials they were linked to; add partials before compiling.
+ */
 void mustache_set_add(struct mustache_set *set, const char *name,
 		      struct slice source);
 void mustache_set_free(struct mustache_set *set);
 
 /* Maximum depth of nested partials/parents at render time (recursion limit). */
 #define MUSTACHE_MAX_DEPTH 64
+/* Maximum nesting of sections/blocks/parents inside one template. */
+#define MUSTACHE_MAX_NESTING 100
+
+/*
+ * Bound the work of one mustache_render() call: at most `max_steps`
+ * template operations and `max_output` bytes appended (0 = keep the
+ * default: 1e9 steps, 1 GiB).  Exceeding either is a render error, so a
+ * hostile template or data set cannot make a render run forever.
+ */
+void mustache_set_limits(struct mustache_set *set, unsigned long max_steps,
+			 size_t max_output);
 
 /*
  * Compile the template `name` (looked up as partials are) and everything it
  * statically refers to.  Returns NULL and fills *err (if not NULL) when it
- * is missing or does not compile.  Thread-safe.
+ * is missing or does not compile.  Thread-safe.  A missing partial is not an
+ * error (it renders as nothing, per the spec); a missing parent is.  Names
+ * are relative: one that is empty, absolute or contains a ".." component is
+ * never found (dynamic names come from data).
  */
 const struct mustache_tmpl *mustache_set_get(struct mustache_set *set,
 					     const char *name,
