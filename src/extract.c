@@ -4,7 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
+#include "geo.h"
+#include "jobtype.h"
 #include "rx.h"
+#include "salary.h"
 #include "slug.h"
 #include "util.h"
 
@@ -170,6 +174,16 @@ static struct slice find_url(struct slice s)
 	return (struct slice){ NULL, 0 };
 }
 
+/* Does s contain the ASCII word w, ignoring case? */
+static int contains_ci(struct slice s, const char *w)
+{
+	size_t n = strlen(w);
+	for (size_t i = 0; i + n <= s.n; i++)
+		if (!ascii_ncasecmp(s.p + i, w, n))
+			return 1;
+	return 0;
+}
+
 /* ---- title --------------------------------------------------------------- */
 
 static void extract_title(const struct extract_src *src, const struct kv *kv,
@@ -197,6 +211,16 @@ static void extract_title(const struct extract_src *src, const struct kv *kv,
 			return;
 		}
 	}
+	/* Plain text: a short first line that is not a sentence. */
+	if (doc->n) {
+		struct slice first = textdoc_line(doc, 0);
+		if (first.n && first.n <= 100 && !doc->v[0].list &&
+		    !(first.n > 1 && first.p[first.n - 1] == '.') && !memchr(first.p, ':', first.n)) {
+			p->title = clean_text(first, 200);
+			if (p->title)
+				return;
+		}
+	}
 	/* Prose: "X is hiring a Title in City, ST" / "hiring a Title to" */
 	static struct rx *hiring;
 	struct rx_match m;
@@ -210,12 +234,6 @@ static void extract_title(const struct extract_src *src, const struct kv *kv,
 		p->title = clean_text(rx_group(all, &m, 1), 200);
 		if (p->title)
 			return;
-	}
-	/* Last resort: a short first line. */
-	if (doc->n) {
-		struct slice first = textdoc_line(doc, 0);
-		if (first.n && first.n <= 90 && !memchr(first.p, '.', first.n > 2 ? first.n - 1 : 0))
-			p->title = clean_text(first, 200);
 	}
 }
 
@@ -279,7 +297,9 @@ static char *tidy_name(struct slice s)
 			if (!(slice_eq_str(last, "Inc") || slice_eq_str(last, "Co") ||
 			      slice_eq_str(last, "Corp") || slice_eq_str(last, "Ltd") ||
 			      slice_eq_str(last, "Jr") || slice_eq_str(last, "St") ||
-			      slice_eq_str(last, "L.L.C") || slice_eq_str(last, "P.C"))) {
+			      slice_eq_str(last, "L.L.C") || slice_eq_str(last, "P.C") ||
+			      slice_eq_str(last, "P.A") || slice_eq_str(last, "N.A") ||
+			      slice_eq_str(last, "Dr") || slice_eq_str(last, "Mt"))) {
 				s.n--;
 				continue;
 			}
@@ -294,7 +314,20 @@ static char *tidy_name(struct slice s)
 		}
 		break;
 	}
-	/* curly/straight quotes at the ends */
+	/* Only abbreviations carry a '.', and nothing follows "Inc. " */
+	static const char *const terminal[] = { "Inc.", "Co.", "Corp.", "Ltd.", "P.A.",
+						"P.C.", "L.L.C.", "N.A.", "LLC.", "LLP." };
+	for (size_t i = 0; i + 1 < s.n; i++) {
+		if (s.p[i] != '.' || s.p[i + 1] != ' ')
+			continue;
+		size_t w = i;
+		while (w && s.p[w - 1] != ' ')
+			w--;
+		struct slice word = { s.p + w, i + 1 - w };
+		for (size_t k = 0; k < ARRAY_SIZE(terminal); k++)
+			if (slice_eq_str(word, terminal[k]))
+				s.n = i + 1;
+	}
 	s = slice_trim(s);
 	if (s.n < 2 || s.n > 80)
 		return NULL;
@@ -328,7 +361,8 @@ static void add_cand(struct cands *c, struct slice s, double w)
 }
 
 /* A capitalised name of up to 7 words, with connectors inside. */
-#define NAME "(\\p{Lu}[\\p{L}\\p{N}'’.&-]*(?:,? (?:\\p{Lu}[\\p{L}\\p{N}'’.&-]*|&|of|and|the|de|la|del|for|y)){0,6})"
+#define WORD "(?:(?:Inc|Co|Corp|Ltd|Jr|St|Bros|Mfg|Assn|Dr|Mt|Ft|P\\.A|P\\.C|L\\.L\\.C|N\\.A)\\.|\\p{Lu}[\\p{L}\\p{N}'’&-]*)"
+#define NAME "(" WORD "(?:,? (?:" WORD "|&|of|and|the|de|la|del|for|y)){0,6})"
 
 static const struct cue {
 	const char *pattern;
@@ -338,7 +372,7 @@ static const struct cue {
 	{ "(?:^|[.!?:] |\\n)At " NAME ",? (?:we|our|you)\\b", 3 },
 	{ "(?:^|\\n)Why " NAME "\\?", 3 },
 	{ "(?:^|\\n)About " NAME "(?::|\\n|$)", 3 },
-	{ "\\b(?:J|j)oin " NAME "(?:[.!]| and | as | in | today)", 2 },
+	{ "\\b(?:J|j)oin " NAME "(?:[.!]|(?<=\\.)(?=\\s)| and | as | in | today)", 2 },
 	{ NAME " is an? (?:Equal|EEO|equal[ -]opportunity|Affirmative|proud equal)", 2 },
 	{ "Please note that " NAME " will", 2 },
 	{ NAME " (?:will not discriminate|participates in E-Verify|is a drug-free|"
@@ -527,13 +561,231 @@ static void extract_apply(const struct extract_src *src, const struct kv *kv,
 		/* a line that says apply and carries a link */
 		for (size_t i = 0; i < doc->n && !u.n; i++) {
 			struct slice s = textdoc_line(doc, i);
-			struct slice lu = textdoc_url(doc, i);
-			if (lu.n && s.n < 120 && memmem(s.p, s.n, "pply", 4))
-				u = lu;
+			if (s.n >= 200 || !contains_ci(s, "apply"))
+				continue;
+			u = textdoc_url(doc, i);
+			if (!u.n)
+				u = find_url(s);
 		}
 	}
 	if (u.n && is_http_url(u))
 		p->apply_url = xslicedup(u);
+}
+
+/* ---- location, workplace, salary, type, dates (fields helper's parsers) -- */
+
+static void set_location(struct posting *p, const struct location *loc)
+{
+	if (loc->city[0] && !p->city)
+		p->city = xstrdup(loc->city);
+	if (loc->state[0] && !p->state[0])
+		memcpy(p->state, loc->state, 3);
+	if (loc->workplace && !p->workplace)
+		p->workplace = loc->workplace;
+}
+
+static void extract_location(const struct extract_src *src, const struct kv *kv,
+			     struct posting *p)
+{
+	const char *v;
+	unsigned line = 0;
+	struct location loc;
+	int have = 0;
+	const struct front_matter *fm = src->fm;
+	if ((v = fm_value(fm, "location", &line)) && location_parse(slice_from(v), &loc)) {
+		set_location(p, &loc);
+		p->location_text = xstrdup(v);
+		have = 1;
+	}
+	if ((v = fm_value(fm, "city", NULL)) && !p->city)
+		p->city = clean_text(slice_from(v), 80);
+	if ((v = fm_value(fm, "state", NULL)) && !p->state[0]) {
+		const char *code = geo_state_code(slice_from(v));
+		if (code)
+			memcpy(p->state, code, 3);
+	}
+	if (p->city || p->state[0])
+		have = 1;
+	if (!have && src->ld && (src->ld->city || src->ld->region)) {
+		if (src->ld->city)
+			p->city = clean_text(slice_from(src->ld->city), 80);
+		if (src->ld->region) {
+			const char *code = geo_state_code(slice_from(src->ld->region));
+			if (code && (!src->ld->country || !ascii_casecmp(src->ld->country, "US") ||
+				     !ascii_casecmp(src->ld->country, "USA") ||
+				     !ascii_casecmp(src->ld->country, "United States")))
+				memcpy(p->state, code, 3);
+		}
+		have = 1;
+	}
+	if (!have && kv[L_LOCATION].found && location_parse(kv[L_LOCATION].value, &loc)) {
+		set_location(p, &loc);
+		p->location_text = xslicedup(kv[L_LOCATION].value);
+		have = 1;
+	}
+	if (!have) {
+		struct slice all = textdoc_all(src->doc);
+		if (location_find(all, &loc)) {
+			set_location(p, &loc);
+			p->location_text = xslicedup((struct slice){ all.p + loc.start, loc.end - loc.start });
+			have = 1;
+		}
+	}
+	if (!p->state[0] && !p->city && !p->workplace)
+		posting_warn(p, 0, "no location found", "no location found");
+}
+
+static void extract_workplace(const struct extract_src *src, const struct kv *kv,
+			      struct posting *p)
+{
+	const char *v;
+	if ((v = fm_value(src->fm, "workplace", NULL))) {
+		enum workplace w = workplace_parse(slice_from(v));
+		if (w)
+			p->workplace = w;
+	} else if ((v = fm_value(src->fm, "remote", NULL)) &&
+		   (!ascii_casecmp(v, "true") || !ascii_casecmp(v, "yes"))) {
+		p->workplace = WORKPLACE_REMOTE;
+	}
+	if (p->workplace)
+		return;
+	if (src->ld && src->ld->telecommute) {
+		p->workplace = WORKPLACE_REMOTE;
+		return;
+	}
+	if (kv[L_WORKPLACE].found) {
+		enum workplace w = workplace_parse(kv[L_WORKPLACE].value);
+		if (w) {
+			p->workplace = w;
+			return;
+		}
+	}
+	p->workplace = workplace_find(textdoc_all(src->doc));
+}
+
+static void set_salary(struct posting *p, const struct salary *s, struct slice as_written)
+{
+	p->salary_min = s->min;
+	p->salary_max = s->max;
+	p->salary_period = s->period;
+	p->salary_currency = xstrdup(s->currency[0] ? s->currency : "USD");
+	if (as_written.n)
+		p->salary_text = clean_text(as_written, 120);
+}
+
+static void extract_salary(const struct extract_src *src, const struct kv *kv,
+			   struct posting *p)
+{
+	const char *v;
+	unsigned line = 0;
+	struct salary s;
+	const struct front_matter *fm = src->fm;
+	const char *vmin = fm_value(fm, "salary_min", &line);
+	const char *vmax = fm_value(fm, "salary_max", &line);
+	if (vmin || vmax) {
+		char *end;
+		p->salary_min = vmin ? strtod(vmin, &end) : NAN;
+		p->salary_max = vmax ? strtod(vmax, &end) : NAN;
+		const char *per = fm_value(fm, "salary_period", NULL);
+		struct salary tmp;
+		p->salary_period = PERIOD_YEAR;
+		if (per) {
+			struct buf b = BUF_INIT;
+			buf_printf(&b, "$1 per %s", per);
+			if (salary_parse(buf_slice(&b), &tmp) && tmp.period)
+				p->salary_period = tmp.period;
+			else
+				posting_warn(p, line, "salary period not understood",
+					     "salary_period '%s' not understood; taken as year", per);
+			buf_release(&b);
+		}
+		p->salary_currency = xstrdup("USD");
+	} else if ((v = fm_value(fm, "salary", &line))) {
+		if (salary_parse(slice_from(v), &s))
+			set_salary(p, &s, slice_from(v));
+		else
+			posting_warn(p, line, "salary not understood", "salary '%s' not understood", v);
+	} else if (src->ld && (!isnan(src->ld->salary_min) || !isnan(src->ld->salary_max))) {
+		p->salary_min = src->ld->salary_min;
+		p->salary_max = src->ld->salary_max;
+		p->salary_period = PERIOD_YEAR;
+		if (src->ld->salary_unit) {
+			struct buf b = BUF_INIT;
+			buf_printf(&b, "$1 per %s", src->ld->salary_unit);
+			struct salary tmp;
+			if (salary_parse(buf_slice(&b), &tmp) && tmp.period)
+				p->salary_period = tmp.period;
+			buf_release(&b);
+		}
+		p->salary_currency = xstrdup(src->ld->currency ? src->ld->currency : "USD");
+	} else if (kv[L_SALARY].found && salary_parse(kv[L_SALARY].value, &s)) {
+		set_salary(p, &s, kv[L_SALARY].value);
+		if (s.period_inferred)
+			posting_warn(p, src->doc->v[kv[L_SALARY].line].src_line, "salary period inferred",
+				     "salary period not stated; taken as %s from the amount",
+				     salary_period_name(s.period));
+	} else {
+		struct slice all = textdoc_all(src->doc);
+		if (salary_find(all, &s)) {
+			set_salary(p, &s, (struct slice){ all.p + s.start, s.end - s.start });
+			if (s.period_inferred) {
+				size_t li = textdoc_line_at(src->doc, s.start);
+				posting_warn(p, src->doc->v[li].src_line, "salary period inferred",
+					     "salary period not stated; taken as %s from the amount",
+					     salary_period_name(s.period));
+			}
+		}
+	}
+	double k = salary_period_per_year(p->salary_period);
+	if (!isnan(k)) {
+		p->annual_min = isnan(p->salary_min) ? NAN : p->salary_min * k;
+		p->annual_max = isnan(p->salary_max) ? NAN : p->salary_max * k;
+	}
+	p->salary_band = band_for(src->bands ? src->bands : band_default(), p->annual_min, p->annual_max);
+}
+
+static void extract_type(const struct extract_src *src, const struct kv *kv, struct posting *p)
+{
+	const char *v;
+	if ((v = fm_value(src->fm, "employment_type", NULL)) ||
+	    (v = fm_value(src->fm, "type", NULL)) || (v = fm_value(src->fm, "job_type", NULL))) {
+		p->employment_type = employment_type_parse(slice_from(v));
+		if (p->employment_type)
+			return;
+	}
+	if (src->ld && src->ld->employment_type) {
+		p->employment_type = employment_type_parse(slice_from(src->ld->employment_type));
+		if (p->employment_type)
+			return;
+	}
+	if (kv[L_TYPE].found) {
+		p->employment_type = employment_type_parse(kv[L_TYPE].value);
+		if (p->employment_type)
+			return;
+	}
+	p->employment_type = employment_type_find(textdoc_all(src->doc));
+}
+
+static void extract_dates(const struct extract_src *src, const struct kv *kv, struct posting *p)
+{
+	const char *v;
+	unsigned line = 0;
+	if ((v = fm_value(src->fm, "date", &line)) || (v = fm_value(src->fm, "date_posted", &line))) {
+		if (!date_parse(slice_from(v), p->date_posted))
+			posting_warn(p, line, "date not understood", "date '%s' not understood", v);
+	} else if (src->ld && src->ld->date_posted) {
+		date_parse(slice_from(src->ld->date_posted), p->date_posted);
+	} else if (kv[L_DATE].found && date_parse(kv[L_DATE].value, p->date_posted)) {
+		/* done */
+	} else {
+		date_find(textdoc_all(src->doc), p->date_posted);
+	}
+	if ((v = fm_value(src->fm, "expires", &line)) || (v = fm_value(src->fm, "valid_through", &line))) {
+		if (!date_parse(slice_from(v), p->valid_through))
+			posting_warn(p, line, "date not understood", "expiry date '%s' not understood", v);
+	} else if (src->ld && src->ld->valid_through) {
+		date_parse(slice_from(src->ld->valid_through), p->valid_through);
+	}
 }
 
 /* ---- entry point --------------------------------------------------------- */
@@ -552,4 +804,9 @@ void extract_fields(const struct extract_src *src, struct posting *p)
 	else
 		posting_warn(p, 0, "no employer found", "no employer found");
 	extract_apply(src, kv, p);
+	extract_location(src, kv, p);
+	extract_workplace(src, kv, p);
+	extract_salary(src, kv, p);
+	extract_type(src, kv, p);
+	extract_dates(src, kv, p);
 }

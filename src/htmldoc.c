@@ -330,3 +330,80 @@ void htmldoc_release(struct htmldoc *h)
 	free(h->ld_line);
 	memset(h, 0, sizeof *h);
 }
+
+static int is_block(xmlNodePtr n)
+{
+	static const char *const blocks[] = {
+		"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "ul",
+		"ol", "table", "section", "article", "blockquote", "pre", "dt", "dd",
+		"header", "hr", "main", "dl", "td", "th", "address", "figure", "center",
+	};
+	if (n->type != XML_ELEMENT_NODE)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(blocks); i++)
+		if (!ascii_casecmp((const char *)n->name, blocks[i]))
+			return 1;
+	return 0;
+}
+
+/* Append text, folding whitespace; a newline is emitted lazily. */
+struct textout {
+	struct buf *b;
+	int space, newline;
+};
+
+static void emit_break(struct textout *o)
+{
+	o->newline = 1;
+}
+
+static void emit_text(struct textout *o, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (ascii_isspace(*p)) {
+			o->space = 1;
+			continue;
+		}
+		if (o->b->n) {
+			if (o->newline)
+				buf_putc(o->b, '\n');
+			else if (o->space)
+				buf_putc(o->b, ' ');
+		}
+		o->newline = o->space = 0;
+		buf_putc(o->b, (char)*p);
+	}
+}
+
+void htmldoc_text(const struct htmldoc *h, struct buf *out)
+{
+	xmlNodePtr root = h->container;
+	if (!root)
+		return;
+	struct textout o = { out, 0, 0 };
+	xmlNodePtr n = root->children;
+	while (n) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				emit_text(&o, (const char *)n->content);
+		} else if (n->type == XML_ELEMENT_NODE) {
+			if (is_block(n))
+				emit_break(&o);
+			if (n->children && !name_is(n, "script") && !name_is(n, "style")) {
+				n = n->children;
+				continue;
+			}
+		}
+		/* leave finished elements, breaking after blocks */
+		while (n && n != root && !n->next) {
+			n = n->parent;
+			if (n && is_block(n))
+				emit_break(&o);
+		}
+		if (!n || n == root)
+			break;
+		if (is_block(n))
+			emit_break(&o);
+		n = n->next;
+	}
+}

@@ -31,6 +31,12 @@ struct htmldoc {
 int htmldoc_parse(struct htmldoc *h, struct slice html);
 void htmldoc_release(struct htmldoc *h);
 
+/*
+ * The container's text, one block (paragraph, list item, heading, table
+ * row, <br>-separated line) per line, whitespace folded, entities decoded.
+ */
+void htmldoc_text(const struct htmldoc *h, struct buf *out);
+
 /* Does this text look like HTML (rather than Markdown or plain text)? */
 int looks_like_html(struct slice text);
 
