@@ -362,7 +362,6 @@ static int parse_args(struct builder *b, int argc, char **argv, char **config_fi
 		fprintf(stderr, "jobsite build: --build-date wants YYYY-MM-DD, not '%s'\n", date);
 		return EXIT_USAGE;
 	}
-	free(b->cfg.site_dir);
 	config_release(&b->cfg);
 	config_init(&b->cfg, site);
 	char *auto_file = NULL;
