@@ -96,7 +96,8 @@ static struct mv *common(struct pctx *pc, const char *kind, const char *path,
 	jobfmt_summary(&pc->tmp, description ? description : c->description, 160);
 	mv_str(md, page, "description", buf_cstr(&pc->tmp));
 	mv_str(md, page, "path", path);
-	if (c->base_url)
+	/* 404.html is served at any address: it has no canonical one. */
+	if (c->base_url && strcmp(kind, "404"))
 		mv_strf(md, page, "canonical", "%s%s", c->base_url, path);
 	mv_set(md, root, "page", page);
 	return root;
