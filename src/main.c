@@ -13,6 +13,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "build", cmd_build, "build the site from content/ into public/" },
 	{ "check", cmd_check, "parse and normalize postings, print warnings, write nothing" },
 	{ "inspect", cmd_inspect, "show the normalized record of each posting" },
 	{ "render", cmd_render, "render one template with JSON data to stdout" },

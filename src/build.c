@@ -1,0 +1,492 @@
+#include "build.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "config.h"
+#include "diag.h"
+#include "feeds.h"
+#include "ingest.h"
+#include "mdata_site.h"
+#include "mustache.h"
+#include "outdir.h"
+#include "pages.h"
+#include "site.h"
+#include "sitemap.h"
+#include "util.h"
+
+static const char usage[] =
+	"usage: jobsite build [options]\n"
+	"\n"
+	"Build the site from content/ into public/ (see jobsite.yml).\n"
+	"\n"
+	"  -s, --site DIR       the site folder (default: .)\n"
+	"  -c, --config FILE    configuration (default: DIR/jobsite.yml if present)\n"
+	"  -o, --output DIR     output folder (default: DIR/public)\n"
+	"      --base-url URL   absolute address of the site, for canonical links,\n"
+	"                       feeds, the sitemap and JSON-LD\n"
+	"      --build-date D   YYYY-MM-DD to judge expiry by (else the config,\n"
+	"                       SOURCE_DATE_EPOCH, or the newest posting)\n"
+	"  -j, --jobs N         worker threads for reading postings\n"
+	"      --strict         warnings fail the build\n"
+	"  -q, --quiet          print errors only\n"
+	"  -v, --verbose        print notes too (e.g. why a page has no JSON-LD)\n"
+	"  -h, --help           this help\n";
+
+/* Every page template; compiled before anything is written. */
+static const char *page_templates[] = {
+	"home", "jobs", "posting", "employers", "employer", "states", "state",
+	"salary", "band", "search", "404",
+};
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *build_data_dir(void)
+{
+	const char *env = getenv("JOBSITE_DATA");
+	if (env && *env)
+		return xstrdup(env);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	static const char *up[] = { "../share/jobsite", ".", "..", "../.." };
+	for (size_t i = 0; i < ARRAY_SIZE(up); i++) {
+		char *dir = path_join(exe, up[i]);
+		char *t = path_join(dir, "templates/base.mustache");
+		int ok = access(t, R_OK) == 0;
+		free(t);
+		if (ok) {
+			char *real = realpath(dir, NULL);
+			free(dir);
+			return real;
+		}
+		free(dir);
+	}
+	return NULL;
+}
+
+/* Same folder (after symlinks)? */
+static int same_dir(const char *a, const char *b)
+{
+	char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+	int same = ra && rb && !strcmp(ra, rb);
+	free(ra);
+	free(rb);
+	return same;
+}
+
+static double now_ms(void)
+{
+	/* Only for the summary and the progress bar, never for output. */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+struct progress {
+	int on;           /* stderr is a terminal and not --quiet */
+	double start, last;
+	int shown;
+};
+
+static void progress_show(struct progress *pr, const char *what, size_t done, size_t total)
+{
+	if (!pr->on || !total)
+		return;
+	double t = now_ms();
+	if (t - pr->start < 1000 || (t - pr->last < 100 && done < total))
+		return;
+	pr->last = t;
+	pr->shown = 1;
+	int width = 30, fill = (int)(done * (size_t)width / total);
+	fprintf(stderr, "\r%-10s [%.*s%*s] %3zu%%", what, fill,
+		"##############################", width - fill, "", done * 100 / total);
+	fflush(stderr);
+}
+
+static void progress_end(struct progress *pr)
+{
+	if (pr->shown)
+		fputs("\r\033[K", stderr);
+	pr->shown = 0;
+}
+
+static void ingest_progress(void *ctx, size_t done, size_t total)
+{
+	/* Called from worker threads; the bar is cosmetic, a torn line is harmless. */
+	progress_show(ctx, "reading", done, total);
+}
+
+struct kind_count {
+	const char *kind;
+	size_t n;
+};
+
+struct builder {
+	struct config cfg;
+	struct diag d;
+	struct mustache_set *set;
+	const struct mustache_tmpl *tmpl[ARRAY_SIZE(page_templates)];
+	struct outdir out;
+	struct sitemap sm;
+	struct buf page;
+	struct kind_count kinds[16];
+	size_t nkinds, npages, pages_total;
+	struct progress pr;
+	int quiet, strict, jobs;
+};
+
+static void template_error(struct builder *b, struct mustache_error *err)
+{
+	mustache_error_print(err, stderr);
+	b->d.errors++;
+	mustache_error_release(err);
+}
+
+static int load_templates(struct builder *b, const char *data_dir)
+{
+	b->set = mustache_set_new();
+	if (is_dir(b->cfg.templates_dir))
+		mustache_set_add_dir(b->set, b->cfg.templates_dir);
+	char *builtin = data_dir ? path_join(data_dir, "templates") : NULL;
+	if (builtin && !same_dir(builtin, b->cfg.templates_dir))
+		mustache_set_add_dir(b->set, builtin);
+	free(builtin);
+	int rc = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(page_templates); i++) {
+		struct mustache_error err = { 0 };
+		b->tmpl[i] = mustache_set_get(b->set, page_templates[i], &err);
+		if (!b->tmpl[i]) {
+			if (err.message)
+				template_error(b, &err);
+			else
+				diag_error(&b->d, NULL, 0, 0, "template '%s.mustache' not found",
+					   page_templates[i]);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+static int emit_page(void *ctx, const struct page_info *pi, const struct mv *data)
+{
+	struct builder *b = ctx;
+	size_t t = 0;
+	while (t < ARRAY_SIZE(page_templates) && strcmp(page_templates[t], pi->template))
+		t++;
+	if (t == ARRAY_SIZE(page_templates))
+		die("no template '%s'", pi->template);
+	struct mdata_ctx mc;
+	struct mustache_error err = { 0 };
+	mdata_ctx_init(&mc, data);
+	buf_reset(&b->page);
+	int r = mustache_render(b->tmpl[t], &mdata_site_ops, &mc, &b->page, &err);
+	mdata_ctx_release(&mc);
+	if (r < 0) {
+		template_error(b, &err);
+		return -1;
+	}
+	if (outdir_write(&b->out, pi->file, buf_slice(&b->page)) < 0) {
+		diag_error(&b->d, NULL, 0, 0, "%s", b->out.error);
+		return -1;
+	}
+	if (pi->sitemap)
+		sitemap_add(&b->sm, pi->path, pi->lastmod);
+	size_t k = 0;
+	while (k < b->nkinds && strcmp(b->kinds[k].kind, pi->kind))
+		k++;
+	if (k == b->nkinds && k < ARRAY_SIZE(b->kinds))
+		b->kinds[b->nkinds++] = (struct kind_count){ pi->kind, 0 };
+	if (k < ARRAY_SIZE(b->kinds))
+		b->kinds[k].n++;
+	b->npages++;
+	progress_show(&b->pr, "writing", b->npages, b->pages_total);
+	return 0;
+}
+
+static char *report_path(const char *output)
+{
+	const char *slash = strrchr(output, '/');
+	if (!slash)
+		return xstrdup("build-report.json");
+	char *dir = xstrndup(output, (size_t)(slash - output));
+	char *p = path_join(*dir ? dir : "/", "build-report.json");
+	free(dir);
+	return p;
+}
+
+static void write_report(struct builder *b, const struct posting_list *l, const struct site *s,
+			 double ms, int ok)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "ok", json_boolean(ok));
+	json_object_set_new(o, "output", json_string(b->cfg.output_dir));
+	json_object_set_new(o, "build_date", s && s->build_date[0] ? json_string(s->build_date) : json_null());
+	json_object_set_new(o, "postings", json_integer((json_int_t)l->n));
+	json_object_set_new(o, "duplicates", json_integer(s ? (json_int_t)s->nduplicates : 0));
+	json_t *pages = json_object();
+	for (size_t i = 0; i < b->nkinds; i++)
+		json_object_set_new(pages, b->kinds[i].kind, json_integer((json_int_t)b->kinds[i].n));
+	json_object_set_new(o, "pages", pages);
+	json_object_set_new(o, "warnings", json_integer(b->d.warnings));
+	json_object_set_new(o, "errors", json_integer(b->d.errors));
+	json_t *kinds = json_object();
+	for (size_t i = 0; i < b->d.nkinds; i++)
+		json_object_set_new(kinds, b->d.kinds[i].kind, json_integer(b->d.kinds[i].count));
+	json_object_set_new(o, "warning_kinds", kinds);
+	json_t *skipped = json_array();
+	for (size_t i = 0; i < l->nskipped; i++) {
+		json_t *e = json_object();
+		json_object_set_new(e, "path", json_string(l->skipped[i].path));
+		json_object_set_new(e, "reason", json_string(l->skipped[i].reason));
+		json_array_append_new(skipped, e);
+	}
+	json_object_set_new(o, "skipped", skipped);
+	json_t *partial = json_array();
+	for (size_t i = 0; i < l->n; i++) {
+		const struct posting *p = l->v[i];
+		if (!p->nwarnings)
+			continue;
+		json_t *e = json_object(), *w = json_array();
+		json_object_set_new(e, "source", json_string(p->source));
+		json_object_set_new(e, "id", p->id ? json_string(p->id) : json_null());
+		for (size_t k = 0; k < p->nwarnings; k++) {
+			json_t *x = json_object();
+			json_object_set_new(x, "kind", json_string(p->warnings[k].kind));
+			json_object_set_new(x, "message", json_string(p->warnings[k].message));
+			if (p->warnings[k].line)
+				json_object_set_new(x, "line", json_integer(p->warnings[k].line));
+			json_array_append_new(w, x);
+		}
+		json_object_set_new(e, "warnings", w);
+		json_array_append_new(partial, e);
+	}
+	json_object_set_new(o, "postings_with_warnings", partial);
+	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)ms));
+	char *path = report_path(b->cfg.output_dir);
+	if (json_dump_file(o, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+		diag_warn(&b->d, NULL, 0, 0, "cannot write '%s'", path);
+	free(path);
+	json_decref(o);
+}
+
+static void print_summary(struct builder *b, const struct posting_list *l, const struct site *s,
+			  long statics, long feeds, long maps, double ms)
+{
+	if (b->quiet)
+		return;
+	size_t closed = s ? s->njobs - s->open.n : 0;
+	printf("jobsite build: %s\n", b->cfg.output_dir);
+	printf("  %-14s %8zu   (%zu skipped, %zu duplicates, %zu closed)\n", "postings", l->n,
+	       l->nskipped, s ? s->nduplicates : 0, closed);
+	printf("  %-14s %8zu  ", "pages", b->npages);
+	for (size_t i = 0; i < b->nkinds; i++)
+		printf(" %s %zu%s", b->kinds[i].kind, b->kinds[i].n, i + 1 < b->nkinds ? "," : "");
+	printf("\n  %-14s %8ld\n", "feeds", feeds);
+	printf("  %-14s %8ld%s\n", "sitemap files", maps,
+	       b->cfg.base_url ? "" : "   (robots.txt only: no base_url)");
+	printf("  %-14s %8ld\n", "static files", statics);
+	printf("  %-14s %8u\n", "warnings", b->d.warnings);
+	printf("  %-14s %8u\n", "errors", b->d.errors);
+	printf("  %-14s %8.0f ms\n", "time", ms);
+}
+
+static int parse_args(struct builder *b, int argc, char **argv, char **config_file)
+{
+	static const struct option longopts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "base-url", required_argument, NULL, 'B' },
+		{ "build-date", required_argument, NULL, 'D' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	/* Flags override the file, so they are applied after it: keep them. */
+	const char *site = ".", *output = NULL, *base = NULL, *date = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:c:o:j:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': site = optarg; break;
+		case 'c': *config_file = optarg; break;
+		case 'o': output = optarg; break;
+		case 'B': base = optarg; break;
+		case 'D': date = optarg; break;
+		case 'j':
+			if (atoi(optarg) < 1) {
+				fprintf(stderr, "jobsite build: --jobs wants a positive number, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			b->jobs = atoi(optarg);
+			break;
+		case 'S': b->strict = 1; break;
+		case 'q': b->quiet = 1; break;
+		case 'v': b->d.verbose = 1; break;
+		case 'h': fputs(usage, stdout); return -1;
+		default: fputs(usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "jobsite build: unexpected argument '%s'\n%s", argv[optind], usage);
+		return EXIT_USAGE;
+	}
+	if (base && *base && strncmp(base, "http://", 7) && strncmp(base, "https://", 8)) {
+		fprintf(stderr, "jobsite build: --base-url must start with http:// or https://\n");
+		return EXIT_USAGE;
+	}
+	if (date && (strlen(date) != 10 || date[4] != '-' || date[7] != '-')) {
+		fprintf(stderr, "jobsite build: --build-date wants YYYY-MM-DD, not '%s'\n", date);
+		return EXIT_USAGE;
+	}
+	config_release(&b->cfg);
+	config_init(&b->cfg, site);
+	char *auto_file = NULL;
+	if (!*config_file) {
+		auto_file = path_join(site, "jobsite.yml");
+		if (access(auto_file, F_OK) == 0)
+			*config_file = auto_file;
+	}
+	int rc = 0;
+	if (*config_file && config_load(&b->cfg, *config_file, &b->d) < 0)
+		rc = EXIT_CONTENT;
+	free(auto_file);
+	*config_file = NULL;
+	if (output)
+		config_set_path(&b->cfg.output_dir, NULL, output);
+	if (base)
+		config_set_base_url(&b->cfg, base);
+	if (date)
+		memcpy(b->cfg.build_date, date, 11);
+	return rc;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct builder b;
+	memset(&b, 0, sizeof b);
+	diag_init(&b.d, stderr);
+	config_init(&b.cfg, ".");
+	char *config_file = NULL;
+	int rc = parse_args(&b, argc, argv, &config_file);
+	int jobs = b.jobs, strict = b.strict;
+	b.pr = (struct progress){ .on = !b.quiet && isatty(2), .start = now_ms() };
+	if (b.quiet)
+		b.d.out = NULL; /* the closing line still says how many errors */
+	struct posting_list list = { 0 };
+	struct site *site = NULL;
+	long statics = 0, feeds = 0, maps = 0;
+	char *data_dir = NULL;
+	if (rc) {
+		if (rc < 0)
+			rc = EXIT_OK;
+		goto out;
+	}
+	rc = EXIT_CONTENT;
+	if (config_resolve_date(&b.cfg, &b.d) < 0)
+		goto out;
+	data_dir = build_data_dir();
+	if (load_templates(&b, data_dir) < 0)
+		goto out;
+
+	struct ingest_opts io = {
+		.max_file_size = b.cfg.max_file_size,
+		.build_date = b.cfg.build_date[0] ? b.cfg.build_date : NULL,
+		.keep_description = 1,
+		.jobs = jobs,
+		.bands = &b.cfg.bands,
+		.progress = ingest_progress,
+		.progress_ctx = &b.pr,
+	};
+	if (ingest_path(b.cfg.content_dir, &io, &b.d, &list) < 0) {
+		diag_error(&b.d, NULL, 0, 0, "cannot read '%s': %s", b.cfg.content_dir, strerror(errno));
+		goto report;
+	}
+	progress_end(&b.pr);
+	site = site_build(&list, &b.cfg.bands, b.cfg.build_date, &b.d);
+	b.pages_total = site->njobs + site->nemployers + site->nstates + site->nbands + 16;
+
+	if (outdir_open(&b.out, b.cfg.output_dir) < 0) {
+		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
+		goto report;
+	}
+	struct mdata *md = mdata_new();
+	int r = pages_generate(site, &b.cfg, md, &b.d, emit_page, &b);
+	mdata_free(md);
+	progress_end(&b.pr);
+	if (r)
+		goto report;
+	if (data_dir) {
+		char *builtin = path_join(data_dir, "static");
+		if (!same_dir(builtin, b.cfg.static_dir))
+			statics = outdir_copy_tree(&b.out, builtin, "static");
+		free(builtin);
+	}
+	long st2 = statics < 0 ? -1 : outdir_copy_tree(&b.out, b.cfg.static_dir, "static");
+	if (statics < 0 || st2 < 0) {
+		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
+		goto report;
+	}
+	statics += st2;
+	if ((feeds = feeds_write(site, &b.cfg, &b.out)) < 0 ||
+	    (maps = sitemap_write(&b.sm, b.cfg.base_url, b.cfg.sitemap_max, &b.out)) < 0) {
+		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
+		goto report;
+	}
+	maps--; /* robots.txt */
+	if (b.d.errors || (strict && b.d.warnings)) {
+		if (strict && b.d.warnings)
+			diag_error(&b.d, NULL, 0, 0, "%u warnings and --strict: output left as it was",
+				   b.d.warnings);
+		goto report;
+	}
+	if (outdir_commit(&b.out) < 0) {
+		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
+		goto report;
+	}
+	rc = EXIT_OK;
+report:
+	progress_end(&b.pr);
+	double ms = now_ms() - b.pr.start;
+	write_report(&b, &list, site, ms, rc == EXIT_OK);
+	if (rc == EXIT_OK)
+		print_summary(&b, &list, site, statics, feeds, maps, ms);
+	else
+		fprintf(stderr, "jobsite build: failed with %u errors; '%s' left as it was\n",
+			b.d.errors, b.cfg.output_dir);
+out:
+	free(data_dir);
+	outdir_release(&b.out);
+	sitemap_release(&b.sm);
+	buf_release(&b.page);
+	site_free(site);
+	posting_list_release(&list);
+	if (b.set)
+		mustache_set_free(b.set);
+	config_release(&b.cfg);
+	diag_release(&b.d);
+	return rc;
+}

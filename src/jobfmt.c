@@ -1,0 +1,168 @@
+#include "jobfmt.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void jobfmt_money(struct buf *out, double v, const char *currency, int cents)
+{
+	if (!currency || !strcmp(currency, "USD"))
+		buf_putc(out, '$');
+	else
+		buf_printf(out, "%s ", currency);
+	char digits[64];
+	double whole = floor(v);
+	snprintf(digits, sizeof digits, "%.0f", whole);
+	size_t n = strlen(digits);
+	for (size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf_putc(out, ',');
+		buf_putc(out, digits[i]);
+	}
+	if (cents) {
+		long c = lround((v - whole) * 100);
+		buf_printf(out, ".%02ld", c > 99 ? 99 : c);
+	}
+}
+
+static const char *period_phrase(enum salary_period p)
+{
+	switch (p) {
+	case PERIOD_HOUR: return " an hour";
+	case PERIOD_DAY: return " a day";
+	case PERIOD_WEEK: return " a week";
+	case PERIOD_MONTH: return " a month";
+	case PERIOD_YEAR: return " a year";
+	default: return "";
+	}
+}
+
+static int has_cents(double v)
+{
+	return !isnan(v) && v != floor(v);
+}
+
+int jobfmt_salary(struct buf *out, const struct posting *p)
+{
+	double lo = p->salary_min, hi = p->salary_max;
+	if (isnan(lo) && isnan(hi))
+		return 0;
+	/* Both amounts take cents when either has them: "$25.50 – $32.00". */
+	int cents = has_cents(lo) || has_cents(hi);
+	const char *cur = p->salary_currency;
+	if (!isnan(lo) && !isnan(hi) && lo != hi) {
+		jobfmt_money(out, lo, cur, cents);
+		buf_puts(out, " – ");
+		jobfmt_money(out, hi, cur, cents);
+	} else if (!isnan(lo) && !isnan(hi)) {
+		jobfmt_money(out, lo, cur, cents);
+	} else if (!isnan(hi)) {
+		buf_puts(out, "Up to ");
+		jobfmt_money(out, hi, cur, cents);
+	} else {
+		buf_puts(out, "From ");
+		jobfmt_money(out, lo, cur, cents);
+	}
+	buf_puts(out, period_phrase(p->salary_period));
+	return 1;
+}
+
+void jobfmt_date(struct buf *out, const char *ymd)
+{
+	static const char *months[] = { "January", "February", "March", "April", "May", "June",
+					"July", "August", "September", "October", "November",
+					"December" };
+	int y, m, d;
+	char tail;
+	if (sscanf(ymd, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 ||
+	    d > 31) {
+		buf_puts(out, ymd);
+		return;
+	}
+	buf_printf(out, "%s %d, %d", months[m - 1], d, y);
+}
+
+const char *jobfmt_workplace(enum workplace w)
+{
+	switch (w) {
+	case WORKPLACE_REMOTE: return "Remote";
+	case WORKPLACE_HYBRID: return "Hybrid";
+	case WORKPLACE_ONSITE: return "On-site";
+	default: return NULL;
+	}
+}
+
+const char *jobfmt_employment(enum employment_type t)
+{
+	switch (t) {
+	case EMPLOYMENT_FULL_TIME: return "Full-time";
+	case EMPLOYMENT_PART_TIME: return "Part-time";
+	case EMPLOYMENT_CONTRACT: return "Contract";
+	case EMPLOYMENT_TEMPORARY: return "Temporary";
+	case EMPLOYMENT_INTERNSHIP: return "Internship";
+	default: return NULL;
+	}
+}
+
+int jobfmt_http_url(const char *url)
+{
+	if (!url)
+		return 0;
+	size_t n = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+	if (!n || !url[n] || url[n] == '/')
+		return 0;
+	for (const char *c = url; *c; c++)
+		if ((unsigned char)*c <= ' ')
+			return 0;
+	return 1;
+}
+
+void jobfmt_summary(struct buf *out, const char *text, size_t max)
+{
+	size_t start = out->n, last_space = 0;
+	int pending_space = 0;
+	if (!text)
+		return;
+	for (const char *c = text; *c; c++) {
+		if (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r' || *c == '\f' || *c == '\v') {
+			pending_space = out->n > start;
+			continue;
+		}
+		if (pending_space) {
+			if (out->n - start >= max)
+				break;
+			last_space = out->n;
+			buf_putc(out, ' ');
+			pending_space = 0;
+		}
+		buf_putc(out, *c);
+		if (out->n - start > max + 40) { /* one very long word */
+			size_t cut = out->n - 1;
+			while (cut > start && ((unsigned char)out->p[cut] & 0xc0) == 0x80)
+				cut--;
+			buf_truncate(out, cut);
+			buf_puts(out, "…");
+			return;
+		}
+	}
+	if (out->n - start >= max && last_space > start) {
+		buf_truncate(out, last_space);
+		buf_puts(out, "…");
+	}
+}
+
+void jobfmt_xml(struct buf *out, const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; c && *c; c++) {
+		switch (*c) {
+		case '&': buf_puts(out, "&amp;"); break;
+		case '<': buf_puts(out, "&lt;"); break;
+		case '>': buf_puts(out, "&gt;"); break;
+		case '"': buf_puts(out, "&quot;"); break;
+		case '\'': buf_puts(out, "&#39;"); break;
+		default:
+			if (*c >= 0x20 || *c == '\t' || *c == '\n' || *c == '\r')
+				buf_putc(out, *c);
+		}
+	}
+}

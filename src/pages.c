@@ -1,0 +1,601 @@
+#include "pages.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jobfmt.h"
+#include "schemaorg.h"
+#include "util.h"
+
+/* The state of one walk: where the current page is, scratch buffers. */
+struct pctx {
+	const struct site *s;
+	const struct config *c;
+	struct mdata *md;
+	struct diag *d;
+	page_emit_fn emit;
+	void *emit_ctx;
+	const char *root;     /* in md: the way up from the current page */
+	struct buf tmp, tmp2;
+};
+
+static const char *sections[] = { "employers", "states", "salary" };
+enum { SEC_EMPLOYERS, SEC_STATES, SEC_SALARY };
+
+/* A link from the current page to root-relative `path`, in the arena. */
+static const char *link(struct pctx *pc, const char *path)
+{
+	buf_reset(&pc->tmp2);
+	site_link(&pc->tmp2, pc->root, path, pc->c->link_index);
+	return mdata_strdup(pc->md, buf_slice(&pc->tmp2));
+}
+
+static const char *group_link(struct pctx *pc, int sec, const struct site_group *g, size_t page)
+{
+	buf_reset(&pc->tmp);
+	site_group_path(&pc->tmp, sections[sec], g, page);
+	return link(pc, buf_cstr(&pc->tmp));
+}
+
+static const char *job_link(struct pctx *pc, const struct site_job *j)
+{
+	buf_reset(&pc->tmp);
+	site_job_path(&pc->tmp, j);
+	return link(pc, buf_cstr(&pc->tmp));
+}
+
+/* Start a page at root-relative `path`: reset the arena, set root. */
+static void begin(struct pctx *pc, const char *path, int absolute_root)
+{
+	mdata_reset(pc->md);
+	buf_reset(&pc->tmp);
+	if (absolute_root && pc->c->base_url)
+		buf_puts(&pc->tmp, pc->c->base_url);
+	else
+		site_root(&pc->tmp, path);
+	pc->root = mdata_strdup(pc->md, buf_slice(&pc->tmp));
+}
+
+/* site, root, urls and page: the names every page has. */
+static struct mv *common(struct pctx *pc, const char *kind, const char *path,
+			 const char *title, const char *description)
+{
+	struct mdata *md = pc->md;
+	const struct config *c = pc->c;
+	struct mv *root = mv_obj(md);
+	struct mv *site = mv_obj(md);
+	mv_ref(md, site, "title", c->title);
+	mv_ref(md, site, "description", c->description);
+	mv_ref(md, site, "base_url", c->base_url);
+	mv_ref(md, site, "build_date", pc->s->build_date);
+	mv_set(md, root, "site", site);
+	/* "" would be a falsy nothing; "./" keeps {{root}}x meaning the same. */
+	mv_ref(md, root, "root", *pc->root ? pc->root : "./");
+
+	struct mv *urls = mv_obj(md);
+	mv_ref(md, urls, "home", link(pc, ""));
+	mv_ref(md, urls, "jobs", link(pc, "jobs/"));
+	mv_ref(md, urls, "employers", link(pc, "employers/"));
+	mv_ref(md, urls, "states", link(pc, "states/"));
+	mv_ref(md, urls, "salary", link(pc, "salary/"));
+	mv_ref(md, urls, "search", link(pc, "search/"));
+	mv_ref(md, urls, "feed", link(pc, "feed.xml"));
+	mv_ref(md, urls, "css", link(pc, "static/site.css"));
+	mv_ref(md, urls, "static", link(pc, "static/"));
+	mv_set(md, root, "urls", urls);
+
+	struct mv *page = mv_obj(md);
+	mv_ref(md, page, "kind", kind);
+	mv_bool(md, page, kind, 1); /* {{#page.posting}} ... */
+	mv_str(md, page, "title", title);
+	if (!strcmp(kind, "home"))
+		mv_ref(md, page, "head_title", c->title);
+	else
+		mv_strf(md, page, "head_title", "%s · %s", title, c->title);
+	buf_reset(&pc->tmp);
+	jobfmt_summary(&pc->tmp, description ? description : c->description, 160);
+	mv_str(md, page, "description", buf_cstr(&pc->tmp));
+	mv_str(md, page, "path", path);
+	/* 404.html is served at any address: it has no canonical one. */
+	if (c->base_url && strcmp(kind, "404"))
+		mv_strf(md, page, "canonical", "%s%s", c->base_url, path);
+	mv_set(md, root, "page", page);
+	return root;
+}
+
+static struct mv *page_of(struct mv *root)
+{
+	return (struct mv *)mv_lookup(root, "page");
+}
+
+static void set_state(struct pctx *pc, struct mv *o, long k)
+{
+	if (k < 0)
+		return;
+	const struct site_group *g = &pc->s->states[k];
+	struct mv *st = mv_obj(pc->md);
+	mv_ref(pc->md, st, "name", g->name);
+	mv_ref(pc->md, st, "code", g->code);
+	mv_ref(pc->md, st, "slug", g->slug);
+	if (g->jobs.n)
+		mv_ref(pc->md, st, "url", group_link(pc, SEC_STATES, g, 1));
+	mv_set(pc->md, o, "state", st);
+}
+
+/* The fields of a posting that cards and the posting page share. */
+static struct mv *job_obj(struct pctx *pc, const struct site_job *j)
+{
+	struct mdata *md = pc->md;
+	const struct posting *p = j->p;
+	const struct site *s = pc->s;
+	struct mv *o = mv_obj(md);
+	mv_ref(md, o, "id", j->slug);
+	mv_ref(md, o, "title", p->title && *p->title ? p->title : "Untitled posting");
+	mv_ref(md, o, "url", job_link(pc, j));
+	if (j->employer >= 0) {
+		const struct site_group *g = &s->employers[j->employer];
+		struct mv *e = mv_obj(md);
+		mv_ref(md, e, "name", p->employer);
+		mv_ref(md, e, "slug", g->slug);
+		if (g->jobs.n)
+			mv_ref(md, e, "url", group_link(pc, SEC_EMPLOYERS, g, 1));
+		mv_set(md, o, "employer", e);
+	}
+	set_state(pc, o, j->state);
+	mv_ref(md, o, "city", p->city);
+	buf_reset(&pc->tmp);
+	if (p->city && p->state[0])
+		buf_printf(&pc->tmp, "%s, %s", p->city, p->state);
+	else if (p->city)
+		buf_puts(&pc->tmp, p->city);
+	else if (j->state >= 0)
+		buf_puts(&pc->tmp, s->states[j->state].name);
+	else if (p->location_text)
+		buf_puts(&pc->tmp, p->location_text);
+	mv_str(md, o, "location", buf_cstr(&pc->tmp));
+	mv_bool(md, o, "remote", j->remote);
+	if (j->remote && s->state_remote >= 0)
+		mv_ref(md, o, "remote_url", group_link(pc, SEC_STATES, &s->states[s->state_remote], 1));
+	mv_ref(md, o, "workplace", jobfmt_workplace(p->workplace));
+	mv_ref(md, o, "employment_type", jobfmt_employment(p->employment_type));
+	buf_reset(&pc->tmp);
+	if (jobfmt_salary(&pc->tmp, p))
+		mv_str(md, o, "salary", buf_cstr(&pc->tmp));
+	const struct site_group *bg = &s->bands[j->band];
+	struct mv *band = mv_obj(md);
+	mv_ref(md, band, "name", bg->name);
+	mv_ref(md, band, "slug", bg->slug);
+	if (bg->jobs.n)
+		mv_ref(md, band, "url", group_link(pc, SEC_SALARY, bg, 1));
+	mv_set(md, o, "band", band);
+	if (p->date_posted[0]) {
+		mv_ref(md, o, "date_posted", p->date_posted);
+		buf_reset(&pc->tmp);
+		jobfmt_date(&pc->tmp, p->date_posted);
+		mv_str(md, o, "date_display", buf_cstr(&pc->tmp));
+	}
+	mv_bool(md, o, "closed", j->closed);
+	return o;
+}
+
+static struct mv *card_list(struct pctx *pc, const size_t *ids, size_t n)
+{
+	struct mv *l = mv_list(pc->md);
+	for (size_t i = 0; i < n; i++) {
+		const struct site_job *j = &pc->s->jobs[ids[i]];
+		struct mv *o = job_obj(pc, j);
+		buf_reset(&pc->tmp);
+		jobfmt_summary(&pc->tmp, j->p->description_text, 180);
+		mv_str(pc->md, o, "summary", buf_cstr(&pc->tmp));
+		mv_push(pc->md, l, o);
+	}
+	return l;
+}
+
+static int emit(struct pctx *pc, const char *tmpl, const char *kind, const char *path,
+		const char *file, int sitemap, const char *lastmod, const struct mv *data)
+{
+	struct page_info pi = { tmpl, kind, file, path, sitemap, lastmod };
+	return pc->emit(pc->emit_ctx, &pi, data);
+}
+
+static int emit_dir(struct pctx *pc, const char *tmpl, const char *kind, const char *path,
+		    int sitemap, const char *lastmod, const struct mv *data)
+{
+	char *file = xmalloc(strlen(path) + sizeof "index.html");
+	strcpy(file, path);
+	strcat(file, "index.html");
+	int r = emit(pc, tmpl, kind, path, file, sitemap, lastmod, data);
+	free(file);
+	return r;
+}
+
+static int posting_page(struct pctx *pc, const struct site_job *j)
+{
+	struct mdata *md = pc->md;
+	const struct posting *p = j->p;
+	struct buf path = BUF_INIT;
+	site_job_path(&path, j);
+	begin(pc, buf_cstr(&path), 0);
+	buf_reset(&pc->tmp);
+	if (p->employer)
+		buf_printf(&pc->tmp, "%s at %s. ", p->title ? p->title : "Job", p->employer);
+	buf_puts(&pc->tmp, p->description_text ? p->description_text : "");
+	char *desc = mdata_strdup(md, buf_slice(&pc->tmp));
+	struct mv *root = common(pc, "posting", buf_cstr(&path),
+				 p->title && *p->title ? p->title : "Untitled posting", desc);
+	struct mv *page = page_of(root);
+	mv_ref(md, page, "og_type", "article");
+	mv_bool(md, page, "noindex", j->closed);
+	struct mv *o = job_obj(pc, j);
+	if (p->description_html)
+		mv_ref(md, o, "description_html", p->description_html);
+	else
+		mv_ref(md, o, "description_text", p->description_text);
+	if (!j->closed && jobfmt_http_url(p->apply_url))
+		mv_ref(md, o, "apply_url", p->apply_url);
+	if (p->valid_through[0]) {
+		mv_ref(md, o, "valid_through", p->valid_through);
+		buf_reset(&pc->tmp);
+		jobfmt_date(&pc->tmp, p->valid_through);
+		mv_str(md, o, "valid_through_display", buf_cstr(&pc->tmp));
+	}
+	mv_ref(md, o, "source", p->source);
+	buf_reset(&pc->tmp);
+	const char *why = NULL;
+	const char *url = mv_text(mv_lookup(page, "canonical"));
+	if (schemaorg_jobposting(&pc->tmp, pc->s, j, pc->c->title, url, &why) == 0)
+		mv_str(md, o, "jsonld", buf_cstr(&pc->tmp));
+	else
+		diag_report(pc->d, DIAG_NOTE, p->source, 0, 0, "no JSON-LD",
+			    "no JobPosting JSON-LD: %s", why);
+	mv_set(md, root, "job", o);
+	int r = emit_dir(pc, "posting", "posting", buf_cstr(&path), !j->closed,
+			 p->date_posted[0] ? p->date_posted : NULL, root);
+	buf_release(&path);
+	return r;
+}
+
+/* Page links: first, last, and the two either side of the current one. */
+static struct mv *pagination(struct pctx *pc, const char *base, size_t k, size_t npages)
+{
+	struct mdata *md = pc->md;
+	struct mv *pg = mv_obj(md);
+	struct buf p = BUF_INIT;
+	mv_num(md, pg, "number", k);
+	mv_num(md, pg, "count", npages);
+	mv_bool(md, pg, "many", npages > 1);
+	struct mv *list = mv_list(md);
+	size_t last_shown = 0;
+	for (size_t i = 1; i <= npages; i++) {
+		if (i != 1 && i != npages && (i + 2 < k || i > k + 2))
+			continue;
+		struct mv *it = mv_obj(md);
+		mv_num(md, it, "number", i);
+		mv_bool(md, it, "gap", last_shown && i > last_shown + 1);
+		mv_bool(md, it, "current", i == k);
+		buf_reset(&p);
+		buf_puts(&p, base);
+		if (i > 1)
+			buf_printf(&p, "page/%zu/", i);
+		mv_ref(md, it, "url", link(pc, buf_cstr(&p)));
+		if (i == k - 1)
+			mv_ref(md, pg, "prev", link(pc, buf_cstr(&p)));
+		if (i == k + 1)
+			mv_ref(md, pg, "next", link(pc, buf_cstr(&p)));
+		mv_push(md, list, it);
+		last_shown = i;
+	}
+	mv_set(md, pg, "pages", list);
+	buf_release(&p);
+	return pg;
+}
+
+/*
+ * A paginated list of postings at root-relative `base`: page 1 there, page
+ * k at base + "page/k/".  `extra` adds the page's own names.
+ */
+typedef void (*extra_fn)(struct pctx *pc, struct mv *root, const void *arg);
+
+static int list_pages(struct pctx *pc, const char *tmpl, const char *kind, const char *base,
+		      const char *title, const char *description, const struct site_ids *ids,
+		      extra_fn extra, const void *arg)
+{
+	size_t size = pc->c->page_size, npages = ids->n ? (ids->n + size - 1) / size : 1;
+	struct buf path = BUF_INIT, t = BUF_INIT;
+	int r = 0;
+	for (size_t k = 1; k <= npages && !r; k++) {
+		buf_reset(&path);
+		buf_puts(&path, base);
+		if (k > 1)
+			buf_printf(&path, "page/%zu/", k);
+		begin(pc, buf_cstr(&path), 0);
+		buf_reset(&t);
+		buf_puts(&t, title);
+		if (k > 1)
+			buf_printf(&t, " (page %zu of %zu)", k, npages);
+		struct mv *root = common(pc, kind, buf_cstr(&path), buf_cstr(&t), description);
+		struct mv *pg = pagination(pc, base, k, npages);
+		struct mv *page = page_of(root);
+		mv_ref(pc->md, page, "prev", mv_text(mv_lookup(pg, "prev")));
+		mv_ref(pc->md, page, "next", mv_text(mv_lookup(pg, "next")));
+		mv_set(pc->md, root, "pagination", pg);
+		size_t from = (k - 1) * size, to = from + size < ids->n ? from + size : ids->n;
+		mv_set(pc->md, root, "jobs", card_list(pc, ids->v + from, to - from));
+		mv_num(pc->md, root, "count", ids->n);
+		if (extra)
+			extra(pc, root, arg);
+		const char *lastmod = ids->n ? pc->s->jobs[ids->v[0]].p->date_posted : NULL;
+		r = emit_dir(pc, tmpl, kind, buf_cstr(&path), 1,
+			     lastmod && *lastmod ? lastmod : NULL, root);
+	}
+	buf_release(&path);
+	buf_release(&t);
+	return r;
+}
+
+struct group_arg {
+	int sec;
+	const struct site_group *g;
+};
+
+static void group_extra(struct pctx *pc, struct mv *root, const void *arg)
+{
+	const struct group_arg *ga = arg;
+	struct mv *g = mv_obj(pc->md);
+	mv_ref(pc->md, g, "name", ga->g->name);
+	mv_ref(pc->md, g, "slug", ga->g->slug);
+	mv_ref(pc->md, g, "code", ga->g->code);
+	mv_num(pc->md, g, "count", ga->g->jobs.n);
+	mv_bool(pc->md, g, "one", ga->g->jobs.n == 1);
+	if (ga->sec != SEC_SALARY) {
+		buf_reset(&pc->tmp);
+		site_group_path(&pc->tmp, sections[ga->sec], ga->g, 1);
+		buf_puts(&pc->tmp, "feed.xml");
+		const char *feed = link(pc, buf_cstr(&pc->tmp));
+		mv_ref(pc->md, g, "feed", feed);
+		mv_ref(pc->md, page_of(root), "feed", feed);
+	}
+	mv_set(pc->md, root, "group", g);
+}
+
+static int group_pages(struct pctx *pc, int sec, const struct site_group *v, size_t n)
+{
+	static const char *tmpl[] = { "employer", "state", "band" };
+	struct buf base = BUF_INIT, title = BUF_INIT, desc = BUF_INIT;
+	int r = 0;
+	for (size_t i = 0; i < n && !r; i++) {
+		const struct site_group *g = &v[i];
+		if (!g->jobs.n)
+			continue;
+		buf_reset(&base);
+		site_group_path(&base, sections[sec], g, 1);
+		buf_reset(&title);
+		buf_reset(&desc);
+		const char *noun = g->jobs.n == 1 ? "job" : "jobs";
+		if (sec == SEC_EMPLOYERS) {
+			buf_printf(&title, "Jobs at %s", g->name);
+			buf_printf(&desc, "%zu open %s at %s.", g->jobs.n, noun, g->name);
+		} else if (sec == SEC_STATES) {
+			if (g->code)
+				buf_printf(&title, "Jobs in %s", g->name);
+			else
+				buf_printf(&title, "%s jobs", g->name);
+			buf_printf(&desc, "%zu open %s: %s.", g->jobs.n, noun, g->name);
+		} else {
+			buf_printf(&title, "Jobs paying %s", g->name);
+			if (!strcmp(g->slug, BAND_NOT_DISCLOSED)) {
+				buf_reset(&title);
+				buf_puts(&title, "Jobs with pay not disclosed");
+			}
+			buf_printf(&desc, "%zu open %s, salary band %s.", g->jobs.n, noun, g->name);
+		}
+		struct group_arg ga = { sec, g };
+		r = list_pages(pc, tmpl[sec], tmpl[sec], buf_cstr(&base), buf_cstr(&title),
+			       buf_cstr(&desc), &g->jobs, group_extra, &ga);
+	}
+	buf_release(&base);
+	buf_release(&title);
+	buf_release(&desc);
+	return r;
+}
+
+/* {name, url, count, code} for each group with open postings. */
+static struct mv *group_list(struct pctx *pc, int sec, const struct site_group *v, size_t n,
+			     int with_empty)
+{
+	struct mv *l = mv_list(pc->md);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].jobs.n && !with_empty)
+			continue;
+		struct mv *o = mv_obj(pc->md);
+		mv_ref(pc->md, o, "name", v[i].name);
+		mv_ref(pc->md, o, "slug", v[i].slug);
+		mv_ref(pc->md, o, "code", v[i].code);
+		mv_num(pc->md, o, "count", v[i].jobs.n);
+		if (v[i].jobs.n)
+			mv_ref(pc->md, o, "url", group_link(pc, sec, &v[i], 1));
+		mv_push(pc->md, l, o);
+	}
+	return l;
+}
+
+static int cmp_by_count(const void *a, const void *b, void *arg)
+{
+	const struct site_group *v = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	if (v[x].jobs.n != v[y].jobs.n)
+		return v[x].jobs.n > v[y].jobs.n ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int home_page(struct pctx *pc)
+{
+	const struct site *s = pc->s;
+	struct mdata *md = pc->md;
+	begin(pc, "", 0);
+	struct mv *root = common(pc, "home", "", pc->c->title, pc->c->description);
+	mv_ref(md, page_of(root), "feed", link(pc, "feed.xml"));
+	size_t n = s->open.n < pc->c->page_size ? s->open.n : pc->c->page_size;
+	mv_set(md, root, "latest", card_list(pc, s->open.v, n));
+	mv_bool(md, root, "more", s->open.n > n);
+	struct mv *counts = mv_obj(md);
+	mv_num(md, counts, "jobs", s->open.n);
+	size_t ne = 0, ns = 0;
+	for (size_t i = 0; i < s->nemployers; i++)
+		ne += s->employers[i].jobs.n > 0;
+	for (size_t i = 0; i < s->nstates; i++)
+		ns += s->states[i].jobs.n > 0 && s->states[i].code;
+	mv_num(md, counts, "employers", ne);
+	mv_num(md, counts, "states", ns);
+	mv_set(md, root, "counts", counts);
+	mv_set(md, root, "states", group_list(pc, SEC_STATES, s->states, s->nstates, 0));
+	mv_set(md, root, "bands", group_list(pc, SEC_SALARY, s->bands, s->nbands, 0));
+	/* The ten employers with the most open postings. */
+	size_t *idx = xmalloc((s->nemployers ? s->nemployers : 1) * sizeof *idx);
+	for (size_t i = 0; i < s->nemployers; i++)
+		idx[i] = i;
+	qsort_r(idx, s->nemployers, sizeof *idx, cmp_by_count, s->employers);
+	struct mv *top = mv_list(md);
+	for (size_t i = 0; i < s->nemployers && i < 10 && s->employers[idx[i]].jobs.n; i++) {
+		const struct site_group *g = &s->employers[idx[i]];
+		struct mv *o = mv_obj(md);
+		mv_ref(md, o, "name", g->name);
+		mv_num(md, o, "count", g->jobs.n);
+		mv_ref(md, o, "url", group_link(pc, SEC_EMPLOYERS, g, 1));
+		mv_push(md, top, o);
+	}
+	free(idx);
+	mv_set(md, root, "employers", top);
+	mv_bool(md, root, "more_employers", ne > 10);
+	return emit_dir(pc, "home", "home", "", 1, s->newest_date[0] ? s->newest_date : NULL, root);
+}
+
+static int employers_index(struct pctx *pc)
+{
+	const struct site *s = pc->s;
+	struct mdata *md = pc->md;
+	begin(pc, "employers/", 0);
+	struct mv *root = common(pc, "employers", "employers/", "Employers A to Z",
+				 "Every employer with open jobs, A to Z, with the number of jobs.");
+	struct mv *letters = mv_list(md), *cur = NULL, *cur_list = NULL;
+	char last = 0;
+	size_t total = 0;
+	for (size_t i = 0; i < s->nemployers; i++) {
+		const struct site_group *g = &s->employers[i];
+		if (!g->jobs.n)
+			continue;
+		int c = ascii_lower((unsigned char)g->name[0]);
+		char letter = c >= 'a' && c <= 'z' ? (char)(c - 32) : '#';
+		if (!cur || letter != last) {
+			cur = mv_obj(md);
+			mv_strf(md, cur, "letter", "%c", letter);
+			mv_strf(md, cur, "anchor", "letter-%c", letter == '#' ? '0' : c);
+			cur_list = mv_list(md);
+			mv_set(md, cur, "employers", cur_list);
+			mv_push(md, letters, cur);
+			last = letter;
+		}
+		struct mv *o = mv_obj(md);
+		mv_ref(md, o, "name", g->name);
+		mv_num(md, o, "count", g->jobs.n);
+		mv_ref(md, o, "url", group_link(pc, SEC_EMPLOYERS, g, 1));
+		mv_push(md, cur_list, o);
+		total++;
+	}
+	mv_set(md, root, "letters", letters);
+	mv_num(md, root, "count", total);
+	return emit_dir(pc, "employers", "employers", "employers/", 1, NULL, root);
+}
+
+static int states_index(struct pctx *pc)
+{
+	const struct site *s = pc->s;
+	struct mdata *md = pc->md;
+	begin(pc, "states/", 0);
+	struct mv *root = common(pc, "states", "states/", "Jobs by state",
+				 "Open jobs in every state, remote jobs, and jobs with no stated location.");
+	struct mv *states = mv_list(md), *other = mv_list(md);
+	for (size_t i = 0; i < s->nstates; i++) {
+		const struct site_group *g = &s->states[i];
+		struct mv *o = mv_obj(md);
+		mv_ref(md, o, "name", g->name);
+		mv_ref(md, o, "code", g->code);
+		mv_num(md, o, "count", g->jobs.n);
+		mv_ref(md, o, "url", group_link(pc, SEC_STATES, g, 1));
+		mv_push(md, g->code ? states : other, o);
+	}
+	mv_set(md, root, "states", states);
+	mv_set(md, root, "other", other);
+	return emit_dir(pc, "states", "states", "states/", 1, NULL, root);
+}
+
+static int salary_index(struct pctx *pc)
+{
+	const struct site *s = pc->s;
+	begin(pc, "salary/", 0);
+	struct mv *root = common(pc, "salary", "salary/", "Jobs by salary",
+				 "Open jobs by annual salary band.");
+	mv_set(pc->md, root, "bands", group_list(pc, SEC_SALARY, s->bands, s->nbands, 1));
+	return emit_dir(pc, "salary", "salary", "salary/", 1, NULL, root);
+}
+
+static int search_page(struct pctx *pc)
+{
+	begin(pc, "search/", 0);
+	struct mv *root = common(pc, "search", "search/", "Search jobs",
+				 "Search every open job by title, employer and place.");
+	return emit_dir(pc, "search", "search", "search/", 0, NULL, root);
+}
+
+/*
+ * Hosts serve 404.html for any missing path at any depth, so relative
+ * links in it would resolve against the wrong folder.  With base_url its
+ * links are absolute (the one page that has them); without, they are
+ * relative to the root, right when the page is served at the root.
+ */
+static int not_found_page(struct pctx *pc)
+{
+	begin(pc, "", 1);
+	struct mv *root = common(pc, "404", "404.html", "Page not found",
+				 "There is no page at this address.");
+	mv_bool(pc->md, page_of(root), "noindex", 1);
+	return emit(pc, "404", "404", "404.html", "404.html", 0, NULL, root);
+}
+
+static void jobs_extra(struct pctx *pc, struct mv *root, const void *arg)
+{
+	(void)arg;
+	mv_ref(pc->md, page_of(root), "feed", link(pc, "feed.xml"));
+}
+
+int pages_generate(const struct site *s, const struct config *c, struct mdata *md,
+		   struct diag *d, page_emit_fn fn, void *ctx)
+{
+	struct pctx pc = { s, c, md, d, fn, ctx, "", BUF_INIT, BUF_INIT };
+	int r = home_page(&pc);
+	if (!r)
+		r = list_pages(&pc, "jobs", "jobs", "jobs/", "All jobs",
+			       "Every open job, newest first.", &s->open, jobs_extra, NULL);
+	for (size_t i = 0; i < s->njobs && !r; i++)
+		r = posting_page(&pc, &s->jobs[i]);
+	if (!r)
+		r = employers_index(&pc);
+	if (!r)
+		r = group_pages(&pc, SEC_EMPLOYERS, s->employers, s->nemployers);
+	if (!r)
+		r = states_index(&pc);
+	if (!r)
+		r = group_pages(&pc, SEC_STATES, s->states, s->nstates);
+	if (!r)
+		r = salary_index(&pc);
+	if (!r)
+		r = group_pages(&pc, SEC_SALARY, s->bands, s->nbands);
+	if (!r)
+		r = search_page(&pc);
+	if (!r)
+		r = not_found_page(&pc);
+	buf_release(&pc.tmp);
+	buf_release(&pc.tmp2);
+	return r;
+}

@@ -1,0 +1,33 @@
+/*
+ * pages.h - every HTML page of a site, as template data (see mdata_site.h).
+ *
+ * pages_generate() walks the site model and, for each page, builds its
+ * data in `md` (reset per page) and hands it to `emit` with the template
+ * to use and where the page goes.  It knows nothing of the engine or of
+ * files: build.c renders and writes.  The names available to templates are
+ * documented in templates/README.md.
+ */
+#ifndef JOBSITE_PAGES_H
+#define JOBSITE_PAGES_H
+
+#include "config.h"
+#include "diag.h"
+#include "mdata_site.h"
+#include "site.h"
+
+struct page_info {
+	const char *template;  /* "posting" -> templates/posting.mustache */
+	const char *kind;      /* "home", "posting", "employer", ... */
+	const char *file;      /* root-relative output file: "jobs/x/index.html" */
+	const char *path;      /* root-relative URL: "jobs/x/" ("" = home) */
+	int sitemap;           /* belongs in the sitemap */
+	const char *lastmod;   /* "YYYY-MM-DD" or NULL */
+};
+
+/* Return non-zero to stop the walk (that value is returned). */
+typedef int (*page_emit_fn)(void *ctx, const struct page_info *pi, const struct mv *data);
+
+int pages_generate(const struct site *s, const struct config *c, struct mdata *md,
+		   struct diag *d, page_emit_fn emit, void *ctx);
+
+#endif

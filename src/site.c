@@ -1,0 +1,524 @@
+#include "site.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "slug.h"
+#include "util.h"
+
+static const struct {
+	const char *code, *name;
+} state_names[] = {
+	{ "AK", "Alaska" }, { "AL", "Alabama" }, { "AR", "Arkansas" },
+	{ "AS", "American Samoa" }, { "AZ", "Arizona" }, { "CA", "California" },
+	{ "CO", "Colorado" }, { "CT", "Connecticut" }, { "DC", "District of Columbia" },
+	{ "DE", "Delaware" }, { "FL", "Florida" }, { "GA", "Georgia" },
+	{ "GU", "Guam" }, { "HI", "Hawaii" }, { "IA", "Iowa" }, { "ID", "Idaho" },
+	{ "IL", "Illinois" }, { "IN", "Indiana" }, { "KS", "Kansas" },
+	{ "KY", "Kentucky" }, { "LA", "Louisiana" }, { "MA", "Massachusetts" },
+	{ "MD", "Maryland" }, { "ME", "Maine" }, { "MI", "Michigan" },
+	{ "MN", "Minnesota" }, { "MO", "Missouri" }, { "MP", "Northern Mariana Islands" },
+	{ "MS", "Mississippi" }, { "MT", "Montana" }, { "NC", "North Carolina" },
+	{ "ND", "North Dakota" }, { "NE", "Nebraska" }, { "NH", "New Hampshire" },
+	{ "NJ", "New Jersey" }, { "NM", "New Mexico" }, { "NV", "Nevada" },
+	{ "NY", "New York" }, { "OH", "Ohio" }, { "OK", "Oklahoma" },
+	{ "OR", "Oregon" }, { "PA", "Pennsylvania" }, { "PR", "Puerto Rico" },
+	{ "RI", "Rhode Island" }, { "SC", "South Carolina" }, { "SD", "South Dakota" },
+	{ "TN", "Tennessee" }, { "TX", "Texas" }, { "UT", "Utah" },
+	{ "VA", "Virginia" }, { "VI", "U.S. Virgin Islands" }, { "VT", "Vermont" },
+	{ "WA", "Washington" }, { "WI", "Wisconsin" }, { "WV", "West Virginia" },
+	{ "WY", "Wyoming" },
+};
+
+const char *site_state_name(const char *code)
+{
+	size_t lo = 0, hi = ARRAY_SIZE(state_names);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(code, state_names[mid].code);
+		if (!c)
+			return state_names[mid].name;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* A string -> index map (open addressing); keys are borrowed. */
+struct strmap {
+	const char **keys;
+	size_t *vals;
+	size_t n, cap;
+};
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	return hash_bytes(0xcbf29ce484222325ull, s, strlen(s));
+}
+
+static long strmap_get(const struct strmap *m, const char *key)
+{
+	if (!m->cap)
+		return -1;
+	for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i])
+			return -1;
+		if (!strcmp(m->keys[i], key))
+			return (long)m->vals[i];
+	}
+}
+
+static void strmap_put(struct strmap *m, const char *key, size_t val);
+
+static void strmap_grow(struct strmap *m)
+{
+	struct strmap old = *m;
+	m->cap = old.cap ? old.cap * 2 : 64;
+	m->keys = xcalloc(m->cap, sizeof *m->keys);
+	m->vals = xcalloc(m->cap, sizeof *m->vals);
+	m->n = 0;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.keys[i])
+			strmap_put(m, old.keys[i], old.vals[i]);
+	free(old.keys);
+	free(old.vals);
+}
+
+static void strmap_put(struct strmap *m, const char *key, size_t val)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		strmap_grow(m);
+	size_t i = hash_str(key) & (m->cap - 1);
+	while (m->keys[i] && strcmp(m->keys[i], key))
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i])
+		m->n++;
+	m->keys[i] = key;
+	m->vals[i] = val;
+}
+
+static void strmap_release(struct strmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+static void ids_push(struct site_ids *ids, size_t i)
+{
+	ids->v = xgrow(ids->v, &ids->cap, ids->n + 1, sizeof *ids->v);
+	ids->v[ids->n++] = i;
+}
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+/* Site order: newest first, undated last, then title, then source. */
+static int cmp_posting(const void *a, const void *b)
+{
+	const struct posting *p = *(struct posting *const *)a;
+	const struct posting *q = *(struct posting *const *)b;
+	int c;
+	if (!p->date_posted[0] != !q->date_posted[0])
+		return p->date_posted[0] ? -1 : 1;
+	if ((c = strcmp(q->date_posted, p->date_posted)))
+		return c;
+	if ((c = strcmp(nz(p->title), nz(q->title))))
+		return c;
+	return strcmp(p->source, q->source);
+}
+
+/* The location a person would read, for duplicate detection. */
+static void location_key(const struct posting *p, struct buf *b)
+{
+	buf_reset(b);
+	if (p->location_text)
+		buf_puts(b, p->location_text);
+	else
+		buf_printf(b, "%s|%s|%d", nz(p->city), p->state, (int)p->workplace);
+}
+
+struct dupkey {
+	uint64_t h;
+	size_t i;
+};
+
+static int cmp_dupkey(const void *a, const void *b)
+{
+	const struct dupkey *x = a, *y = b;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int same_posting(const struct posting *p, const struct posting *q)
+{
+	if (strcmp(nz(p->title), nz(q->title)) || strcmp(nz(p->employer), nz(q->employer)))
+		return 0;
+	const char *dp = p->description_html ? p->description_html : nz(p->description_text);
+	const char *dq = q->description_html ? q->description_html : nz(q->description_text);
+	if (strcmp(dp, dq))
+		return 0;
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	location_key(p, &a);
+	location_key(q, &b);
+	int same = !strcmp(buf_cstr(&a), buf_cstr(&b));
+	buf_release(&a);
+	buf_release(&b);
+	return same;
+}
+
+/*
+ * Mark duplicates in the sorted array v (dup[i] = index of the first copy
+ * + 1).  Hashing first keeps this O(n log n) whatever the sizes.
+ */
+static void find_duplicates(struct posting **v, size_t n, size_t *dup)
+{
+	struct dupkey *k = xmalloc(n * sizeof *k);
+	struct buf loc = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const struct posting *p = v[i];
+		const char *desc = p->description_html ? p->description_html : nz(p->description_text);
+		uint64_t h = hash_str(nz(p->title));
+		h = hash_bytes(h, "\0", 1);
+		h = hash_bytes(h, nz(p->employer), strlen(nz(p->employer)) + 1);
+		location_key(p, &loc);
+		h = hash_bytes(h, loc.p, loc.n + 1);
+		h = hash_bytes(h, desc, strlen(desc));
+		k[i] = (struct dupkey){ h, i };
+		dup[i] = 0;
+	}
+	buf_release(&loc);
+	qsort(k, n, sizeof *k, cmp_dupkey);
+	for (size_t a = 0; a < n;) {
+		size_t b = a + 1;
+		while (b < n && k[b].h == k[a].h)
+			b++;
+		for (size_t x = a + 1; x < b; x++)
+			for (size_t y = a; y < x; y++)
+				if (!dup[k[y].i] && same_posting(v[k[x].i], v[k[y].i])) {
+					dup[k[x].i] = k[y].i + 1;
+					break;
+				}
+		a = b;
+	}
+	free(k);
+}
+
+/* Give every job a unique slug: the posting's id, else its title's slug. */
+static void assign_slugs(struct site *s)
+{
+	struct strmap seen = { 0 };
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < s->njobs; i++) {
+		struct posting *p = s->jobs[i].p;
+		char *base = p->id && *p->id ? xstrdup(p->id) : slug_new(slice_from(nz(p->title)));
+		if (!*base) {
+			free(base);
+			base = xstrdup("job");
+		}
+		char *slug = base;
+		for (unsigned k = 2; strmap_get(&seen, slug) >= 0; k++) {
+			buf_reset(&b);
+			buf_printf(&b, "%s-%u", base, k);
+			if (slug != base)
+				free(slug);
+			slug = xstrdup(buf_cstr(&b));
+		}
+		if (slug != base)
+			free(base);
+		s->jobs[i].slug = slug;
+		strmap_put(&seen, slug, i);
+	}
+	buf_release(&b);
+	strmap_release(&seen);
+}
+
+struct grouper {
+	struct site_group *v;
+	size_t n, cap;
+	struct strmap map;
+};
+
+static size_t group_get(struct grouper *g, const char *slug, const char *name,
+			const char *code)
+{
+	long k = strmap_get(&g->map, slug);
+	if (k >= 0)
+		return (size_t)k;
+	g->v = xgrow(g->v, &g->cap, g->n + 1, sizeof *g->v);
+	struct site_group *grp = &g->v[g->n];
+	memset(grp, 0, sizeof *grp);
+	grp->slug = xstrdup(slug);
+	grp->name = xstrdup(name);
+	grp->code = code ? xstrdup(code) : NULL;
+	/* The map borrows grp->slug, which never moves (only the array does). */
+	strmap_put(&g->map, grp->slug, g->n);
+	return g->n++;
+}
+
+static int cmp_group_name(const void *a, const void *b)
+{
+	const struct site_group *x = a, *y = b;
+	int c = ascii_casecmp(x->name, y->name);
+	return c ? c : strcmp(x->slug, y->slug);
+}
+
+/* Sort groups by name; remap[old index] = new index. */
+static size_t *sort_groups(struct site_group *v, size_t n)
+{
+	size_t *remap = xmalloc((n ? n : 1) * sizeof *remap);
+	/* Stash the old index in the cap field of jobs, which sorting carries along. */
+	size_t *old_cap = xmalloc((n ? n : 1) * sizeof *old_cap);
+	for (size_t i = 0; i < n; i++) {
+		old_cap[i] = v[i].jobs.cap;
+		v[i].jobs.cap = i;
+	}
+	qsort(v, n, sizeof *v, cmp_group_name);
+	for (size_t i = 0; i < n; i++) {
+		remap[v[i].jobs.cap] = i;
+		v[i].jobs.cap = old_cap[v[i].jobs.cap];
+	}
+	free(old_cap);
+	return remap;
+}
+
+static void group_employers(struct site *s)
+{
+	struct grouper g = { 0 };
+	struct buf slug = BUF_INIT;
+	for (size_t i = 0; i < s->njobs; i++) {
+		struct site_job *j = &s->jobs[i];
+		const struct posting *p = j->p;
+		j->employer = -1;
+		if (!p->employer || !*p->employer)
+			continue;
+		buf_reset(&slug);
+		if (p->employer_slug && *p->employer_slug)
+			buf_puts(&slug, p->employer_slug);
+		else
+			slugify(slice_from(p->employer), &slug, SLUG_MAX);
+		if (!slug.n)
+			continue;
+		size_t k = group_get(&g, buf_cstr(&slug), p->employer, NULL);
+		j->employer = (long)k;
+		if (!j->closed)
+			ids_push(&g.v[k].jobs, i);
+	}
+	buf_release(&slug);
+	strmap_release(&g.map);
+	size_t *remap = sort_groups(g.v, g.n);
+	for (size_t i = 0; i < s->njobs; i++)
+		if (s->jobs[i].employer >= 0)
+			s->jobs[i].employer = (long)remap[s->jobs[i].employer];
+	free(remap);
+	s->employers = g.v;
+	s->nemployers = g.n;
+}
+
+static void group_states(struct site *s)
+{
+	struct grouper g = { 0 };
+	char lower[3];
+	for (size_t i = 0; i < s->njobs; i++) {
+		struct site_job *j = &s->jobs[i];
+		const struct posting *p = j->p;
+		const char *name = p->state[0] ? site_state_name(p->state) : NULL;
+		j->state = -1;
+		j->remote = p->workplace == WORKPLACE_REMOTE;
+		if (name) {
+			lower[0] = (char)ascii_lower(p->state[0]);
+			lower[1] = (char)ascii_lower(p->state[1]);
+			lower[2] = 0;
+			j->state = (long)group_get(&g, lower, name, p->state);
+			if (!j->closed)
+				ids_push(&g.v[j->state].jobs, i);
+		}
+	}
+	strmap_release(&g.map);
+	size_t *remap = sort_groups(g.v, g.n);
+	for (size_t i = 0; i < s->njobs; i++)
+		if (s->jobs[i].state >= 0)
+			s->jobs[i].state = (long)remap[s->jobs[i].state];
+	free(remap);
+	/* "Remote" and "Location not stated" come after the states. */
+	struct site_group remote = { xstrdup("remote"), xstrdup("Remote"), NULL, { 0 } };
+	struct site_group none = { xstrdup("none"), xstrdup("Location not stated"), NULL, { 0 } };
+	for (size_t i = 0; i < s->njobs; i++) {
+		const struct site_job *j = &s->jobs[i];
+		if (j->closed)
+			continue;
+		if (j->remote)
+			ids_push(&remote.jobs, i);
+		else if (j->state < 0)
+			ids_push(&none.jobs, i);
+	}
+	s->state_remote = s->state_none = -1;
+	g.v = xgrow(g.v, &g.cap, g.n + 2, sizeof *g.v);
+	if (remote.jobs.n) {
+		s->state_remote = (long)g.n;
+		g.v[g.n++] = remote;
+	} else {
+		free(remote.slug);
+		free(remote.name);
+	}
+	if (none.jobs.n) {
+		s->state_none = (long)g.n;
+		g.v[g.n++] = none;
+	} else {
+		free(none.slug);
+		free(none.name);
+	}
+	s->states = g.v;
+	s->nstates = g.n;
+}
+
+void site_job_path(struct buf *out, const struct site_job *j)
+{
+	buf_printf(out, "jobs/%s/", j->slug);
+}
+
+void site_group_path(struct buf *out, const char *section, const struct site_group *g,
+		     size_t page)
+{
+	buf_printf(out, "%s/%s/", section, g->slug);
+	if (page > 1)
+		buf_printf(out, "page/%zu/", page);
+}
+
+void site_link(struct buf *out, const char *root, const char *path, int link_index)
+{
+	size_t start = out->n;
+	buf_puts(out, root);
+	buf_puts(out, path);
+	size_t n = strlen(path);
+	if (link_index && (n == 0 || path[n - 1] == '/'))
+		buf_puts(out, "index.html");
+	if (out->n == start)
+		buf_puts(out, "./");
+}
+
+void site_root(struct buf *out, const char *path)
+{
+	for (const char *c = path; *c; c++)
+		if (*c == '/')
+			buf_puts(out, "../");
+}
+
+long site_band_index(const struct site *s, const char *slug)
+{
+	for (size_t i = 0; i < s->nbands; i++)
+		if (!strcmp(s->bands[i].slug, slug))
+			return (long)i;
+	return -1;
+}
+
+static void group_bands(struct site *s, const struct band_table *t)
+{
+	s->nbands = t->n + 1;
+	s->bands = xcalloc(s->nbands, sizeof *s->bands);
+	for (size_t i = 0; i < t->n; i++) {
+		s->bands[i].slug = xstrdup(t->v[i].slug);
+		s->bands[i].name = xstrdup(t->v[i].label);
+	}
+	s->bands[t->n].slug = xstrdup(BAND_NOT_DISCLOSED);
+	s->bands[t->n].name = xstrdup("Not disclosed");
+	for (size_t i = 0; i < s->njobs; i++) {
+		struct site_job *j = &s->jobs[i];
+		const char *slug = band_for(t, j->p->annual_min, j->p->annual_max);
+		long k = site_band_index(s, slug);
+		j->band = k >= 0 ? (size_t)k : t->n;
+		if (!j->closed)
+			ids_push(&s->bands[j->band].jobs, i);
+	}
+}
+
+struct site *site_build(struct posting_list *l, const struct band_table *bands,
+			const char *build_date, struct diag *d)
+{
+	struct site *s = xcalloc(1, sizeof *s);
+	size_t n = l->n;
+	struct posting **v = xmalloc((n ? n : 1) * sizeof *v);
+	memcpy(v, l->v, n * sizeof *v);
+	qsort(v, n, sizeof *v, cmp_posting);
+
+	size_t *dup = xmalloc((n ? n : 1) * sizeof *dup);
+	find_duplicates(v, n, dup);
+	s->jobs = xcalloc(n ? n : 1, sizeof *s->jobs);
+	for (size_t i = 0; i < n; i++) {
+		if (dup[i]) {
+			const struct posting *first = v[dup[i] - 1];
+			posting_warn(v[i], 0, "duplicate posting",
+				     "duplicate of '%s'; no page built", first->source);
+			diag_report(d, DIAG_WARNING, v[i]->source, 0, 0, "duplicate posting",
+				    "duplicate of '%s'; no page built", first->source);
+			s->nduplicates++;
+			continue;
+		}
+		s->jobs[s->njobs++].p = v[i];
+	}
+	free(dup);
+	free(v);
+
+	if (build_date && *build_date)
+		memcpy(s->build_date, build_date, 11);
+	else
+		for (size_t i = 0; i < s->njobs; i++)
+			if (s->jobs[i].p->date_posted[0]) {
+				memcpy(s->build_date, s->jobs[i].p->date_posted, 11);
+				break;
+			}
+	for (size_t i = 0; i < s->njobs; i++) {
+		struct site_job *j = &s->jobs[i];
+		j->closed = j->p->valid_through[0] && s->build_date[0] &&
+			    strcmp(j->p->valid_through, s->build_date) < 0;
+		if (!j->closed) {
+			ids_push(&s->open, i);
+			if (!s->newest_date[0] && j->p->date_posted[0])
+				memcpy(s->newest_date, j->p->date_posted, 11);
+		}
+	}
+	assign_slugs(s);
+	group_employers(s);
+	group_states(s);
+	group_bands(s, bands ? bands : band_default());
+	return s;
+}
+
+static void groups_free(struct site_group *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].slug);
+		free(v[i].name);
+		free(v[i].code);
+		free(v[i].jobs.v);
+	}
+	free(v);
+}
+
+void site_free(struct site *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->njobs; i++)
+		free(s->jobs[i].slug);
+	free(s->jobs);
+	free(s->open.v);
+	groups_free(s->employers, s->nemployers);
+	groups_free(s->states, s->nstates);
+	groups_free(s->bands, s->nbands);
+	free(s);
+}

@@ -1,0 +1,219 @@
+/*
+ * t_site.c - the site model, page formatting, JSON-LD and the template data
+ * adapter, on postings built by hand.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "jobfmt.h"
+#include "mdata_site.h"
+#include "schemaorg.h"
+#include "site.h"
+#include "tap.h"
+#include "util.h"
+
+static struct posting *mk(struct posting_list *l, const char *src, const char *id,
+			  const char *title, const char *employer, const char *state,
+			  const char *date)
+{
+	struct posting *p = posting_new(src);
+	p->id = xstrdup(id);
+	p->title = xstrdup(title);
+	if (employer)
+		p->employer = xstrdup(employer);
+	if (state)
+		memcpy(p->state, state, 3);
+	if (date)
+		memcpy(p->date_posted, date, 11);
+	p->description_html = xstrdup("<p>Do the work.</p>");
+	p->description_text = xstrdup("Do the work.");
+	posting_list_push(l, p);
+	return p;
+}
+
+static const char *salary(struct posting *p, double lo, double hi, enum salary_period per)
+{
+	static struct buf b;
+	buf_reset(&b);
+	p->salary_min = lo;
+	p->salary_max = hi;
+	p->salary_period = per;
+	free(p->salary_currency);
+	p->salary_currency = xstrdup("USD");
+	jobfmt_salary(&b, p);
+	return buf_cstr(&b);
+}
+
+static void test_format(void)
+{
+	struct posting *p = posting_new("x");
+	CHECK_STR(salary(p, 125000, 140000, PERIOD_YEAR), "$125,000 – $140,000 a year", "year range");
+	CHECK_STR(salary(p, 25.5, 32, PERIOD_HOUR), "$25.50 – $32.00 an hour", "hourly cents");
+	CHECK_STR(salary(p, NAN, 90000, PERIOD_YEAR), "Up to $90,000 a year", "up to");
+	CHECK_STR(salary(p, 60000, NAN, PERIOD_YEAR), "From $60,000 a year", "from");
+	CHECK_STR(salary(p, 5000, 5000, PERIOD_MONTH), "$5,000 a month", "single amount");
+	struct buf b = BUF_INIT;
+	p->salary_min = p->salary_max = NAN;
+	CHECK(jobfmt_salary(&b, p) == 0 && b.n == 0, "no pay, no text");
+	jobfmt_date(&b, "2024-03-01");
+	CHECK_STR(buf_cstr(&b), "March 1, 2024", "date");
+	CHECK(jobfmt_http_url("https://a.example/x"), "https ok");
+	CHECK(!jobfmt_http_url("javascript:alert(1)"), "javascript: refused");
+	CHECK(!jobfmt_http_url("//evil.example"), "scheme-relative refused");
+	buf_reset(&b);
+	jobfmt_summary(&b, "  one  two\n three four five ", 9);
+	CHECK_STR(buf_cstr(&b), "one two…", "summary folds and cuts at a word");
+	buf_release(&b);
+	posting_free(p);
+}
+
+static void test_model(void)
+{
+	struct posting_list l = { 0 };
+	struct diag d;
+	diag_init(&d, NULL);
+	mk(&l, "c/1.md", "nurse", "Nurse", "Acme", "FL", "2024-01-01");
+	mk(&l, "c/2.md", "nurse", "Nurse", "Beta", "GA", "2024-03-01");
+	mk(&l, "c/3.md", "clerk", "Clerk", "acme", NULL, NULL);
+	mk(&l, "c/4.md", "nurse", "Nurse", "Acme", "FL", "2024-01-01"); /* duplicate of 1 */
+	struct posting *old = mk(&l, "c/5.md", "old", "Old job", "Zed", "TX", "2023-01-01");
+	memcpy(old->valid_through, "2023-02-01", 11);
+	struct posting *r = mk(&l, "c/6.md", "remote", "Remote job", "Beta", "FL", "2024-02-01");
+	r->workplace = WORKPLACE_REMOTE;
+	struct site *s = site_build(&l, band_default(), "2024-06-01", &d);
+	CHECK(s->njobs == 5, "duplicate dropped: %zu jobs", s->njobs);
+	CHECK(s->nduplicates == 1 && d.warnings == 1, "duplicate reported");
+	CHECK_STR(s->jobs[0].p->source, "c/2.md", "newest first");
+	CHECK_STR(s->jobs[1].p->source, "c/6.md", "then older");
+	CHECK_STR(s->jobs[4].p->source, "c/3.md", "undated last");
+	CHECK_STR(s->jobs[0].slug, "nurse", "first keeps the slug");
+	CHECK_STR(s->jobs[2].slug, "nurse-2", "collision gets -2");
+	CHECK(s->jobs[3].closed && s->open.n == 4, "expired posting closed");
+	CHECK(s->nemployers == 3, "employers grouped by slug (Acme/acme): %zu", s->nemployers);
+	CHECK_STR(s->employers[0].name, "Acme", "A to Z");
+	CHECK(s->employers[0].jobs.n == 2, "acme has 2 open jobs");
+	CHECK(s->employers[2].jobs.n == 0, "Zed's only job is closed");
+	long fl = -1;
+	for (size_t i = 0; i < s->nstates; i++)
+		if (s->states[i].code && !strcmp(s->states[i].code, "FL"))
+			fl = (long)i;
+	CHECK(fl >= 0 && !strcmp(s->states[fl].name, "Florida") && !strcmp(s->states[fl].slug, "fl"),
+	      "state group with full name, lowercase slug");
+	CHECK(fl >= 0 && s->states[fl].jobs.n == 2, "remote FL job listed under Florida too");
+	CHECK(s->state_remote >= 0 && s->states[s->state_remote].jobs.n == 1, "remote group");
+	CHECK(s->state_none >= 0 && s->states[s->state_none].jobs.n == 1, "location not stated");
+	CHECK(s->bands[s->nbands - 1].jobs.n == 4, "not disclosed band");
+	struct buf b = BUF_INIT;
+	site_group_path(&b, "states", &s->states[fl], 3);
+	CHECK_STR(buf_cstr(&b), "states/fl/page/3/", "paginated path");
+	buf_reset(&b);
+	site_link(&b, "../../", "employers/acme/", 1);
+	CHECK_STR(buf_cstr(&b), "../../employers/acme/index.html", "link with index.html");
+	buf_reset(&b);
+	site_link(&b, "", "", 0);
+	CHECK_STR(buf_cstr(&b), "./", "home from home");
+	buf_reset(&b);
+	site_root(&b, "jobs/x/");
+	CHECK_STR(buf_cstr(&b), "../../", "root from depth 2");
+
+	/* JSON-LD: required properties, TELECOMMUTE for remote, and script-safe text. */
+	struct site_job *rj = &s->jobs[1];
+	free(rj->p->description_html);
+	rj->p->description_html = xstrdup("<p>a</p></script><script>x\xe2\x80\xa8</p>");
+	buf_reset(&b);
+	const char *why = NULL;
+	CHECK(schemaorg_jobposting(&b, s, rj, "Site", "https://x.example/jobs/remote/", &why) == 0,
+	      "JSON-LD written: %s", why ? why : "");
+	CHECK(!strchr(buf_cstr(&b), '<') && !strchr(buf_cstr(&b), '>'), "no < or > in JSON-LD");
+	CHECK(strstr(buf_cstr(&b), "\\u003c/script\\u003e") != NULL, "</script> escaped");
+	CHECK(strstr(buf_cstr(&b), "\\u2028") != NULL, "U+2028 escaped");
+	CHECK(strstr(buf_cstr(&b), "\"jobLocationType\":\"TELECOMMUTE\"") != NULL, "telecommute");
+	CHECK(strstr(buf_cstr(&b), "\"applicantLocationRequirements\":{\"@type\":\"State\",\"name\":\"Florida\"}") != NULL,
+	      "applicant location");
+	buf_reset(&b);
+	CHECK(schemaorg_jobposting(&b, s, &s->jobs[4], "Site", NULL, &why) < 0 && b.n == 0,
+	      "no JSON-LD without a date");
+	CHECK(schemaorg_jobposting(&b, s, &s->jobs[3], "Site", NULL, &why) < 0, "none when closed");
+	buf_release(&b);
+	site_free(s);
+	posting_list_release(&l);
+	diag_release(&d);
+}
+
+static void test_mdata(void)
+{
+	struct mdata *m = mdata_new();
+	struct mv *root = mv_obj(m), *page = mv_obj(m), *list = mv_list(m);
+	mv_str(m, page, "title", "Hello");
+	mv_str(m, page, "empty", "");
+	mv_set(m, root, "page", page);
+	for (int i = 0; i < 3; i++) {
+		struct mv *o = mv_obj(m);
+		mv_strf(m, o, "n", "%d", i);
+		mv_push(m, list, o);
+	}
+	mv_set(m, root, "items", list);
+	mv_str(m, root, "top", "T");
+	struct mdata_ctx c;
+	mdata_ctx_init(&c, root);
+	const struct mustache_ops *ops = &mdata_site_ops;
+	struct slice out;
+	CHECK(ops->get(&c, SLICE_LIT("page.title"), &out) && slice_eq_str(out, "Hello"), "dotted get");
+	CHECK(!ops->get(&c, SLICE_LIT("page.empty"), &out), "empty string is missing");
+	CHECK(!ops->enter(&c, SLICE_LIT("page.nothing")), "missing is falsy");
+	struct buf seen = BUF_INIT;
+	if (ops->enter(&c, SLICE_LIT("items"))) {
+		do {
+			CHECK(ops->get(&c, SLICE_LIT("n"), &out), "item field");
+			buf_putslice(&seen, out);
+			CHECK(ops->get(&c, SLICE_LIT("top"), &out) && slice_eq_str(out, "T"),
+			      "outer names visible inside a section");
+		} while (ops->next(&c));
+		ops->leave(&c);
+	}
+	CHECK_STR(buf_cstr(&seen), "012", "list iterated in order");
+	CHECK(ops->enter(&c, SLICE_LIT("page")) && ops->get(&c, SLICE_LIT("title"), &out),
+	      "object section");
+	CHECK(!ops->next(&c), "object is not a list");
+	ops->leave(&c);
+	mdata_ctx_release(&c);
+	mdata_reset(m);
+	CHECK(mv_len(mv_list(m)) == 0, "fresh after reset");
+	buf_release(&seen);
+	mdata_free(m);
+}
+
+static void test_config(const char *tmp)
+{
+	char *path = path_join(tmp, "t_site.yml");
+	const char yml[] = "title: My jobs\nbase_url: https://a.example/sub\npage_size: 7\n"
+			   "salary_bands:\n  edges: [40000, 80000]\n  labels: [Low, Mid, High]\n"
+			   "nope: 1\noutput: out\n";
+	write_file(path, yml, sizeof yml - 1);
+	struct config c;
+	struct diag d;
+	diag_init(&d, NULL);
+	config_init(&c, "site");
+	CHECK(config_load(&c, path, &d) == 0, "config loads");
+	CHECK_STR(c.title, "My jobs", "title");
+	CHECK_STR(c.base_url, "https://a.example/sub/", "base_url gets a slash");
+	CHECK(c.page_size == 7, "page_size");
+	CHECK(c.bands.n == 3 && !strcmp(c.bands.v[1].label, "Mid"), "bands and labels");
+	CHECK_STR(c.output_dir, "site/out", "paths relative to the site");
+	CHECK(d.warnings == 1, "unknown key warned: %u", d.warnings);
+	config_release(&c);
+	diag_release(&d);
+	free(path);
+}
+
+int main(void)
+{
+	const char *tmp = getenv("TEST_TMP");
+	test_format();
+	test_model();
+	test_mdata();
+	test_config(tmp && *tmp ? tmp : "/tmp");
+	return test_done();
+}
