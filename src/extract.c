@@ -595,7 +595,7 @@ static void extract_location(const struct extract_src *src, const struct kv *kv,
 	if ((v = fm_value(fm, "location", &line)) && location_parse(slice_from(v), &loc)) {
 		set_location(p, &loc);
 		p->location_text = xstrdup(v);
-		have = 1;
+		have = loc.city[0] || loc.state[0] || loc.foreign || loc.remote_us;
 	}
 	if ((v = fm_value(fm, "city", NULL)) && !p->city)
 		p->city = clean_text(slice_from(v), 80);
@@ -621,14 +621,16 @@ static void extract_location(const struct extract_src *src, const struct kv *kv,
 	if (!have && kv[L_LOCATION].found && location_parse(kv[L_LOCATION].value, &loc)) {
 		set_location(p, &loc);
 		p->location_text = xslicedup(kv[L_LOCATION].value);
-		have = 1;
+		/* "Location: In person" or "Remote" names no place: look on */
+		have = loc.city[0] || loc.state[0] || loc.foreign || loc.remote_us;
 	}
 	if (!have) {
 		struct slice all = textdoc_all(src->doc);
 		if (location_find(all, &loc)) {
 			set_location(p, &loc);
-			p->location_text = xslicedup((struct slice){ all.p + loc.start, loc.end - loc.start });
-			have = 1;
+			if (!p->location_text && loc.end > loc.start)
+				p->location_text = xslicedup((struct slice){ all.p + loc.start,
+									     loc.end - loc.start });
 		}
 	}
 	if (!p->state[0] && !p->city && !p->workplace)

@@ -899,10 +899,16 @@ static int state_words(struct slice s, const char **st)
 	*st = state_of(s, 0);
 	if (*st)
 		return 1;
-	const char *sp = memchr(s.p, ' ', s.n);
+	/* the words may be split by a space, a no-break space or a line break */
+	const char *sp = NULL;
+	for (size_t i = 0; i < s.n && !sp; i++)
+		if (s.p[i] == ' ' || s.p[i] == '\n' || s.p[i] == '\r' ||
+		    ((unsigned char)s.p[i] == 0xC2 && i + 1 < s.n && (unsigned char)s.p[i + 1] == 0xA0))
+			sp = s.p + i;
 	if (sp) {
+		size_t gap = (unsigned char)*sp == 0xC2 ? 2 : 1;
 		struct slice a = { s.p, (size_t)(sp - s.p) };
-		struct slice b = { sp + 1, s.n - (size_t)(sp + 1 - s.p) };
+		struct slice b = slice_trim((struct slice){ sp + gap, s.n - (size_t)(sp + gap - s.p) });
 		if ((*st = state_of(b, 0)) || (*st = state_of(a, 0)))
 			return 1;
 	}

@@ -89,8 +89,31 @@ int rx_find(const struct rx *r, struct slice subject, size_t from,
 	}
 	if (from > subject.n)
 		return 0;
-	int rc = pcre2_match(r->code, (PCRE2_SPTR)(subject.p ? subject.p : ""),
-			     subject.n, from, PCRE2_NO_UTF_CHECK, tl_md, match_ctx);
+	/*
+	 * Matching runs without PCRE2's UTF check (the text is valid UTF-8,
+	 * repaired at load), so a subject cut out of it must not start or end
+	 * inside a character: callers take windows around keyword hits.  Trim
+	 * partial characters here, once, and shift the offsets back.
+	 */
+	size_t skip = 0;
+	while (skip < subject.n && skip < 3 && ((unsigned char)subject.p[skip] & 0xC0) == 0x80)
+		skip++;
+	size_t end = subject.n;
+	if (end > skip) {
+		size_t k = end - 1, back = 0;
+		while (k > skip && back < 3 && ((unsigned char)subject.p[k] & 0xC0) == 0x80)
+			k--, back++;
+		unsigned char lead = (unsigned char)subject.p[k];
+		size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+		if (end - k < need)
+			end = k;
+	}
+	if (from < skip)
+		from = skip;
+	if (from > end)
+		return 0;
+	int rc = pcre2_match(r->code, (PCRE2_SPTR)(subject.p ? subject.p + skip : ""),
+			     end - skip, from - skip, PCRE2_NO_UTF_CHECK, tl_md, match_ctx);
 	if (rc < 0) {
 		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
 		    rc == PCRE2_ERROR_JIT_STACKLIMIT)
@@ -105,8 +128,8 @@ int rx_find(const struct rx *r, struct slice subject, size_t from,
 		m->ngroups = rc == 0 ? (int)n : rc;
 		for (uint32_t i = 0; i < RX_MAX_GROUPS; i++) {
 			if (i < n && (int)i < m->ngroups && ov[2 * i] != PCRE2_UNSET) {
-				m->start[i] = ov[2 * i];
-				m->end[i] = ov[2 * i + 1];
+				m->start[i] = ov[2 * i] + skip;
+				m->end[i] = ov[2 * i + 1] + skip;
 			} else {
 				m->start[i] = m->end[i] = SIZE_MAX;
 			}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entities.h"
 #include "util.h"
 
 void textdoc_init(struct textdoc *d)
@@ -256,7 +257,7 @@ static int looks_like_field(struct slice s)
 
 void textdoc_from_markdown(struct textdoc *d, struct slice md, unsigned first_line)
 {
-	struct buf para = BUF_INIT, url = BUF_INIT, tmp = BUF_INIT;
+	struct buf para = BUF_INIT, url = BUF_INIT, tmp = BUF_INIT, dec = BUF_INIT;
 	unsigned para_line = 0, lineno = first_line;
 	int para_list = 0, in_fence = 0, last_len = 0, hard_break = 0;
 	size_t pos = 0;
@@ -288,9 +289,14 @@ void textdoc_from_markdown(struct textdoc *d, struct slice md, unsigned first_li
 			FLUSH();
 		} else {
 			buf_reset(&tmp);
+			buf_reset(&dec);
 			struct buf lurl = BUF_INIT;
 			strip_inline(t, &tmp, &lurl);
 			struct slice clean = slice_trim(buf_slice(&tmp));
+			if (memchr(clean.p, '&', clean.n)) {
+				decode_entities(clean, &dec);
+				clean = slice_trim(buf_slice(&dec));
+			}
 			int indented = raw.n && (raw.p[0] == ' ' || raw.p[0] == '\t');
 			if (k.heading) {
 				FLUSH();
@@ -328,6 +334,7 @@ void textdoc_from_markdown(struct textdoc *d, struct slice md, unsigned first_li
 	buf_release(&para);
 	buf_release(&url);
 	buf_release(&tmp);
+	buf_release(&dec);
 }
 
 void textdoc_from_lines(struct textdoc *d, struct slice text, unsigned first_line)
