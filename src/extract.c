@@ -76,13 +76,22 @@ static int match_label(struct slice key, enum label *out)
 	return 0;
 }
 
+int extract_is_field_line(struct slice s)
+{
+	if (s.n > 400)
+		return 0;
+	const char *colon = memchr(s.p, ':', s.n < 40 ? s.n : 40);
+	if (!colon)
+		return 0;
+	enum label l;
+	return match_label(slice_trim((struct slice){ s.p, (size_t)(colon - s.p) }), &l);
+}
+
 static void scan_kv(const struct textdoc *doc, struct kv kv[L_COUNT])
 {
 	memset(kv, 0, sizeof(struct kv) * L_COUNT);
 	for (size_t i = 0; i < doc->n; i++) {
 		struct slice s = textdoc_line(doc, i);
-		if (s.n > 400)
-			continue;
 		const char *colon = memchr(s.p, ':', s.n < 40 ? s.n : 40);
 		if (!colon)
 			continue;
@@ -96,6 +105,11 @@ static void scan_kv(const struct textdoc *doc, struct kv kv[L_COUNT])
 			val = textdoc_url(doc, i);
 		if (!val.n || kv[l].found)
 			continue;
+		if (val.n > 300) { /* a value, not a text: cut on a character boundary */
+			val.n = 300;
+			while (val.n && ((unsigned char)val.p[val.n] & 0xC0) == 0x80)
+				val.n--;
+		}
 		kv[l].value = val;
 		kv[l].line = i;
 		kv[l].found = 1;

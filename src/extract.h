@@ -29,6 +29,9 @@ struct extract_src {
 /* Fill p's fields from src; warnings go on p. */
 void extract_fields(const struct extract_src *src, struct posting *p);
 
+/* Is this line a "Key: value" line naming a posting field ("Company: X")? */
+int extract_is_field_line(struct slice line);
+
 /* Employer name to slug, with legal suffixes (Inc., LLC, ...) removed. */
 char *employer_slug_new(const char *name);
 

@@ -57,6 +57,13 @@ int ingest_file(const char *path, const struct ingest_opts *opts,
 		struct diag *d, struct posting_list *out);
 
 /*
+ * The same for bytes already in memory; `path` names them in messages and
+ * decides .json handling.  (Used by ingest_file and the fuzz target.)
+ */
+int ingest_memory(const char *path, struct slice data, const struct ingest_opts *opts,
+		  struct diag *d, struct posting_list *out);
+
+/*
  * Load every posting file under `path` (a file or a directory, walked
  * recursively in byte order of names; symlinks leaving the tree or looping
  * are skipped with a reason).  Accepted extensions: .md .markdown .html .htm

@@ -173,6 +173,12 @@ static struct mv *job_obj(struct pctx *pc, const struct site_job *j)
 		buf_reset(&pc->tmp);
 		jobfmt_date(&pc->tmp, p->date_posted);
 		mv_str(md, o, "date_display", buf_cstr(&pc->tmp));
+	} else if (s->build_date[0]) {
+		/* No date stated: the board's listing date, said as such. */
+		mv_ref(md, o, "date_listed", s->build_date);
+		buf_reset(&pc->tmp);
+		jobfmt_date(&pc->tmp, s->build_date);
+		mv_str(md, o, "date_listed_display", buf_cstr(&pc->tmp));
 	}
 	mv_bool(md, o, "closed", j->closed);
 	return o;

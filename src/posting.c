@@ -3,9 +3,11 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "charsets.h"
 #include "util.h"
 
 const char *workplace_name(enum workplace w)
@@ -125,7 +127,27 @@ void posting_warn(struct posting *p, unsigned line, const char *kind,
 
 static json_t *jstr(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	/* not UTF-8 (a file name can be anything): show it with U+FFFD */
+	struct buf b = BUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		uint32_t cp;
+		size_t n = utf8_get(p, strlen((const char *)p), &cp);
+		if (n == 0) {
+			buf_puts(&b, "\xEF\xBF\xBD");
+			p++;
+		} else {
+			buf_put(&b, p, n);
+			p += n;
+		}
+	}
+	j = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return j ? j : json_string("");
 }
 
 static json_t *jnum(double v)

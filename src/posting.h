@@ -66,6 +66,7 @@ struct posting {
 	char *apply_url;
 	const char *format;      /* "markdown", "html", "text", "json" (static) */
 	int has_front_matter;
+	long long mtime;         /* the file's modification time (seconds), 0 = unknown */
 
 	char *location_text;     /* the location as written, for display */
 	char *salary_text;       /* the pay as written, for display */

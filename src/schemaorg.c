@@ -106,14 +106,16 @@ int schemaorg_jobposting(struct buf *out, const struct site *s, const struct sit
 	const char *desc = p->description_html ? p->description_html : p->description_text;
 	const char *state_name = p->state[0] ? site_state_name(p->state) : NULL;
 	int remote = p->workplace == WORKPLACE_REMOTE;
-	(void)s;
 	if (j->closed)
 		return *why = "the posting is closed", -1;
 	if (!p->title || !*p->title)
 		return *why = "no title", -1;
 	if (!desc || !*desc)
 		return *why = "no description", -1;
-	if (!p->date_posted[0])
+	/* Google requires datePosted; a posting that states none carries the
+	 * date this board listed it, which the page shows as "Listed". */
+	const char *date = p->date_posted[0] ? p->date_posted : s->build_date;
+	if (!date[0])
 		return *why = "no date posted", -1;
 	if (!p->employer || !*p->employer)
 		return *why = "no employer", -1;
@@ -128,7 +130,7 @@ int schemaorg_jobposting(struct buf *out, const struct site *s, const struct sit
 	json_object_set_new(o, "@type", json_string("JobPosting"));
 	json_object_set_new(o, "title", json_string(p->title));
 	json_object_set_new(o, "description", json_string(desc));
-	json_object_set_new(o, "datePosted", json_string(p->date_posted));
+	json_object_set_new(o, "datePosted", json_string(date));
 	if (p->valid_through[0])
 		json_object_set_new(o, "validThrough", json_string(p->valid_through));
 	json_t *org = typed("Organization");

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "slug.h"
 #include "util.h"
@@ -481,6 +482,20 @@ struct site *site_build(struct posting_list *l, const struct band_table *bands,
 				memcpy(s->build_date, s->jobs[i].p->date_posted, 11);
 				break;
 			}
+	if (!s->build_date[0]) {
+		/* No date anywhere: the newest posting file's modification day,
+		 * still a property of the input, never the clock. */
+		long long newest = 0;
+		for (size_t i = 0; i < s->njobs; i++)
+			if (s->jobs[i].p->mtime > newest)
+				newest = s->jobs[i].p->mtime;
+		if (newest > 0) {
+			time_t t = (time_t)newest;
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(s->build_date, sizeof s->build_date, "%Y-%m-%d", &tm);
+		}
+	}
 	for (size_t i = 0; i < s->njobs; i++) {
 		struct site_job *j = &s->jobs[i];
 		j->closed = j->p->valid_through[0] && s->build_date[0] &&

@@ -57,7 +57,7 @@ rc=$?
 check "inspect finished without crashing (rc=$rc)" $([ $rc -lt 124 ] && echo 0 || echo 1)
 err="$root/err.txt"
 expect_msg() { # FILE-PATTERN MESSAGE-PATTERN
-	if grep -E "$1" "$err" | grep -qiE "$2"; then check "$1: $2" 0
+	if LC_ALL=C grep -aE "$1" "$err" | LC_ALL=C grep -aqiE "$2"; then check "$1: $2" 0
 	else check "$1 reported with '$2'" 1; fi
 }
 expect_msg 'empty\.md' 'empty file'
