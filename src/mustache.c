@@ -541,6 +541,8 @@ static size_t strip_len(const char *p, size_t n, struct slice dedent)
 /* ws without the part of its prefix that the enclosing dedent strips */
 static struct slice relative(struct slice ws, struct slice dedent)
 {
+	if (!ws.n)
+		return (struct slice){ "", 0 };
 	size_t k = strip_len(ws.p, ws.n, dedent);
 	return (struct slice){ ws.p + k, ws.n - k };
 }
