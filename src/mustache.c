@@ -1040,24 +1040,44 @@ static const unsigned char needs_escape[256] = {
 	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
 };
 
+/* buf_put() without a call when the bytes fit, which they mostly do. */
+static inline void put(struct buf *out, const char *p, size_t n)
+{
+	if (out->cap - out->n <= n)
+		buf_grow(out, n);
+	memcpy(out->p + out->n, p, n);
+	out->n += n;
+	out->p[out->n] = '\0';
+}
+
 void mustache_escape_html(struct buf *out, struct slice s)
 {
-	size_t run = 0;
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char ch = (unsigned char)s.p[i];
-		if (!needs_escape[ch])
-			continue;
-		buf_put(out, s.p + run, i - run);
-		run = i + 1;
-		switch (ch) {
-		case '&': buf_put(out, "&amp;", 5); break;
-		case '<': buf_put(out, "&lt;", 4); break;
-		case '>': buf_put(out, "&gt;", 4); break;
-		case '"': buf_put(out, "&quot;", 6); break;
-		default: buf_put(out, "&#39;", 5); break;
+	const unsigned char *p = (const unsigned char *)s.p, *e = p + s.n;
+	/* Room for all the input stays reserved: runs are copied unchecked. */
+	buf_grow(out, s.n);
+	while (p < e) {
+		const unsigned char *q = p;
+		while (q < e && !needs_escape[*q])
+			q++;
+		memcpy(out->p + out->n, p, (size_t)(q - p));
+		out->n += (size_t)(q - p);
+		if (q == e)
+			break;
+		const char *ent;
+		switch (*q) {
+		case '&': ent = "&amp;"; break;
+		case '<': ent = "&lt;"; break;
+		case '>': ent = "&gt;"; break;
+		case '"': ent = "&quot;"; break;
+		default: ent = "&#39;"; break;
 		}
+		size_t len = strlen(ent);
+		buf_grow(out, (size_t)(e - q) + len);
+		memcpy(out->p + out->n, ent, len);
+		out->n += len;
+		p = q + 1;
 	}
-	buf_put(out, s.p + run, s.n - run);
+	out->p[out->n] = '\0';
 }
 
 static void put_indent(struct buf *out, const struct indent *ind)
@@ -1215,7 +1235,7 @@ static int render_ops(struct render *r, const struct mustache_tmpl *t,
 			if (ind && (op->flags & F_LINES))
 				put_lines(out, op->s, ind);
 			else
-				buf_put(out, op->s.p, op->s.n);
+				put(out, op->s.p, op->s.n);
 			i++;
 			break;
 		case OP_VAR:
@@ -1225,7 +1245,7 @@ static int render_ops(struct render *r, const struct mustache_tmpl *t,
 			break;
 		case OP_RAW:
 			if (ops->get(r->ctx, op->s, &v))
-				buf_put(out, v.p, v.n);
+				put(out, v.p, v.n);
 			i++;
 			break;
 		case OP_SECTION:
