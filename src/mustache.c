@@ -68,6 +68,7 @@ struct mustache_tmpl {
 	char *pool;     /* text of the ops (dedented copies) */
 	struct op *ops;
 	uint32_t nops;
+	unsigned long mark; /* visit mark for has_block(), under the set lock */
 };
 
 struct entry {
@@ -95,6 +96,7 @@ struct mustache_set {
 	size_t npending, pending_cap;
 	unsigned long max_steps;
 	size_t max_output;
+	unsigned long marks;
 };
 
 /* ------------------------------------------------------------------ */
@@ -934,6 +936,57 @@ static int link_pending(struct mustache_set *set, struct mustache_error *err)
 	return 0;
 }
 
+/*
+ * Can `name` be a block of t or of what t includes?  Yes when a dynamic
+ * name makes it unknowable.
+ */
+static int has_block(struct mustache_tmpl *t, struct slice name,
+		     unsigned long mark)
+{
+	if (t->mark == mark)
+		return 0;
+	t->mark = mark;
+	for (uint32_t i = 0; i < t->nops; i++) {
+		const struct op *op = &t->ops[i];
+		if (op->kind == OP_BLOCK && slice_eq(op->s, name))
+			return 1;
+		if (op->kind != OP_PARTIAL && op->kind != OP_PARENT)
+			continue;
+		if (op->flags & F_DYNAMIC)
+			return 1;
+		/* targets are owned by the set: the cast drops only const */
+		if (op->target &&
+		    has_block((struct mustache_tmpl *)op->target, name, mark))
+			return 1;
+	}
+	return 0;
+}
+
+/* Every block a parent tag overrides must exist in that parent. */
+static int check_blocks(struct mustache_set *set, size_t from,
+			struct mustache_error *err)
+{
+	for (size_t k = from; k < set->nall; k++) {
+		struct mustache_tmpl *t = set->all[k];
+		for (uint32_t i = 0; i < t->nops; i++) {
+			const struct op *op = &t->ops[i];
+			if (op->kind != OP_PARENT || !op->target)
+				continue;
+			for (uint32_t j = i + 1; j < op->next; j = t->ops[j].next) {
+				const struct op *b = &t->ops[j];
+				if (has_block((struct mustache_tmpl *)op->target,
+					      b->s, ++set->marks))
+					continue;
+				error_set(err, t->file, t->src, t->n, b->off,
+					  "unknown block '%.*s': parent '%.*s' has none",
+					  (int)b->s.n, b->s.p, (int)op->s.n, op->s.p);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* After a failed compile: forget what it added (the set still owns it). */
 static void rollback(struct mustache_set *set, size_t nmap)
 {
@@ -958,9 +1011,9 @@ static const struct mustache_tmpl *get_or_compile(struct mustache_set *set,
 	}
 	pthread_rwlock_unlock(&set->lock);
 	pthread_rwlock_wrlock(&set->lock);
-	size_t nmap = set->nmap;
+	size_t nmap = set->nmap, nall = set->nall;
 	struct mustache_tmpl *t = get_locked(set, name, missing, err);
-	if (t && link_pending(set, err)) {
+	if (t && (link_pending(set, err) || check_blocks(set, nall, err))) {
 		rollback(set, nmap);
 		t = NULL;
 		*missing = 0;
@@ -986,9 +1039,9 @@ const struct mustache_tmpl *mustache_compile(struct mustache_set *set,
 					     struct mustache_error *err)
 {
 	pthread_rwlock_wrlock(&set->lock);
-	size_t nmap = set->nmap;
+	size_t nmap = set->nmap, nall = set->nall;
 	struct mustache_tmpl *t = compile_one(set, filename, source, err);
-	if (t && link_pending(set, err)) {
+	if (t && (link_pending(set, err) || check_blocks(set, nall, err))) {
 		rollback(set, nmap);
 		t = NULL;
 	}

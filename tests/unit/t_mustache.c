@@ -167,6 +167,25 @@ static void test_errors(void)
 		CHECK_STR(got, cases[i].want, "error report %zu", i);
 		free(got);
 	}
+	/* A block the parent does not have is a typo, not silence. */
+	{
+		struct mustache_set *bs = mustache_set_new();
+		struct mustache_error be = { 0 };
+		mustache_set_add(bs, "base", SLICE_LIT("<{{$main}}{{/main}}>{{>foot}}"));
+		mustache_set_add(bs, "foot", SLICE_LIT("{{$footer}}{{/footer}}"));
+		CHECK(mustache_compile(bs, "ok", SLICE_LIT(
+			"{{<base}}{{$main}}m{{/main}}{{$footer}}f{{/footer}}{{/base}}"),
+			&be) != NULL, "blocks of the parent and its partials");
+		CHECK(!mustache_compile(bs, "page.mustache", SLICE_LIT(
+			"{{<base}}\n  {{$mian}}m{{/mian}}\n{{/base}}"), &be),
+		      "unknown block");
+		CHECK_STR(be.message, "unknown block 'mian': parent 'base' has none",
+			  "unknown block message");
+		CHECK(be.line == 2 && be.col == 3, "unknown block at %u:%u",
+		      be.line, be.col);
+		mustache_error_release(&be);
+		mustache_set_free(bs);
+	}
 	/* An error inside a partial names the partial's file. */
 	struct mustache_set *set = mustache_set_new();
 	struct mustache_error err = { 0 };
