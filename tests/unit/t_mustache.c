@@ -346,12 +346,12 @@ static void test_pathological(void)
 	CHECK(rc == 0, "100 levels render");
 	CHECK_STR(got, "7", "100 levels");
 	free(got);
-	/* a million tags */
+	/* 200000 tags */
 	buf_reset(&tmpl);
-	for (int i = 0; i < 1000000; i++)
+	for (int i = 0; i < 200000; i++)
 		buf_puts(&tmpl, "{{x}}\n");
 	got = render(buf_cstr(&tmpl), "{\"x\": \"<\"}", NULL, &rc, &err);
-	CHECK(rc == 0 && strlen(got) == 5000000, "a million tags");
+	CHECK(rc == 0 && strlen(got) == 1000000, "200000 tags");
 	free(got);
 	/* changed delimiters and stray braces ("{{{{x}}}" names "{x") */
 	check_render("{{=| |=}}|x| {{x}} |={{ }}=|{{x}}}} {{{{x}}}", "{\"x\": 1}",
