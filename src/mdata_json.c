@@ -90,6 +90,21 @@ static void j_leave(void *ctx)
 		d->n--;
 }
 
+/* Decimal digits of x, written backwards from `end` (snprintf is slow). */
+static struct slice format_integer(char *end, json_int_t x)
+{
+	char *p = end;
+	unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x
+				     : (unsigned long long)x;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (x < 0)
+		*--p = '-';
+	return (struct slice){ p, (size_t)(end - p) };
+}
+
 /* The shortest %g form that reads back as the same double. */
 static void format_real(char *out, size_t size, double x)
 {
@@ -111,9 +126,7 @@ static int j_get(void *ctx, struct slice name, struct slice *out)
 		*out = (struct slice){ json_string_value(v), json_string_length(v) };
 		return 1;
 	case JSON_INTEGER:
-		snprintf(d->num, sizeof d->num, "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(v));
-		*out = slice_from(d->num);
+		*out = format_integer(d->num + sizeof d->num, json_integer_value(v));
 		return 1;
 	case JSON_REAL:
 		format_real(d->num, sizeof d->num, json_real_value(v));

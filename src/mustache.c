@@ -68,6 +68,7 @@ struct mustache_tmpl {
 	char *pool;     /* text of the ops (dedented copies) */
 	struct op *ops;
 	uint32_t nops;
+	unsigned long mark; /* visit mark for has_block(), under the set lock */
 };
 
 struct entry {
@@ -95,6 +96,7 @@ struct mustache_set {
 	size_t npending, pending_cap;
 	unsigned long max_steps;
 	size_t max_output;
+	unsigned long marks;
 };
 
 /* ------------------------------------------------------------------ */
@@ -541,6 +543,8 @@ static size_t strip_len(const char *p, size_t n, struct slice dedent)
 /* ws without the part of its prefix that the enclosing dedent strips */
 static struct slice relative(struct slice ws, struct slice dedent)
 {
+	if (!ws.n)
+		return (struct slice){ "", 0 };
 	size_t k = strip_len(ws.p, ws.n, dedent);
 	return (struct slice){ ws.p + k, ws.n - k };
 }
@@ -932,6 +936,57 @@ static int link_pending(struct mustache_set *set, struct mustache_error *err)
 	return 0;
 }
 
+/*
+ * Can `name` be a block of t or of what t includes?  Yes when a dynamic
+ * name makes it unknowable.
+ */
+static int has_block(struct mustache_tmpl *t, struct slice name,
+		     unsigned long mark)
+{
+	if (t->mark == mark)
+		return 0;
+	t->mark = mark;
+	for (uint32_t i = 0; i < t->nops; i++) {
+		const struct op *op = &t->ops[i];
+		if (op->kind == OP_BLOCK && slice_eq(op->s, name))
+			return 1;
+		if (op->kind != OP_PARTIAL && op->kind != OP_PARENT)
+			continue;
+		if (op->flags & F_DYNAMIC)
+			return 1;
+		/* targets are owned by the set: the cast drops only const */
+		if (op->target &&
+		    has_block((struct mustache_tmpl *)op->target, name, mark))
+			return 1;
+	}
+	return 0;
+}
+
+/* Every block a parent tag overrides must exist in that parent. */
+static int check_blocks(struct mustache_set *set, size_t from,
+			struct mustache_error *err)
+{
+	for (size_t k = from; k < set->nall; k++) {
+		struct mustache_tmpl *t = set->all[k];
+		for (uint32_t i = 0; i < t->nops; i++) {
+			const struct op *op = &t->ops[i];
+			if (op->kind != OP_PARENT || !op->target)
+				continue;
+			for (uint32_t j = i + 1; j < op->next; j = t->ops[j].next) {
+				const struct op *b = &t->ops[j];
+				if (has_block((struct mustache_tmpl *)op->target,
+					      b->s, ++set->marks))
+					continue;
+				error_set(err, t->file, t->src, t->n, b->off,
+					  "unknown block '%.*s': parent '%.*s' has none",
+					  (int)b->s.n, b->s.p, (int)op->s.n, op->s.p);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* After a failed compile: forget what it added (the set still owns it). */
 static void rollback(struct mustache_set *set, size_t nmap)
 {
@@ -956,9 +1011,9 @@ static const struct mustache_tmpl *get_or_compile(struct mustache_set *set,
 	}
 	pthread_rwlock_unlock(&set->lock);
 	pthread_rwlock_wrlock(&set->lock);
-	size_t nmap = set->nmap;
+	size_t nmap = set->nmap, nall = set->nall;
 	struct mustache_tmpl *t = get_locked(set, name, missing, err);
-	if (t && link_pending(set, err)) {
+	if (t && (link_pending(set, err) || check_blocks(set, nall, err))) {
 		rollback(set, nmap);
 		t = NULL;
 		*missing = 0;
@@ -984,9 +1039,9 @@ const struct mustache_tmpl *mustache_compile(struct mustache_set *set,
 					     struct mustache_error *err)
 {
 	pthread_rwlock_wrlock(&set->lock);
-	size_t nmap = set->nmap;
+	size_t nmap = set->nmap, nall = set->nall;
 	struct mustache_tmpl *t = compile_one(set, filename, source, err);
-	if (t && link_pending(set, err)) {
+	if (t && (link_pending(set, err) || check_blocks(set, nall, err))) {
 		rollback(set, nmap);
 		t = NULL;
 	}
@@ -1038,24 +1093,44 @@ static const unsigned char needs_escape[256] = {
 	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
 };
 
+/* buf_put() without a call when the bytes fit, which they mostly do. */
+static inline void put(struct buf *out, const char *p, size_t n)
+{
+	if (out->cap - out->n <= n)
+		buf_grow(out, n);
+	memcpy(out->p + out->n, p, n);
+	out->n += n;
+	out->p[out->n] = '\0';
+}
+
 void mustache_escape_html(struct buf *out, struct slice s)
 {
-	size_t run = 0;
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char ch = (unsigned char)s.p[i];
-		if (!needs_escape[ch])
-			continue;
-		buf_put(out, s.p + run, i - run);
-		run = i + 1;
-		switch (ch) {
-		case '&': buf_put(out, "&amp;", 5); break;
-		case '<': buf_put(out, "&lt;", 4); break;
-		case '>': buf_put(out, "&gt;", 4); break;
-		case '"': buf_put(out, "&quot;", 6); break;
-		default: buf_put(out, "&#39;", 5); break;
+	const unsigned char *p = (const unsigned char *)s.p, *e = p + s.n;
+	/* Room for all the input stays reserved: runs are copied unchecked. */
+	buf_grow(out, s.n);
+	while (p < e) {
+		const unsigned char *q = p;
+		while (q < e && !needs_escape[*q])
+			q++;
+		memcpy(out->p + out->n, p, (size_t)(q - p));
+		out->n += (size_t)(q - p);
+		if (q == e)
+			break;
+		const char *ent;
+		switch (*q) {
+		case '&': ent = "&amp;"; break;
+		case '<': ent = "&lt;"; break;
+		case '>': ent = "&gt;"; break;
+		case '"': ent = "&quot;"; break;
+		default: ent = "&#39;"; break;
 		}
+		size_t len = strlen(ent);
+		buf_grow(out, (size_t)(e - q) + len);
+		memcpy(out->p + out->n, ent, len);
+		out->n += len;
+		p = q + 1;
 	}
-	buf_put(out, s.p + run, s.n - run);
+	out->p[out->n] = '\0';
 }
 
 static void put_indent(struct buf *out, const struct indent *ind)
@@ -1213,7 +1288,7 @@ static int render_ops(struct render *r, const struct mustache_tmpl *t,
 			if (ind && (op->flags & F_LINES))
 				put_lines(out, op->s, ind);
 			else
-				buf_put(out, op->s.p, op->s.n);
+				put(out, op->s.p, op->s.n);
 			i++;
 			break;
 		case OP_VAR:
@@ -1223,7 +1298,7 @@ static int render_ops(struct render *r, const struct mustache_tmpl *t,
 			break;
 		case OP_RAW:
 			if (ops->get(r->ctx, op->s, &v))
-				buf_put(out, v.p, v.n);
+				put(out, v.p, v.n);
 			i++;
 			break;
 		case OP_SECTION:

@@ -96,7 +96,9 @@ void mustache_set_limits(struct mustache_set *set, unsigned long max_steps,
  * Compile the template `name` (looked up as partials are) and everything it
  * statically refers to.  Returns NULL and fills *err (if not NULL) when it
  * is missing or does not compile.  Thread-safe.  A missing partial is not an
- * error (it renders as nothing, per the spec); a missing parent is.  Names
+ * error (it renders as nothing, per the spec); a missing parent is, and so
+ * is a block override that neither the parent nor anything it statically
+ * includes defines (unless a dynamic name there makes it unknowable).  Names
  * are relative: one that is empty, absolute or contains a ".." component is
  * never found (dynamic names come from data).
  */
