@@ -736,15 +736,34 @@ static enum MHD_Result send_file(struct serve *s, struct MHD_Connection *c,
 	return ret;
 }
 
+struct request {
+	char *target; /* as sent, before any decoding */
+	int started;  /* the handler was called once */
+};
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 				  const char *url, const char *method,
 				  const char *version, const char *upload_data,
 				  size_t *upload_size, void **req)
 {
 	struct serve *s = cls;
-	const char *target = *req ? *req : url;
-	(void)version, (void)upload_data, (void)upload_size;
-	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
+	struct request *rq = *req;
+	const char *target = rq ? rq->target : url;
+	int allowed = !strcmp(method, MHD_HTTP_METHOD_GET) ||
+		      !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	(void)version, (void)upload_data;
+	/* A response queued on the first call, before MHD knows there is no
+	 * body, closes the connection: answer on the next one, so connections
+	 * stay alive.  A refused method is answered at once (and closes). */
+	if (rq && !rq->started && allowed) {
+		rq->started = 1;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0; /* a body on GET means nothing */
+		return MHD_YES;
+	}
+	if (!allowed) {
 		struct buf b = BUF_INIT;
 		buf_puts(&b, "405 method not allowed\n");
 		struct MHD_Response *r = from_buf(&b, "text/plain; charset=utf-8");
@@ -780,25 +799,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 }
 
 /*
- * The request target as sent, query included: serve_decode_path() decodes
- * it strictly (an escaped '/' or NUL must still be visible to be refused),
- * and a redirect keeps its query.  It becomes the request's closure.
+ * Each request keeps its target as sent, query included:
+ * serve_decode_path() decodes it strictly (an escaped '/' or NUL must still
+ * be visible to be refused), and a redirect keeps the query.
  */
-static void *keep_target(void *cls, const char *uri, struct MHD_Connection *c)
+static void *new_request(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	(void)cls, (void)c;
-	return xstrdup(uri);
+	struct request *rq = xcalloc(1, sizeof *rq);
+	rq->target = xstrdup(uri);
+	return rq;
 }
 
-static void free_target(void *cls, struct MHD_Connection *c, void **req,
-			enum MHD_RequestTerminationCode why)
+static void free_request(void *cls, struct MHD_Connection *c, void **req,
+			 enum MHD_RequestTerminationCode why)
 {
+	struct request *rq = *req;
 	(void)cls, (void)c, (void)why;
-	free(*req);
+	if (rq)
+		free(rq->target);
+	free(rq);
 	*req = NULL;
 }
 
-/* MHD's own decoding is not used (see keep_target). */
+/* MHD's own decoding is not used (see new_request). */
 static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
 {
 	(void)cls, (void)c;
@@ -939,7 +963,7 @@ struct serve *serve_start(const struct serve_opts *o, struct buf *err)
 		goto fail;
 	s->port = bound_port(fd);
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			 MHD_USE_POLL | MHD_USE_ERROR_LOG;
+			 MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (strchr(s->o.bind, ':'))
 		flags |= MHD_USE_IPv6;
 	s->mhd = MHD_start_daemon(
@@ -948,8 +972,8 @@ struct serve *serve_start(const struct serve_opts *o, struct buf *err)
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->o.max_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-		MHD_OPTION_URI_LOG_CALLBACK, keep_target, NULL,
-		MHD_OPTION_NOTIFY_COMPLETED, free_target, NULL,
+		MHD_OPTION_URI_LOG_CALLBACK, new_request, NULL,
+		MHD_OPTION_NOTIFY_COMPLETED, free_request, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL,
 		MHD_OPTION_END);
 	if (!s->mhd) {

@@ -438,6 +438,12 @@ static void test_files(unsigned port)
 	CHECK(http_raw(port, local, sizeof local - 1, &r) == 200, "Host localhost: %d", r.status);
 	static const char v6[] = "GET / HTTP/1.1\r\nHost: [::1]:1313\r\nConnection: close\r\n\r\n";
 	CHECK(http_raw(port, v6, sizeof v6 - 1, &r) == 200, "Host [::1]: %d", r.status);
+	/* keep-alive: two pipelined requests, one connection */
+	static const char two[] = "GET /style.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+				  "GET /app.js HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+	CHECK(http_raw(port, two, sizeof two - 1, &r) == 200 && !header(&r, "Connection") &&
+	      contains(&r, "HTTP/1.1 200 OK") && contains(&r, "console.log(1);"),
+	      "keep-alive: two answers on one connection: %s", buf_cstr(&r.body));
 	static const char old[] = "GET / HTTP/1.0\r\n\r\n";
 	CHECK(http_raw(port, old, sizeof old - 1, &r) == 200, "HTTP/1.0 without Host: %d", r.status);
 	resp_release(&r);
