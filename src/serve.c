@@ -409,6 +409,14 @@ static void error_page(struct buf *b, const char *error)
 		    "</main>\n" RELOAD_TAG "\n</body>\n</html>\n");
 }
 
+/* Which build a page comes from, for reload.js (see there). */
+static void add_build_id(struct MHD_Response *r, unsigned long id)
+{
+	char timing[64];
+	snprintf(timing, sizeof timing, "jobsite;desc=\"%lu\"", id);
+	MHD_add_response_header(r, "Server-Timing", timing);
+}
+
 /* An HTML response: the page with the reload script, or the error page
  * when the last build failed.  Takes `fd`. */
 static struct MHD_Response *html_response(struct serve *s, int fd, off_t size,
@@ -425,10 +433,12 @@ static struct MHD_Response *html_response(struct serve *s, int fd, off_t size,
 			close(fd);
 		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		r = from_buf(&b, "text/html; charset=utf-8");
-		if (r)
+		if (r) {
 			MHD_add_response_header(r, "Content-Security-Policy",
 						"default-src 'none'; style-src 'unsafe-inline'; "
 						"script-src 'self'; connect-src 'self'");
+			add_build_id(r, id);
+		}
 		return r;
 	}
 	if ((uint64_t)size > MAX_INJECT_SIZE) {
@@ -456,11 +466,8 @@ static struct MHD_Response *html_response(struct serve *s, int fd, off_t size,
 	serve_inject_reload(&b);
 	*status = MHD_HTTP_OK;
 	r = from_buf(&b, "text/html; charset=utf-8");
-	if (r) {
-		char timing[64];
-		snprintf(timing, sizeof timing, "jobsite;desc=\"%lu\"", id);
-		MHD_add_response_header(r, "Server-Timing", timing);
-	}
+	if (r)
+		add_build_id(r, id);
 	return r;
 }
 

@@ -19,8 +19,9 @@
  *   - every response with `Cache-Control: no-cache` and
  *     `X-Content-Type-Options: nosniff`; text types with `charset=utf-8`;
  *   - HTML with `<script src="/__jobsite/reload.js" defer></script>` added
- *     before `</body>` at serve time (never on disk), and after a failed
- *     rebuild, an error page (status 500) in place of every HTML page;
+ *     before `</body>` at serve time (never on disk) and the build id in
+ *     `Server-Timing: jobsite;desc="ID"`; after a failed rebuild, an error
+ *     page (status 500) in place of every HTML page;
  *   - `/__jobsite/reload.js` (the live-reload client, from memory) and
  *     `/__jobsite/events` (text/event-stream: `hello` on connect and
  *     `reload` after each rebuild, each with the build id as data);

@@ -508,6 +508,9 @@ static void test_error_page(struct serve *s, unsigned port)
 	serve_set_result(s, 0, NULL);
 	CHECK(http(port, "GET", "/", &r) == 200 && contains(&r, "<h1>Home</h1>"),
 	      "fixed: the page again");
+	char timing[64];
+	snprintf(timing, sizeof timing, "jobsite;desc=\"%lu\"", serve_build_id(s));
+	CHECK_STR(header(&r, "Server-Timing"), timing, "a page names the build it comes from");
 	resp_release(&r);
 }
 
