@@ -77,6 +77,11 @@ try {
 	check(await tab.title() === 'First', 'first page title');
 	const connected = await until(() => tab.evaluate(() => !!(window.__jobsite && window.__jobsite.connected)), 5000);
 	check(connected >= 0, 'reload.js connected to /__jobsite/events');
+	// the page knows its build from Server-Timing, so a rebuild between the
+	// page load and the stream's hello still reloads it
+	const timing = await tab.evaluate(() => performance.getEntriesByType('navigation')[0]
+		.serverTiming.filter((t) => t.name === 'jobsite').map((t) => t.description).join());
+	check(/^\d+$/.test(timing), `the page's build id from Server-Timing ('${timing}')`);
 	const onDisk = readFileSync(join(site, 'public', 'index.html'), 'utf8');
 	check(!onDisk.includes('reload.js'), 'the built file has no reload script');
 	check((await tab.content()).includes('/__jobsite/reload.js'), 'the served page has it');
@@ -104,6 +109,22 @@ try {
 	edit(page('Fourth'));
 	ms = await until(async () => (await tab.title()) === 'Fourth', LIMIT_MS);
 	check(ms >= 0, 'still live after an error round trip');
+
+	// a rebuild while the page's event stream is not yet open is not missed
+	const tab3 = await browser.newPage();
+	let held = null;
+	const opened = new Promise((resolve) => { held = resolve; });
+	await tab3.route('**/__jobsite/events', async (route) => {
+		held();
+		await new Promise((r) => setTimeout(r, 800));
+		await route.continue();
+	});
+	await tab3.goto(url);
+	await opened;
+	edit(page('Fifth'));
+	ms = await until(async () => (await tab3.title()) === 'Fifth', 800 + LIMIT_MS);
+	check(ms >= 0, 'a rebuild before the event stream opened still reloads the page');
+	await tab3.unrouteAll({ behavior: 'ignoreErrors' });
 
 	check(problems.length === 0, 'no console errors (CSP): ' + problems.join(' | '));
 } finally {
