@@ -636,7 +636,7 @@ static void test_watch(void)
 	     *missing = at("in/static"), *root = at("out");
 	const char *watch[] = { content, yml, missing };
 	struct serve_opts o = { .root = root, .watch = watch, .nwatch = 3,
-				.rebuild = fake_rebuild, .debounce_ms = 60 };
+				.rebuild = fake_rebuild, .debounce_ms = 150 };
 	struct buf err = BUF_INIT;
 	struct runner run = { 0 };
 	run.s = serve_start(&o, &err);
