@@ -34,6 +34,10 @@ static const char usage[] =
 	"  -o, --out DIR    the output folder (default: SITE/public)\n"
 	"  -h, --help       this help\n";
 
+/* Set by the build module when it lands (serve.h); tests set their own. */
+int (*serve_site_build)(const char *site_dir, const char *out_dir,
+			struct buf *error_text);
+
 struct site {
 	const char *dir;
 	const char *out;

@@ -44,9 +44,6 @@
 /* Larger HTML files are sent as they are, without the reload script. */
 #define MAX_INJECT_SIZE (64u << 20)
 
-int (*serve_site_build)(const char *site_dir, const char *out_dir,
-			struct buf *error_text);
-
 struct serve {
 	struct serve_opts o;
 	struct MHD_Daemon *mhd;
