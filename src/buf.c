@@ -39,8 +39,11 @@ void buf_grow(struct buf *b, size_t extra)
 			die("buffer size overflow");
 		cap *= 2;
 	}
+	int was_empty = b->p == NULL;
 	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
+	if (was_empty)
+		b->p[0] = '\0';
 }
 
 void buf_put(struct buf *b, const void *p, size_t n)

@@ -14,8 +14,6 @@ int cmd_render(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_build(int argc, char **argv);
-
-/* Print `usage` and the option table to stdout; used by --help. */
-int cmd_print_help(const char *name);
+int cmd_serve(int argc, char **argv);
 
 #endif
