@@ -384,11 +384,12 @@ static int parse_args(struct builder *b, int argc, char **argv, char **config_fi
 	return rc;
 }
 
-int cmd_build(int argc, char **argv)
+/* The build, with diagnostics going to `diag_out`. */
+static int build_main(int argc, char **argv, FILE *diag_out)
 {
 	struct builder b;
 	memset(&b, 0, sizeof b);
-	diag_init(&b.d, stderr);
+	diag_init(&b.d, diag_out);
 	config_init(&b.cfg, ".");
 	char *config_file = NULL;
 	int rc = parse_args(&b, argc, argv, &config_file);
@@ -488,5 +489,46 @@ out:
 		mustache_set_free(b.set);
 	config_release(&b.cfg);
 	diag_release(&b.d);
+	return rc;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	return build_main(argc, argv, stderr);
+}
+
+int build_for_serve(const char *site_dir, const char *out_dir, struct buf *error_text)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f) {
+		buf_printf(error_text, "jobsite: cannot capture the build's messages: %s\n",
+			   strerror(errno));
+		return -1;
+	}
+	char *argv[] = { "build", "-s", (char *)site_dir, "-o", (char *)out_dir, NULL };
+	int rc = build_main(5, argv, f);
+	fclose(f);
+	if (rc != EXIT_OK) {
+		/* the errors, each with its line and caret; warnings stay out */
+		int keep = 0;
+		for (char *line = text, *next; line && *line; line = next) {
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
+			if (strstr(line, ": error: "))
+				keep = 3;
+			if (keep-- > 0) {
+				buf_puts(error_text, line);
+				buf_putc(error_text, '\n');
+			}
+		}
+		if (!error_text->n)
+			buf_puts(error_text, "jobsite: the build failed\n");
+	} else if (len) {
+		fwrite(text, 1, len, stderr); /* warnings, as a build prints them */
+	}
+	free(text);
 	return rc;
 }

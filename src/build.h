@@ -14,4 +14,13 @@
  * Caller frees. */
 char *build_data_dir(void);
 
+#include "buf.h"
+
+/*
+ * Build the site in `site_dir` into `out_dir` for `jobsite serve`.  Returns
+ * 0, or non-zero with the errors (file:line:col: error: ..., each with its
+ * line and caret) appended to error_text.
+ */
+int build_for_serve(const char *site_dir, const char *out_dir, struct buf *error_text);
+
 #endif

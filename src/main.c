@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{ "build", cmd_build, "build the site from content/ into public/" },
 	{ "check", cmd_check, "parse and normalize postings, print warnings, write nothing" },
 	{ "inspect", cmd_inspect, "show the normalized record of each posting" },
+	{ "serve", cmd_serve, "build, then serve the site locally with live reload" },
 	{ "render", cmd_render, "render one template with JSON data to stdout" },
 };
 
