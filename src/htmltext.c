@@ -29,7 +29,7 @@ static const struct tel TELS[] = {
 	{ "canvas", T_SKIP }, { "caption", T_BLOCK }, { "center", T_BLOCK },
 	{ "datalist", T_SKIP }, { "dd", T_BLOCK }, { "details", T_BLOCK },
 	{ "dialog", T_BLOCK }, { "dir", T_BLOCK }, { "div", T_BLOCK },
-	{ "dl", T_BLOCK }, { "dt", T_BLOCK }, { "embed", T_SKIP },
+	{ "dl", T_BLOCK }, { "dt", T_BLOCK },
 	{ "fieldset", T_BLOCK }, { "figcaption", T_BLOCK },
 	{ "figure", T_BLOCK }, { "footer", T_BLOCK }, { "form", T_BLOCK },
 	{ "frame", T_SKIP }, { "frameset", T_SKIP }, { "h1", T_BLOCK },
