@@ -157,8 +157,13 @@ static void text(struct tx *t, const char *p, size_t n)
 			continue;
 		}
 		size_t j = i;
-		while (j < n && !ws_len(p + j, n - j))
-			j++;
+		while (j < n) {
+			unsigned char c = (unsigned char)p[j];
+			if ((c > ' ' && c != 0xc2) || !ws_len(p + j, n - j))
+				j++;
+			else
+				break;
+		}
 		put_sep(t);
 		put_utf8(t->out, p + i, j - i);
 		t->line_has_text = 1;
