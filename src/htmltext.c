@@ -8,6 +8,7 @@
 #include "htmltext.h"
 
 #include <libxml/tree.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -261,9 +262,11 @@ int html_to_text(const char *html, size_t len, struct buf *out)
 	buf_put(out, "", 0);
 	if (len == 0)
 		return 0;
+	if (len > INT_MAX)
+		return -1; /* libxml2 takes an int length */
 	xmlDoc *doc = sanitize_parse_html(html, len);
 	if (!doc)
-		return 0;
+		return 0; /* nothing but markup libxml2 keeps no node for */
 	node_to_text((const xmlNode *)doc, out);
 	xmlFreeDoc(doc);
 	return 0;
