@@ -8,6 +8,7 @@
 #include "htmltext.h"
 
 #include <libxml/tree.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,7 @@ static const struct tel TELS[] = {
 	{ "canvas", T_SKIP }, { "caption", T_BLOCK }, { "center", T_BLOCK },
 	{ "datalist", T_SKIP }, { "dd", T_BLOCK }, { "details", T_BLOCK },
 	{ "dialog", T_BLOCK }, { "dir", T_BLOCK }, { "div", T_BLOCK },
-	{ "dl", T_BLOCK }, { "dt", T_BLOCK }, { "embed", T_SKIP },
+	{ "dl", T_BLOCK }, { "dt", T_BLOCK },
 	{ "fieldset", T_BLOCK }, { "figcaption", T_BLOCK },
 	{ "figure", T_BLOCK }, { "footer", T_BLOCK }, { "form", T_BLOCK },
 	{ "frame", T_SKIP }, { "frameset", T_SKIP }, { "h1", T_BLOCK },
@@ -157,8 +158,13 @@ static void text(struct tx *t, const char *p, size_t n)
 			continue;
 		}
 		size_t j = i;
-		while (j < n && !ws_len(p + j, n - j))
-			j++;
+		while (j < n) {
+			unsigned char c = (unsigned char)p[j];
+			if ((c > ' ' && c != 0xc2) || !ws_len(p + j, n - j))
+				j++;
+			else
+				break;
+		}
 		put_sep(t);
 		put_utf8(t->out, p + i, j - i);
 		t->line_has_text = 1;
@@ -256,9 +262,11 @@ int html_to_text(const char *html, size_t len, struct buf *out)
 	buf_put(out, "", 0);
 	if (len == 0)
 		return 0;
+	if (len > INT_MAX)
+		return -1; /* libxml2 takes an int length */
 	xmlDoc *doc = sanitize_parse_html(html, len);
 	if (!doc)
-		return 0;
+		return 0; /* nothing but markup libxml2 keeps no node for */
 	node_to_text((const xmlNode *)doc, out);
 	xmlFreeDoc(doc);
 	return 0;

@@ -27,8 +27,9 @@
 struct _xmlNode;
 
 /*
- * Append the text of len bytes of UTF-8 HTML to out.  Returns 0, or -1 if
- * libxml2 could not parse it at all (empty input: 0, nothing appended).
+ * Append the text of len bytes of UTF-8 HTML to out (parsed as
+ * sanitize_parse_html() does).  Returns 0, or -1 if the input is too large
+ * for libxml2 (over INT_MAX bytes).
  */
 int html_to_text(const char *html, size_t len, struct buf *out);
 

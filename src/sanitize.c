@@ -124,7 +124,12 @@ static int nl_after_start(int k)
 	       c == C_ROW || k == K_BLOCKQUOTE;
 }
 
-enum act { A_KEEP, A_DROP, A_INLINE, A_BLOCK };
+/*
+ * A_VOID: dropped, but its children are walked: it is void in HTML5, so
+ * any children libxml2 gave it (it does for <embed>, <source>, <wbr>...)
+ * are content that followed it.
+ */
+enum act { A_KEEP, A_DROP, A_INLINE, A_BLOCK, A_VOID };
 
 struct elem {
 	const char *name;
@@ -138,14 +143,14 @@ static const struct elem ELEMS[] = {
 	{ "abbr", A_INLINE, 0 },
 	{ "address", A_BLOCK, 0 },
 	{ "applet", A_DROP, 0 },
-	{ "area", A_DROP, 0 },
+	{ "area", A_VOID, 0 },
 	{ "article", A_BLOCK, 0 },
 	{ "aside", A_BLOCK, 0 },
 	{ "audio", A_DROP, 0 },
 	{ "b", A_KEEP, K_B },
-	{ "base", A_DROP, 0 },
-	{ "basefont", A_DROP, 0 },
-	{ "bgsound", A_DROP, 0 },
+	{ "base", A_VOID, 0 },
+	{ "basefont", A_VOID, 0 },
+	{ "bgsound", A_VOID, 0 },
 	{ "blockquote", A_KEEP, K_BLOCKQUOTE },
 	{ "body", A_BLOCK, 0 },
 	{ "br", A_KEEP, K_BR },
@@ -154,7 +159,7 @@ static const struct elem ELEMS[] = {
 	{ "caption", A_BLOCK, 0 },
 	{ "center", A_BLOCK, 0 },
 	{ "code", A_KEEP, K_CODE },
-	{ "col", A_DROP, 0 },
+	{ "col", A_VOID, 0 },
 	{ "colgroup", A_DROP, 0 },
 	{ "datalist", A_DROP, 0 },
 	{ "dd", A_KEEP, K_DD },
@@ -165,13 +170,13 @@ static const struct elem ELEMS[] = {
 	{ "dl", A_KEEP, K_DL },
 	{ "dt", A_KEEP, K_DT },
 	{ "em", A_KEEP, K_EM },
-	{ "embed", A_DROP, 0 },
+	{ "embed", A_VOID, 0 },
 	{ "fieldset", A_BLOCK, 0 },
 	{ "figcaption", A_BLOCK, 0 },
 	{ "figure", A_BLOCK, 0 },
 	{ "footer", A_BLOCK, 0 },
 	{ "form", A_BLOCK, 0 },
-	{ "frame", A_DROP, 0 },
+	{ "frame", A_VOID, 0 },
 	{ "frameset", A_DROP, 0 },
 	{ "h1", A_KEEP, K_H2 },
 	{ "h2", A_KEEP, K_H2 },
@@ -186,20 +191,20 @@ static const struct elem ELEMS[] = {
 	{ "html", A_BLOCK, 0 },
 	{ "i", A_KEEP, K_I },
 	{ "iframe", A_DROP, 0 },
-	{ "image", A_DROP, 0 },
-	{ "img", A_DROP, 0 },
-	{ "input", A_DROP, 0 },
-	{ "isindex", A_DROP, 0 },
-	{ "keygen", A_DROP, 0 },
+	{ "image", A_VOID, 0 },
+	{ "img", A_VOID, 0 },
+	{ "input", A_VOID, 0 },
+	{ "isindex", A_VOID, 0 },
+	{ "keygen", A_VOID, 0 },
 	{ "legend", A_BLOCK, 0 },
 	{ "li", A_KEEP, K_LI },
-	{ "link", A_DROP, 0 },
+	{ "link", A_VOID, 0 },
 	{ "listing", A_DROP, 0 },
 	{ "main", A_BLOCK, 0 },
 	{ "map", A_DROP, 0 },
 	{ "math", A_DROP, 0 },
 	{ "menu", A_KEEP, K_UL },
-	{ "meta", A_DROP, 0 },
+	{ "meta", A_VOID, 0 },
 	{ "meter", A_DROP, 0 },
 	{ "nav", A_BLOCK, 0 },
 	{ "noembed", A_DROP, 0 },
@@ -211,7 +216,7 @@ static const struct elem ELEMS[] = {
 	{ "option", A_DROP, 0 },
 	{ "output", A_DROP, 0 },
 	{ "p", A_KEEP, K_P },
-	{ "param", A_DROP, 0 },
+	{ "param", A_VOID, 0 },
 	{ "picture", A_DROP, 0 },
 	{ "plaintext", A_DROP, 0 },
 	{ "portal", A_DROP, 0 },
@@ -221,7 +226,7 @@ static const struct elem ELEMS[] = {
 	{ "search", A_BLOCK, 0 },
 	{ "section", A_BLOCK, 0 },
 	{ "select", A_DROP, 0 },
-	{ "source", A_DROP, 0 },
+	{ "source", A_VOID, 0 },
 	{ "strong", A_KEEP, K_STRONG },
 	{ "style", A_DROP, 0 },
 	{ "summary", A_BLOCK, 0 },
@@ -236,10 +241,10 @@ static const struct elem ELEMS[] = {
 	{ "thead", A_KEEP, K_THEAD },
 	{ "title", A_DROP, 0 },
 	{ "tr", A_KEEP, K_TR },
-	{ "track", A_DROP, 0 },
+	{ "track", A_VOID, 0 },
 	{ "ul", A_KEEP, K_UL },
 	{ "video", A_DROP, 0 },
-	{ "wbr", A_DROP, 0 },
+	{ "wbr", A_VOID, 0 },
 	{ "xmp", A_DROP, 0 },
 };
 
@@ -658,6 +663,16 @@ static int is_ws(unsigned c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+static int only_nbsp(const char *p, size_t n)
+{
+	if (n == 0 || n % 2)
+		return 0;
+	for (size_t i = 0; i < n; i += 2)
+		if ((unsigned char)p[i] != 0xc2 || (unsigned char)p[i + 1] != 0xa0)
+			return 0;
+	return 1;
+}
+
 static void text(struct san *s, const char *p, size_t n)
 {
 	int pre = -1;
@@ -674,6 +689,12 @@ static void text(struct san *s, const char *p, size_t n)
 			size_t j = i;
 			while (j < n && !is_ws((unsigned char)p[j]))
 				j++;
+			if (only_nbsp(p + i, j - i)) {
+				/* A spacer (<p>&nbsp;</p>): no content. */
+				s->pending_space = 1;
+				i = j;
+				continue;
+			}
 			if (fix_structure(s, K_TEXT) < 0)
 				return;
 			pre = in_pre(s);
@@ -868,12 +889,13 @@ static int enter_element(struct san *s, const xmlNode *n)
 	const struct elem *e = elem_lookup(n);
 	switch (e->act) {
 	case A_DROP:
+	case A_VOID:
 		if (s->rep) {
 			s->rep->dropped++;
 			if (!s->rep->first_dropped)
 				s->rep->first_dropped = e->name;
 		}
-		return 0;
+		return e->act == A_VOID;
 	case A_INLINE:
 		count_attrs(s, n, NULL);
 		REP(s, unwrapped);
