@@ -446,7 +446,21 @@ static int ingest_document(const char *path, struct slice text, struct repair_re
 		.html_apply_url = html.apply_url,
 	};
 	extract_fields(&src, p);
-	p->id = make_id(p, path);
+	const struct fm_entry *slug = fr == FM_OK ? front_matter_get(&fm, "slug") : NULL;
+	if (!slug && fr == FM_OK)
+		slug = front_matter_get(&fm, "id");
+	if (slug && slug->value && *slug->value) {
+		/* a stable URL chosen by the author survives title edits */
+		p->id = slug_new(slice_from(slug->value));
+		if (!*p->id) {
+			posting_warn(p, slug->line, "slug not usable",
+				     "slug '%s' has no letters or digits; ignored", slug->value);
+			free(p->id);
+			p->id = NULL;
+		}
+	}
+	if (!p->id)
+		p->id = make_id(p, path);
 	if (opts->keep_description) {
 		p->description_text = xslicedup(textdoc_all(&doc));
 		if (!p->description_html) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "sanitize.h"
 
 struct command {
 	const char *name;
@@ -37,6 +38,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* libxml2 is initialised once, here, before any thread parses */
+	sanitize_global_init();
 	const char *name = argv[1];
 	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
 		usage(stdout);
