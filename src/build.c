@@ -157,7 +157,8 @@ struct builder {
 
 static void template_error(struct builder *b, struct mustache_error *err)
 {
-	mustache_error_print(err, stderr);
+	/* to the run's sink (serve captures it); --quiet still shows errors */
+	mustache_error_print(err, b->d.out ? b->d.out : stderr);
 	b->d.errors++;
 	mustache_error_release(err);
 }
