@@ -30,8 +30,16 @@ if [ -n "$missing" ]; then
 fi
 
 # npm packages for browser tests and benchmarks, pinned by package-lock.json.
-if [ ! -f tests/node_modules/.package-lock.json ] ||
-   [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+# Installed again only when package.json or the lock file changed (their
+# checksum is kept in node_modules), so a fresh clone's timestamps do not
+# matter.  `npm install` rather than `npm ci`: the lock file cannot list
+# pagefind's binaries for other platforms when the registry mirror lacks
+# them, and `npm ci` refuses such a lock.
+want=$(cat tests/package.json tests/package-lock.json | cksum)
+have=$(cat tests/node_modules/.jobsite-deps 2>/dev/null || true)
+if [ "$want" != "$have" ]; then
 	echo "deps: installing npm packages for the tests"
-	(cd tests && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	(cd tests && npm install --no-audit --no-fund --loglevel=error >/dev/null) || exit 1
+	(cd tests && git checkout -q -- package-lock.json 2>/dev/null || true)
+	echo "$want" > tests/node_modules/.jobsite-deps
 fi
