@@ -83,9 +83,9 @@ try {
 			const a = page.locator(sel).first();
 			if (await a.count() === 0) { check(false, `${label}: no link to ${what}`); return false; }
 			const before = page.url();
-			await a.click();
-			await page.waitForURL(u => u.href !== before, { timeout: 5000 }).catch(() => {});
-			await page.waitForLoadState('load');
+			await a.click({ noWaitAfter: true });
+			await page.waitForURL(u => u.href !== before, { timeout: 10000 }).catch(() => {});
+			await page.waitForLoadState('domcontentloaded');
 			check(page.url() !== before, `${label}: clicking ${what} navigates`);
 			const ok = await page.evaluate(() => !!document.querySelector('main h1'));
 			check(ok, `${label}: ${what} loads (${page.url()})`);
