@@ -15,5 +15,6 @@ int cmd_inspect(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_new(int argc, char **argv);
 
 #endif

@@ -7,6 +7,8 @@
 #include "cmds.h"
 #include "sanitize.h"
 
+static int cmd_help(int argc, char **argv);
+
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -15,7 +17,9 @@ struct command {
 
 static const struct command commands[] = {
 	{ "build", cmd_build, "build the site from content/ into public/" },
+	{ "help", cmd_help, "show a command's help (jobsite help COMMAND)" },
 	{ "check", cmd_check, "parse and normalize postings, print warnings, write nothing" },
+	{ "new", cmd_new, "create a new site from a working example" },
 	{ "inspect", cmd_inspect, "show the normalized record of each posting" },
 	{ "serve", cmd_serve, "build, then serve the site locally with live reload" },
 	{ "render", cmd_render, "render one template with JSON data to stdout" },
@@ -54,5 +58,30 @@ int main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "jobsite: '%s' is not a jobsite command; see 'jobsite --help'\n",
 		name);
+	return EXIT_USAGE;
+}
+
+/* `jobsite help [COMMAND]`: the command's own --help (the man page,
+ * jobsite(1), has the same text with more detail). */
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stdout);
+		puts("\nSee also: man jobsite");
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		puts("usage: jobsite help [COMMAND]\n\n"
+		     "Show the help of COMMAND (the same as jobsite COMMAND --help), or\n"
+		     "the list of commands.  The manual page, man jobsite, has them all.");
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (!strcmp(commands[i].name, argv[1]) && commands[i].fn != cmd_help) {
+			char *args[] = { argv[1], "--help", NULL };
+			return commands[i].fn(2, args);
+		}
+	}
+	fprintf(stderr, "jobsite help: no command '%s'; see 'jobsite --help'\n", argv[1]);
 	return EXIT_USAGE;
 }

@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -236,4 +237,34 @@ int ascii_casecmp(const char *a, const char *b)
 		if (ca != cb || !ca)
 			return ca - cb;
 	}
+}
+
+int copy_tree(const char *src, const char *dst)
+{
+	struct stat st;
+	if (stat(src, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		struct buf b = BUF_INIT;
+		int r = read_file(src, &b, 0) == 0 ? write_file(dst, b.p, b.n) : -1;
+		buf_release(&b);
+		return r;
+	}
+	if (mkdir_p(dst, 0755) < 0)
+		return -1;
+	DIR *d = opendir(src);
+	if (!d)
+		return -1;
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *s = path_join(src, e->d_name), *t = path_join(dst, e->d_name);
+		rc = copy_tree(s, t);
+		free(s);
+		free(t);
+	}
+	closedir(d);
+	return rc;
 }

@@ -42,6 +42,9 @@ int mkdir_p(const char *path, int mode);
 /* rm -rf.  0 or -1. */
 int remove_tree(const char *path);
 
+/* cp -R src dst (regular files and folders; dst's parents are created). */
+int copy_tree(const char *src, const char *dst);
+
 /* Join two path parts with one '/'. Caller frees. */
 char *path_join(const char *a, const char *b);
 

@@ -1,0 +1,47 @@
+#!/bin/bash
+# The command line: help, version, exit codes, `jobsite new` -> build -> check
+# --strict, and a man page that covers every command and option.
+set -u
+cd "$(dirname "$0")/.."
+: "${TEST_TMP:=$(mktemp -d)}"
+passed=0 failed=0
+ok() { if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; fi; }
+
+"$JOBSITE" --help > "$TEST_TMP/help.txt"; ok "--help exits 0" $?
+"$JOBSITE" --version | grep -qE '^jobsite [0-9]+\.[0-9]+'; ok "--version" $?
+"$JOBSITE" nosuchcommand 2>/dev/null; ok "unknown command exits 2" $([ $? -eq 2 ] && echo 0 || echo 1)
+"$JOBSITE" 2>/dev/null; ok "no command exits 2" $([ $? -eq 2 ] && echo 0 || echo 1)
+"$JOBSITE" build --no-such-option 2>/dev/null; ok "bad option exits 2" $([ $? -eq 2 ] && echo 0 || echo 1)
+
+commands=$(sed -n '/^commands:/,$p' "$TEST_TMP/help.txt" | awk 'NF {print $1}' | grep -v commands:)
+for c in $commands; do
+	"$JOBSITE" "$c" --help > "$TEST_TMP/h-$c.txt" 2>&1; ok "$c --help exits 0" $?
+	"$JOBSITE" help "$c" | cmp -s - "$TEST_TMP/h-$c.txt"; ok "help $c shows its help" $?
+	grep -q "^\.BR $c\b\|^\.B $c\b\|^\.BR help\b" doc/jobsite.1 || grep -q "^\.BR $c " doc/jobsite.1
+	ok "man page covers '$c'" $?
+	for opt in $(grep -oE -- '--[a-z][a-z-]+' "$TEST_TMP/h-$c.txt" | sort -u); do
+		[ "$opt" = "--help" ] && continue
+		man_opt=$(echo "$opt" | sed 's/-/\\\\-/g')
+		grep -q -- "$man_opt\|$opt" doc/jobsite.1; ok "man page has $c $opt" $?
+	done
+done
+
+site="$TEST_TMP/newsite"
+rm -rf "$site"
+"$JOBSITE" new "$site" > /dev/null; ok "jobsite new" $?
+"$JOBSITE" new "$site" 2>/dev/null; ok "jobsite new refuses an existing site" $([ $? -eq 1 ] && echo 0 || echo 1)
+"$JOBSITE" build -s "$site" --strict > "$TEST_TMP/new-build.txt" 2>&1; ok "the new site builds with --strict" $?
+grep -qE 'warnings +0' "$TEST_TMP/new-build.txt"; ok "with no warning" $?
+"$JOBSITE" check --strict "$site/content" > /dev/null; ok "check --strict passes on it" $?
+printf -- '---\ntitle: x\n---\nno employer\n' > "$site/content/bad.md"
+"$JOBSITE" check --strict "$site/content" > "$TEST_TMP/check.txt"; ok "check --strict fails on warnings" $([ $? -eq 1 ] && echo 0 || echo 1)
+grep -qE 'bad\.md(:[0-9]+)?: warning: no employer found' "$TEST_TMP/check.txt"; ok "check prints file: warning:" $?
+
+make -s install PREFIX="$TEST_TMP/prefix" > /dev/null 2>&1; ok "make install" $?
+test -x "$TEST_TMP/prefix/bin/jobsite" && test -f "$TEST_TMP/prefix/share/man/man1/jobsite.1" &&
+	test -f "$TEST_TMP/prefix/share/jobsite/templates/base.mustache"; ok "installs binary, man page, templates" $?
+rm -rf "$TEST_TMP/inst-site"
+"$TEST_TMP/prefix/bin/jobsite" new "$TEST_TMP/inst-site" > /dev/null && "$TEST_TMP/prefix/bin/jobsite" build -q -s "$TEST_TMP/inst-site"
+ok "the installed binary finds its templates" $?
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
