@@ -64,12 +64,6 @@ void buf_puts(struct buf *b, const char *s)
 	buf_put(b, s, strlen(s));
 }
 
-void buf_putc(struct buf *b, int c)
-{
-	buf_grow(b, 1);
-	b->p[b->n++] = (char)c;
-	b->p[b->n] = '\0';
-}
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {

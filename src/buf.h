@@ -59,7 +59,14 @@ void buf_init(struct buf *b);
 void buf_grow(struct buf *b, size_t extra);
 void buf_put(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, int c);
+/* One byte; the common case (room left) stays inline. */
+static inline void buf_putc(struct buf *b, int c)
+{
+	if (b->n + 2 > b->cap)
+		buf_grow(b, 1);
+	b->p[b->n++] = (char)c;
+	b->p[b->n] = '\0';
+}
 static inline void buf_putslice(struct buf *b, struct slice s)
 {
 	buf_put(b, s.p, s.n);

@@ -45,20 +45,35 @@ static int name_is(xmlNodePtr n, const char *name)
 	       !ascii_casecmp((const char *)n->name, name);
 }
 
+/*
+ * The value of a plain attribute without allocating (the parser stores it
+ * as one text child), or NULL.  Called for every element, so no copies.
+ */
+static const char *attr_value(xmlNodePtr n, const char *attr)
+{
+	for (xmlAttrPtr a = n->properties; a; a = a->next)
+		if (a->name && !ascii_casecmp((const char *)a->name, attr))
+			return a->children && a->children->type == XML_TEXT_NODE &&
+					       a->children->content
+				       ? (const char *)a->children->content
+				       : "";
+	return NULL;
+}
+
 static int attr_contains(xmlNodePtr n, const char *attr, const char *const *words)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+	if (!n->properties)
+		return 0;
+	const char *v = attr_value(n, attr);
 	if (!v)
 		return 0;
-	int hit = 0;
-	for (const char *const *w = words; *w && !hit; w++) {
+	for (const char *const *w = words; *w; w++) {
 		size_t wl = strlen(*w);
-		for (const char *p = (const char *)v; *p && !hit; p++)
+		for (const char *p = v; *p; p++)
 			if (!ascii_ncasecmp(p, *w, wl))
-				hit = 1;
+				return 1;
 	}
-	xmlFree(v);
-	return hit;
+	return 0;
 }
 
 static int is_chrome(xmlNodePtr n)
@@ -72,16 +87,12 @@ static int is_chrome(xmlNodePtr n)
 	for (size_t i = 0; i < ARRAY_SIZE(chrome); i++)
 		if (name_is(n, chrome[i]))
 			return 1;
-	if (n->type == XML_ELEMENT_NODE &&
+	if (n->type == XML_ELEMENT_NODE && n->properties &&
 	    (attr_contains(n, "id", banner_words) || attr_contains(n, "class", banner_words)))
 		return 1;
-	xmlChar *role = xmlGetProp(n, (const xmlChar *)"role");
-	int r = role && (!ascii_casecmp((char *)role, "navigation") ||
-			 !ascii_casecmp((char *)role, "banner") ||
-			 !ascii_casecmp((char *)role, "contentinfo") ||
-			 !ascii_casecmp((char *)role, "dialog"));
-	xmlFree(role);
-	return r;
+	const char *role = n->properties ? attr_value(n, "role") : NULL;
+	return role && (!ascii_casecmp(role, "navigation") || !ascii_casecmp(role, "banner") ||
+			!ascii_casecmp(role, "contentinfo") || !ascii_casecmp(role, "dialog"));
 }
 
 static char *node_text(xmlNodePtr n)
