@@ -95,24 +95,45 @@ static int is_chrome(xmlNodePtr n)
 			!ascii_casecmp(role, "contentinfo") || !ascii_casecmp(role, "dialog"));
 }
 
+/* Elements whose content is never text a reader sees. */
+static int is_hidden_element(xmlNodePtr n)
+{
+	static const char *const names[] = { "script", "style", "template", "noscript" };
+	if (n->type != XML_ELEMENT_NODE)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp((const char *)n->name, names[i]))
+			return 1;
+	return 0;
+}
+
+/* Visible text of a subtree with whitespace collapsed (iterative walk). */
 static char *node_text(xmlNodePtr n)
 {
-	xmlChar *c = xmlNodeGetContent(n);
-	if (!c)
-		return NULL;
 	struct buf b = BUF_INIT;
 	int space = 0;
-	for (const unsigned char *p = c; *p; p++) {
-		if (ascii_isspace(*p)) {
-			space = 1;
+	xmlNodePtr cur = n;
+	while (cur) {
+		if (cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) {
+			for (const unsigned char *p = cur->content; p && *p; p++) {
+				if (ascii_isspace(*p)) {
+					space = 1;
+					continue;
+				}
+				if (space && b.n)
+					buf_putc(&b, ' ');
+				space = 0;
+				buf_putc(&b, (char)*p);
+			}
+		}
+		if (cur->children && cur->type == XML_ELEMENT_NODE && !is_hidden_element(cur)) {
+			cur = cur->children;
 			continue;
 		}
-		if (space && b.n)
-			buf_putc(&b, ' ');
-		space = 0;
-		buf_putc(&b, (char)*p);
+		while (cur != n && !cur->next)
+			cur = cur->parent;
+		cur = cur == n ? NULL : cur->next;
 	}
-	xmlFree(c);
 	if (!b.n) {
 		buf_release(&b);
 		return NULL;
@@ -249,6 +270,15 @@ static void walk_tree(struct htmldoc *h, xmlNodePtr root, struct walk *w,
 	}
 }
 
+/* Whether node n lies strictly inside node a. */
+static int node_inside(xmlNodePtr n, xmlNodePtr a)
+{
+	for (xmlNodePtr p = n ? n->parent : NULL; p; p = p->parent)
+		if (p == a)
+			return 1;
+	return 0;
+}
+
 int htmldoc_parse(struct htmldoc *h, struct slice html)
 {
 	memset(h, 0, sizeof *h);
@@ -292,35 +322,41 @@ int htmldoc_parse(struct htmldoc *h, struct slice html)
 	xmlNodePtr c = w.jobdesc ? w.jobdesc : w.article ? w.article : w.main ? w.main
 		     : w.body ? w.body : root;
 	h->container = c;
-	/* The title heading is shown by the page itself, not in the body. */
-	if (h->title_node) {
-		xmlNodePtr t = h->title_node;
-		int inside = 0;
-		for (xmlNodePtr p = t->parent; p; p = p->parent)
-			if (p == c)
-				inside = 1;
-		if (inside) {
-			xmlUnlinkNode(t);
-			xmlFreeNode(t);
-		}
-		h->title_node = NULL;
-	}
-	/* Chrome goes (innermost first is not needed: a freed subtree takes
-	 * its descendants along, so skip nodes inside an already-freed one). */
+	/* Decide everything before freeing anything: a node freed with its
+	 * subtree must not be looked at again. */
+	xmlNodePtr drop_title = NULL;
+	if (h->title_node && node_inside(h->title_node, c))
+		drop_title = h->title_node;
+	h->title_node = NULL;
+	/* Mark chrome through _private (unused by the HTML parser) so that
+	 * "inside another dead node" costs one walk up, not a scan. */
+	for (size_t i = 0; i < dead.n; i++)
+		if (dead.v[i] != c && !node_inside(c, dead.v[i]))
+			dead.v[i]->_private = &dead;
+	size_t keep = 0;
 	for (size_t i = 0; i < dead.n; i++) {
-		int nested = 0;
-		for (xmlNodePtr p = dead.v[i]->parent; p && !nested; p = p->parent)
-			for (size_t k = 0; k < dead.n; k++)
-				if (k != i && dead.v[k] == p)
-					nested = 1;
-		if (nested || dead.v[i] == c)
-			continue;
-		int holds_container = 0;
-		for (xmlNodePtr p = c; p; p = p->parent)
-			if (p == dead.v[i])
-				holds_container = 1;
-		if (holds_container)
-			continue;
+		xmlNodePtr d = dead.v[i];
+		int skip = d == c || node_inside(c, d) ||
+			   (drop_title && node_inside(d, drop_title));
+		for (xmlNodePtr p = d->parent; p && !skip; p = p->parent)
+			if (p->_private == &dead)
+				skip = 1;
+		if (!skip)
+			dead.v[keep++] = d;
+	}
+	dead.n = keep;
+	/* The title heading is shown by the page itself, not in the body;
+	 * chrome goes. None of these nodes lies inside another one. */
+	if (drop_title) {
+		for (size_t i = 0; i < dead.n; i++)
+			if (node_inside(drop_title, dead.v[i]))
+				drop_title = NULL;
+	}
+	if (drop_title) {
+		xmlUnlinkNode(drop_title);
+		xmlFreeNode(drop_title);
+	}
+	for (size_t i = 0; i < dead.n; i++) {
 		xmlUnlinkNode(dead.v[i]);
 		xmlFreeNode(dead.v[i]);
 	}

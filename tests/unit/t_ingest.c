@@ -119,6 +119,28 @@ static void test_jsonld_wins(void)
 	posting_list_release(&l);
 }
 
+/* Chrome nested in chrome and a script inside the title heading:
+ * every node is freed once (ASan checks). */
+static void test_nested_chrome(void)
+{
+	struct posting_list l;
+	struct posting *p = load_one("nested.html",
+		"<html><body><div class=\"page\"><article>"
+		"<header><nav><a href=\"/\">Home</a><script>x()</script></nav></header>"
+		"<h1>Network Manager<script>alert(2)</script></h1><p>Build the network.</p>"
+		"<aside><form><input name=q><style>p{}</style></form></aside>"
+		"</article></div><footer><nav>Links</nav></footer></body></html>", &l);
+	CHECK(p != NULL, "nested chrome page loads");
+	if (p) {
+		CHECK_STR(p->title, "Network Manager", "title from the <h1>");
+		CHECK(p->description_html && strstr(p->description_html, "Build the network") &&
+		      !strstr(p->description_html, "Home") && !strstr(p->description_html, "alert") &&
+		      !strstr(p->description_html, "Links"),
+		      "body kept, nested chrome dropped: %s", p->description_html ? p->description_html : "");
+	}
+	posting_list_release(&l);
+}
+
 static void test_json_file(void)
 {
 	struct posting_list l;
@@ -172,6 +194,7 @@ int main(void)
 	test_seed_mojibake();
 	test_front_matter_wins();
 	test_jsonld_wins();
+	test_nested_chrome();
 	test_json_file();
 	test_plain_text();
 	remove_tree(tmpdir);
