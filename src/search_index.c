@@ -17,6 +17,9 @@
 #define GROUP_BLOCKS 64     /* row blocks per hash group */
 #define SALARY_CHUNK 8192   /* ids per salary chunk */
 #define VOCAB_MAX 20000     /* words in the typo vocabulary */
+#define COMMON_MIN_SITE 5000 /* sites this large drop common body lists */
+#define COMMON_SHARE 10     /* ... of words in more than 1/10 of postings */
+#define INLINE_VALUES 64    /* facet groups with more values get a file */
 
 static const char B64[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -435,9 +438,16 @@ static void write_tier(struct writer *w, struct termtab *t, int tier, size_t n,
 {
 	if (t->n)
 		qsort(t->v, t->n, sizeof *t->v, cmp_term_word);
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].df * 2 > n && n > 1)
-			complement(&t->v[i], n, SHIFT[tier]);
+	int drop_common = tier == SEARCH_TIER_BODY && n >= COMMON_MIN_SITE;
+	for (size_t i = 0; i < t->n; i++) {
+		struct term *e = &t->v[i];
+		if (drop_common && e->df > n / COMMON_SHARE) {
+			buf_reset(&e->enc);
+			buf_putc(&e->enc, '*');
+		} else if (e->df * 2 > n && n > 1) {
+			complement(e, n, SHIFT[tier]);
+		}
+	}
 
 	struct buf firsts = BUF_INIT, files = BUF_INIT, json = BUF_INIT;
 	struct buf wl = BUF_INIT, dl = BUF_INIT, pl = BUF_INIT, name = BUF_INIT;
@@ -543,7 +553,7 @@ static void put_row(struct buf *b, const struct posting *p)
 	const char *v[] = {
 		p->id, p->title, p->employer, p->city, p->state,
 		workplace_name(p->workplace), buf_cstr(&sal), p->date_posted,
-		employment_type_name(p->employment_type), p->employer_slug,
+		employment_type_name(p->employment_type),
 	};
 	buf_putc(b, '[');
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
@@ -708,8 +718,19 @@ static void write_facet(struct writer *w, struct posting *const *ps, size_t n,
 		npacks++;
 		buf_reset(&json);
 	}
-	buf_printf(man, "{\"name\":\"%s\",\"values\":[%s],\"packs\":[%s]}",
-		   FACET_NAMES[f], buf_cstr(&vals), buf_cstr(&packs));
+	buf_printf(man, "{\"name\":\"%s\",\"nvalues\":%zu,\"values\":", FACET_NAMES[f], t.n);
+	if (t.n > INLINE_VALUES) {
+		/* Keeps the manifest small whatever the number of employers. */
+		struct buf vj = BUF_INIT;
+		buf_printf(&vj, "[%s]", buf_cstr(&vals));
+		snprintf(prefix, sizeof prefix, "fv-%s", FACET_NAMES[f]);
+		put_hashed(w, prefix, buf_slice(&vj), &name);
+		json_str(man, buf_cstr(&name));
+		buf_release(&vj);
+	} else {
+		buf_printf(man, "[%s]", buf_cstr(&vals));
+	}
+	buf_printf(man, ",\"packs\":[%s]}", buf_cstr(&packs));
 	buf_release(&vals);
 	buf_release(&packs);
 	buf_release(&json);

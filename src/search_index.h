@@ -26,13 +26,23 @@
  *                   starts with "!" holds, with S = 0, the ids that do NOT
  *                   have the word (words in more than half the postings).
  *                   A list that starts with "@" names a file of its own
- *                   (l<T>-<h>) whose JSON is the list string.
+ *                   (l<T>-<h>) whose JSON is the list string.  A list "*"
+ *                   is not stored: on sites of 5,000 postings or more, a
+ *                   body word in more than a tenth of the postings carries
+ *                   too little to pay for its bytes (dropping these takes
+ *                   the body tier from ~117 to ~25 B/posting of entropy at
+ *                   100,000); the query treats it as a body stopword.
  *   r<k>-<h>        row block k: rows of ids [k*R, k*R+R), each
  *                   [slug, title, employer, city, state, workplace, salary
- *                   as displayed, date, employment type, employer slug];
+ *                   as displayed, date, employment type];
  *                   "" for a missing value.  <h> is the hash of the group of
  *                   G blocks the block is in, so the manifest lists N/(R*G)
  *                   hashes, not one per block.
+ *                   Facet groups: {"name", "nvalues", "values", "packs"};
+ *                   values is [[value, label, count, pack index], ...] in
+ *                   display order (count, or pay for bands), or the name
+ *                   of a file fv-<group>-<h> holding that array when the
+ *                   group has more than 64 values (employers).
  *   f-<group>-<k>-<h> facet pack: {"value": list (S = 0), ...}.
  *   s<k>-<h>        salary chunk k: 2 characters per id (ids k*C...): the
  *                   annual top of the pay range in $1,000 (0 = not stated).
