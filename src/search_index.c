@@ -432,6 +432,42 @@ static void complement(struct term *e, size_t n, unsigned shift)
 	e->enc = out;
 }
 
+/*
+ * A body word in more than `max` postings keeps only the postings where it
+ * is most frequent (tf bucket >= 1, else >= 2, >= 3), as a list marked "~":
+ * the query still finds the postings about it, and the ones that mention it
+ * in passing only through the head tier.  "*" when even that is too long.
+ */
+static void prune(struct term *e, size_t max, unsigned shift)
+{
+	unsigned *ids, *sc;
+	long k = search_list_decode(buf_slice(&e->enc), shift, &ids, &sc);
+	if (k < 0)
+		die("search index: bad list for '%s'", e->word);
+	struct buf out = BUF_INIT;
+	for (unsigned min = 1; min <= 3; min++) {
+		size_t kept = 0;
+		for (long i = 0; i < k; i++)
+			kept += sc[i] >= min;
+		if (kept > max)
+			continue;
+		buf_putc(&out, '~');
+		int64_t prev = -1;
+		for (long i = 0; i < k; i++)
+			if (sc[i] >= min) {
+				put_varint(&out, ((uint64_t)((int64_t)ids[i] - prev - 1) << shift) | sc[i]);
+				prev = ids[i];
+			}
+		break;
+	}
+	if (!out.n)
+		buf_putc(&out, '*');
+	free(ids);
+	free(sc);
+	buf_release(&e->enc);
+	e->enc = out;
+}
+
 /* Cut the sorted words of one tier into shards; manifest gets the ranges. */
 static void write_tier(struct writer *w, struct termtab *t, int tier, size_t n,
 		       size_t target, struct buf *man)
@@ -442,8 +478,7 @@ static void write_tier(struct writer *w, struct termtab *t, int tier, size_t n,
 	for (size_t i = 0; i < t->n; i++) {
 		struct term *e = &t->v[i];
 		if (drop_common && e->df > n / COMMON_SHARE) {
-			buf_reset(&e->enc);
-			buf_putc(&e->enc, '*');
+			prune(e, n / COMMON_SHARE, SHIFT[tier]);
 		} else if (e->df * 2 > n && n > 1) {
 			complement(e, n, SHIFT[tier]);
 		}

@@ -26,12 +26,14 @@
  *                   starts with "!" holds, with S = 0, the ids that do NOT
  *                   have the word (words in more than half the postings).
  *                   A list that starts with "@" names a file of its own
- *                   (l<T>-<h>) whose JSON is the list string.  A list "*"
- *                   is not stored: on sites of 5,000 postings or more, a
- *                   body word in more than a tenth of the postings carries
- *                   too little to pay for its bytes (dropping these takes
- *                   the body tier from ~117 to ~25 B/posting of entropy at
- *                   100,000); the query treats it as a body stopword.
+ *                   (l<T>-<h>) whose JSON is the list string.  On sites of
+ *                   5,000 postings or more, a body word in more than a
+ *                   tenth of the postings is pruned (full lists of these
+ *                   would take the body tier from ~25 to ~117 B/posting of
+ *                   entropy at 100,000): "~" + the list of only the
+ *                   postings where it is most frequent (tf >= 2, else 3,
+ *                   else 5, whichever first fits in a tenth), or "*" when
+ *                   none fits; the query treats "*" as a body stopword.
  *   r<k>-<h>        row block k: rows of ids [k*R, k*R+R), each
  *                   [slug, title, employer, city, state, workplace, salary
  *                   as displayed, date, employment type];

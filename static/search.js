@@ -96,6 +96,8 @@
 	function decode(s, shift) {
 		if (s === '*')
 			return { ids: null, sc: null, common: true };
+		if (s.charAt(0) === '~')	/* pruned: where the word is frequent */
+			return decode(s.slice(1), shift);
 		if (s.charAt(0) === '!')
 			return complement(decode(s.slice(1), 0).ids);
 		var ids = [], sc = shift ? [] : null, prev = -1, i = 0, n = s.length;

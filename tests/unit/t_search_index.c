@@ -135,7 +135,8 @@ struct entry {
 	long n;
 	unsigned df;
 	int complement;
-	int common;     /* "*": not stored, too common */
+	int common;     /* 1 "*": not stored; 2 "~": pruned to frequent ones */
+	unsigned kept;  /* pruned: lowest tf bucket kept */
 };
 struct tier { struct entry *v; size_t n, cap; };
 
@@ -159,7 +160,17 @@ static void decode_list(const char *s, unsigned shift, size_t nposts,
 		if (!s)
 			s = "";
 	}
-	if (s[0] == '!') {
+	if (s[0] == '~') {
+		e->n = search_list_decode(slice_from(s + 1), shift, &e->ids, &e->scores);
+		CHECK(e->n >= 0 && (size_t)e->n * 10 <= nposts, "pruned list of '%s'", e->word);
+		for (long i = 0; i < e->n; i++)
+			CHECK(e->scores[i] >= 1, "pruned list of '%s' keeps frequent only", e->word);
+		e->common = 2;
+		e->kept = 4;
+		for (long i = 0; i < e->n; i++)
+			e->kept = e->scores[i] < e->kept ? e->scores[i] : e->kept;
+		n_common++;
+	} else if (s[0] == '!') {
 		unsigned *not;
 		long k = search_list_decode(slice_from(s + 1), 0, &not, NULL);
 		CHECK(k >= 0, "complement list of '%s' decodes", e->word);
@@ -307,7 +318,7 @@ static void check_words(struct posting **ps, size_t n, struct tier tiers[2])
 				continue;
 			unsigned bucket = tf <= 1 ? 0 : tf == 2 ? 1 : tf <= 4 ? 2 : 3;
 			struct entry *e = find(&tiers[1], w);
-			if (e && e->common)
+			if (e && (e->common == 1 || (e->common == 2 && bucket < e->kept)))
 				continue;
 			long at = e ? find_id(e, (unsigned)id) : -1;
 			CHECK(at >= 0, "body word '%s' of posting %zu found", w, id);
