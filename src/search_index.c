@@ -1,0 +1,938 @@
+/*
+ * search_index.c - write the static search index (format in search_index.h).
+ */
+#include "search_index.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "util.h"
+
+#define MIN_WORD 2
+#define MAX_WORD 24
+#define GROUP_BLOCKS 64     /* row blocks per hash group */
+#define SALARY_CHUNK 8192   /* ids per salary chunk */
+#define VOCAB_MAX 20000     /* words in the typo vocabulary */
+#define COMMON_MIN_SITE 5000 /* sites this large drop common body lists */
+#define COMMON_SHARE 10     /* ... of words in more than 1/10 of postings */
+#define INLINE_VALUES 64    /* facet groups with more values get a file */
+
+static const char B64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Kept short on purpose: "it", "us", "it's" carry meaning in job titles. */
+static const char *const STOPWORDS[] = {
+	"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has",
+	"have", "in", "is", "of", "on", "or", "our", "that", "the", "their",
+	"this", "to", "was", "we", "will", "with", "you", "your",
+};
+
+static const unsigned SHIFT[2] = { 3, 2 };
+
+/* ---- tokenizer ---------------------------------------------------- */
+
+static int is_stopword(const char *w, size_t n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(STOPWORDS); i++)
+		if (strlen(STOPWORDS[i]) == n && !memcmp(STOPWORDS[i], w, n))
+			return 1;
+	return 0;
+}
+
+static int is_alnum_cp(utf8proc_int32_t c)
+{
+	if (c < 128)
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		       (c >= '0' && c <= '9');
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void emit_word(const char *w, size_t n, size_t ncp, int digits,
+		      enum search_tier tier, struct strlist *out)
+{
+	if (ncp < MIN_WORD || ncp > MAX_WORD || is_stopword(w, n))
+		return;
+	if (digits && tier == SEARCH_TIER_BODY)
+		return;
+	char *s = xstrndup(w, n);
+	out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof *out->v);
+	out->v[out->n++] = s;
+}
+
+void search_tokenize(struct slice text, enum search_tier tier,
+		     struct strlist *out)
+{
+	utf8proc_uint8_t *folded = NULL;
+	utf8proc_ssize_t len = 0;
+	if (text.n)
+		len = utf8proc_map((const utf8proc_uint8_t *)text.p,
+				   (utf8proc_ssize_t)text.n, &folded,
+				   UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+				   UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+	if (len < 0) {
+		/* Not valid UTF-8: keep the ASCII letters and digits only. */
+		folded = xmalloc(text.n + 1);
+		for (size_t i = 0; i < text.n; i++) {
+			unsigned char c = (unsigned char)text.p[i];
+			folded[i] = c < 128 ? (utf8proc_uint8_t)ascii_lower(c) : ' ';
+		}
+		len = (utf8proc_ssize_t)text.n;
+	}
+	const char *s = (const char *)folded;
+	size_t start = 0, ncp = 0;
+	int digits = 1;
+	utf8proc_ssize_t i = 0;
+	while (i < len) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(folded + i, len - i, &c);
+		if (k <= 0) {
+			c = ' ';
+			k = 1;
+		}
+		if (is_alnum_cp(c)) {
+			if (!ncp) {
+				start = (size_t)i;
+				digits = 1;
+			}
+			ncp++;
+			if (c < '0' || c > '9')
+				digits = 0;
+		} else if (ncp) {
+			emit_word(s + start, (size_t)i - start, ncp, digits, tier, out);
+			ncp = 0;
+		}
+		i += k;
+	}
+	if (ncp)
+		emit_word(s + start, (size_t)len - start, ncp, digits, tier, out);
+	free(folded);
+}
+
+/* ---- varint lists ------------------------------------------------- */
+
+static void put_varint(struct buf *b, uint64_t v)
+{
+	do {
+		unsigned d = v & 31;
+		v >>= 5;
+		buf_putc(b, B64[d | (v ? 32 : 0)]);
+	} while (v);
+}
+
+static int b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z') return c - 'A';
+	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+	if (c >= '0' && c <= '9') return c - '0' + 52;
+	if (c == '-') return 62;
+	if (c == '_') return 63;
+	return -1;
+}
+
+long search_list_decode(struct slice list, unsigned shift, unsigned **ids,
+			unsigned **scores)
+{
+	size_t cap = list.n ? list.n : 1;
+	unsigned *iv = xmalloc(cap * sizeof *iv);
+	unsigned *sv = scores ? xmalloc(cap * sizeof *sv) : NULL;
+	long n = 0;
+	int64_t prev = -1;
+	size_t i = 0;
+	while (i < list.n) {
+		uint64_t v = 0;
+		unsigned bits = 0;
+		int d;
+		do {
+			if (i >= list.n || bits > 40 ||
+			    (d = b64_value((unsigned char)list.p[i++])) < 0)
+				goto bad;
+			v |= (uint64_t)(d & 31) << bits;
+			bits += 5;
+		} while (d & 32);
+		prev += (int64_t)(v >> shift) + 1;
+		if (prev > UINT32_MAX)
+			goto bad;
+		iv[n] = (unsigned)prev;
+		if (sv)
+			sv[n] = (unsigned)(v & ((1u << shift) - 1));
+		n++;
+	}
+	*ids = iv;
+	if (scores)
+		*scores = sv;
+	return n;
+bad:
+	free(iv);
+	free(sv);
+	*ids = NULL;
+	if (scores)
+		*scores = NULL;
+	return -1;
+}
+
+/* ---- a table of words (or facet values) with their lists ----------- */
+
+struct term {
+	char *word;
+	char *label;        /* facets: display label */
+	double key;         /* facets: sort key (bands: lowest annual pay) */
+	uint32_t df;
+	int64_t last;       /* last id appended, -1 = none */
+	struct buf enc;
+};
+
+struct termtab {
+	struct term *v;
+	size_t n, cap;
+	uint32_t *slots;    /* index + 1; 0 = empty */
+	size_t nslots;
+};
+
+static uint64_t fnv1a(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#define FNV_INIT 0xcbf29ce484222325ULL
+
+static void termtab_rehash(struct termtab *t)
+{
+	size_t ns = t->nslots ? t->nslots * 2 : 1024;
+	free(t->slots);
+	t->slots = xcalloc(ns, sizeof *t->slots);
+	t->nslots = ns;
+	for (size_t i = 0; i < t->n; i++) {
+		const char *w = t->v[i].word;
+		size_t h = (size_t)fnv1a(w, strlen(w), FNV_INIT) & (ns - 1);
+		while (t->slots[h])
+			h = (h + 1) & (ns - 1);
+		t->slots[h] = (uint32_t)i + 1;
+	}
+}
+
+static struct term *termtab_get(struct termtab *t, const char *w, size_t n)
+{
+	if ((t->n + 1) * 2 > t->nslots)
+		termtab_rehash(t);
+	size_t h = (size_t)fnv1a(w, n, FNV_INIT) & (t->nslots - 1);
+	while (t->slots[h]) {
+		struct term *e = &t->v[t->slots[h] - 1];
+		if (!strncmp(e->word, w, n) && e->word[n] == '\0')
+			return e;
+		h = (h + 1) & (t->nslots - 1);
+	}
+	t->v = xgrow(t->v, &t->cap, t->n + 1, sizeof *t->v);
+	struct term *e = &t->v[t->n];
+	memset(e, 0, sizeof *e);
+	e->word = xstrndup(w, n);
+	e->last = -1;
+	e->key = INFINITY;
+	t->slots[h] = (uint32_t)++t->n;
+	return e;
+}
+
+static void term_add(struct term *e, size_t id, unsigned shift, unsigned score)
+{
+	uint64_t gap = (uint64_t)((int64_t)id - e->last - 1);
+	put_varint(&e->enc, (gap << shift) | score);
+	e->last = (int64_t)id;
+	e->df++;
+}
+
+static void termtab_release(struct termtab *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].word);
+		free(t->v[i].label);
+		buf_release(&t->v[i].enc);
+	}
+	free(t->v);
+	free(t->slots);
+	memset(t, 0, sizeof *t);
+}
+
+static int cmp_term_word(const void *a, const void *b)
+{
+	return strcmp(((const struct term *)a)->word, ((const struct term *)b)->word);
+}
+
+/* ---- JSON output -------------------------------------------------- */
+
+static void json_str(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_putc(b, '\\'), buf_putc(b, c);
+		else if (c < 0x20 || c == '<' || c == 0x7f)
+			buf_printf(b, "\\u%04x", c);
+		else if (c == 0xe2 && (unsigned char)s[1] == 0x80 &&
+			 ((unsigned char)s[2] == 0xa8 || (unsigned char)s[2] == 0xa9)) {
+			/* U+2028/2029 end a line in older JavaScript. */
+			buf_printf(b, "\\u%04x", (unsigned char)s[2] == 0xa8 ? 0x2028 : 0x2029);
+			s += 2;
+		} else
+			buf_putc(b, c);
+	}
+	buf_putc(b, '"');
+}
+
+/* ---- the writer --------------------------------------------------- */
+
+struct writer {
+	const char *dir;        /* OUTDIR/<dir> */
+	int twins;
+	struct diag *d;
+	struct search_stats st;
+	int failed;
+};
+
+static void hash_hex(const char *p, size_t n, char out[11])
+{
+	uint64_t h = fnv1a(p, n, FNV_INIT);
+	snprintf(out, 11, "%010llx", (unsigned long long)(h >> 24));
+}
+
+/* Write NAME.json (and NAME.js); `name` is the full name (with hash). */
+static void put_file(struct writer *w, const char *name, struct slice json)
+{
+	if (w->failed)
+		return;
+	struct buf path = BUF_INIT;
+	buf_printf(&path, "%s/%s.json", w->dir, name);
+	if (write_file(buf_cstr(&path), json.p, json.n) < 0) {
+		diag_error(w->d, buf_cstr(&path), 0, 0, "cannot write '%s': %s",
+			   buf_cstr(&path), strerror(errno));
+		w->failed = 1;
+	}
+	w->st.files++;
+	w->st.bytes += json.n;
+	if (w->twins && !w->failed) {
+		struct buf js = BUF_INIT;
+		buf_printf(&js, "__jobsiteSearch.load(\"%s\",", name);
+		buf_putslice(&js, json);
+		buf_puts(&js, ");\n");
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s.js", w->dir, name);
+		if (write_file(buf_cstr(&path), js.p, js.n) < 0) {
+			diag_error(w->d, buf_cstr(&path), 0, 0, "cannot write '%s': %s",
+				   buf_cstr(&path), strerror(errno));
+			w->failed = 1;
+		}
+		buf_release(&js);
+	}
+	buf_release(&path);
+}
+
+/* Write a file named PREFIX-<hash of json>; the name goes to `name_out`. */
+static void put_hashed(struct writer *w, const char *prefix, struct slice json,
+		       struct buf *name_out)
+{
+	char h[11];
+	hash_hex(json.p, json.n, h);
+	buf_reset(name_out);
+	buf_printf(name_out, "%s-%s", prefix, h);
+	put_file(w, buf_cstr(name_out), json);
+}
+
+/* Per posting: tier 0 words with field masks, tier 1 words with counts. */
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void index_head(struct termtab *t, const struct posting *p, size_t id)
+{
+	const char *fields[3] = { p->title, p->employer, p->city };
+	struct strlist words[3] = { { 0 } };
+	struct strlist all = { 0 };
+	for (int f = 0; f < 3; f++) {
+		search_tokenize(slice_from(fields[f]), SEARCH_TIER_HEAD, &words[f]);
+		for (size_t i = 0; i < words[f].n; i++)
+			strlist_push(&all, words[f].v[i]);
+	}
+	if (all.n)
+		qsort(all.v, all.n, sizeof *all.v, cmp_cstr);
+	for (size_t i = 0; i < all.n; i++) {
+		if (i && !strcmp(all.v[i], all.v[i - 1]))
+			continue;
+		unsigned mask = 0;
+		for (int f = 0; f < 3; f++)
+			if (strlist_has(&words[f], all.v[i]))
+				mask |= 1u << f;
+		term_add(termtab_get(t, all.v[i], strlen(all.v[i])), id,
+			 SHIFT[0], mask);
+	}
+	for (int f = 0; f < 3; f++)
+		strlist_release(&words[f]);
+	strlist_release(&all);
+}
+
+static unsigned tf_bucket(size_t tf)
+{
+	return tf <= 1 ? 0 : tf == 2 ? 1 : tf <= 4 ? 2 : 3;
+}
+
+static void index_body(struct termtab *t, const struct posting *p, size_t id)
+{
+	struct strlist words = { 0 };
+	search_tokenize(slice_from(p->description_text), SEARCH_TIER_BODY, &words);
+	if (words.n)
+		qsort(words.v, words.n, sizeof *words.v, cmp_cstr);
+	for (size_t i = 0; i < words.n;) {
+		size_t j = i + 1;
+		while (j < words.n && !strcmp(words.v[j], words.v[i]))
+			j++;
+		term_add(termtab_get(t, words.v[i], strlen(words.v[i])), id,
+			 SHIFT[1], tf_bucket(j - i));
+		i = j;
+	}
+	strlist_release(&words);
+}
+
+/* A word in more than half the postings: store the ids without it. */
+static void complement(struct term *e, size_t n, unsigned shift)
+{
+	unsigned *ids;
+	long k = search_list_decode(buf_slice(&e->enc), shift, &ids, NULL);
+	if (k < 0)
+		die("search index: bad list for '%s'", e->word);
+	struct buf out = BUF_INIT;
+	buf_putc(&out, '!');
+	int64_t prev = -1;
+	size_t j = 0;
+	for (size_t id = 0; id < n; id++) {
+		if (j < (size_t)k && ids[j] == id) {
+			j++;
+			continue;
+		}
+		put_varint(&out, (uint64_t)((int64_t)id - prev - 1));
+		prev = (int64_t)id;
+	}
+	free(ids);
+	buf_release(&e->enc);
+	e->enc = out;
+}
+
+/*
+ * A body word in more than `max` postings keeps only the postings where it
+ * is most frequent (tf bucket >= 1, else >= 2, >= 3), as a list marked "~":
+ * the query still finds the postings about it, and the ones that mention it
+ * in passing only through the head tier.  "*" when even that is too long.
+ */
+static void prune(struct term *e, size_t max, unsigned shift)
+{
+	unsigned *ids, *sc;
+	long k = search_list_decode(buf_slice(&e->enc), shift, &ids, &sc);
+	if (k < 0)
+		die("search index: bad list for '%s'", e->word);
+	struct buf out = BUF_INIT;
+	for (unsigned min = 1; min <= 3; min++) {
+		size_t kept = 0;
+		for (long i = 0; i < k; i++)
+			kept += sc[i] >= min;
+		if (kept > max)
+			continue;
+		buf_putc(&out, '~');
+		int64_t prev = -1;
+		for (long i = 0; i < k; i++)
+			if (sc[i] >= min) {
+				put_varint(&out, ((uint64_t)((int64_t)ids[i] - prev - 1) << shift) | sc[i]);
+				prev = ids[i];
+			}
+		break;
+	}
+	if (!out.n)
+		buf_putc(&out, '*');
+	free(ids);
+	free(sc);
+	buf_release(&e->enc);
+	e->enc = out;
+}
+
+/* Cut the sorted words of one tier into shards; manifest gets the ranges. */
+static void write_tier(struct writer *w, struct termtab *t, int tier, size_t n,
+		       size_t target, struct buf *man)
+{
+	if (t->n)
+		qsort(t->v, t->n, sizeof *t->v, cmp_term_word);
+	int drop_common = tier == SEARCH_TIER_BODY && n >= COMMON_MIN_SITE;
+	for (size_t i = 0; i < t->n; i++) {
+		struct term *e = &t->v[i];
+		if (drop_common && e->df > n / COMMON_SHARE) {
+			prune(e, n / COMMON_SHARE, SHIFT[tier]);
+		} else if (e->df * 2 > n && n > 1) {
+			complement(e, n, SHIFT[tier]);
+		}
+	}
+
+	struct buf firsts = BUF_INIT, files = BUF_INIT, json = BUF_INIT;
+	struct buf wl = BUF_INIT, dl = BUF_INIT, pl = BUF_INIT, name = BUF_INIT;
+	char prefix[32];
+	size_t nshards = 0, start = 0;
+	for (size_t i = 0; i <= t->n; i++) {
+		if (i < t->n) {
+			struct term *e = &t->v[i];
+			if (wl.n) {
+				buf_putc(&wl, ',');
+				buf_putc(&dl, ',');
+				buf_putc(&pl, ',');
+			}
+			json_str(&wl, e->word);
+			buf_printf(&dl, "%u", e->df);
+			if (e->enc.n > target / 2) {
+				struct buf lj = BUF_INIT, ln = BUF_INIT;
+				json_str(&lj, buf_cstr(&e->enc));
+				snprintf(prefix, sizeof prefix, "l%d", tier);
+				put_hashed(w, prefix, buf_slice(&lj), &ln);
+				buf_putc(&pl, '"');
+				buf_putc(&pl, '@');
+				buf_puts(&pl, buf_cstr(&ln));
+				buf_putc(&pl, '"');
+				buf_release(&lj);
+				buf_release(&ln);
+			} else {
+				json_str(&pl, buf_cstr(&e->enc));
+			}
+		}
+		int last = i + 1 >= t->n;
+		if (i < t->n && !last && wl.n + pl.n + dl.n < target)
+			continue;
+		if (i >= t->n && !wl.n)
+			break;
+		buf_reset(&json);
+		buf_puts(&json, "{\"w\":[");
+		buf_putslice(&json, buf_slice(&wl));
+		buf_puts(&json, "],\"d\":[");
+		buf_putslice(&json, buf_slice(&dl));
+		buf_puts(&json, "],\"p\":[");
+		buf_putslice(&json, buf_slice(&pl));
+		buf_puts(&json, "]}");
+		snprintf(prefix, sizeof prefix, "w%d-%zu", tier, nshards);
+		put_hashed(w, prefix, buf_slice(&json), &name);
+		if (nshards) {
+			buf_putc(&firsts, ',');
+			buf_putc(&files, ',');
+		}
+		json_str(&firsts, t->v[start].word);
+		json_str(&files, buf_cstr(&name));
+		nshards++;
+		start = i + 1;
+		buf_reset(&wl);
+		buf_reset(&dl);
+		buf_reset(&pl);
+		if (i >= t->n || last)
+			break;
+	}
+	buf_printf(man, "{\"shift\":%u,\"first\":[%s],\"files\":[%s]}", SHIFT[tier],
+		   buf_cstr(&firsts), buf_cstr(&files));
+	w->st.terms[tier] = t->n;
+	w->st.shards[tier] = nshards;
+	buf_release(&firsts);
+	buf_release(&files);
+	buf_release(&json);
+	buf_release(&wl);
+	buf_release(&dl);
+	buf_release(&pl);
+	buf_release(&name);
+}
+
+/* ---- rows ------------------------------------------------------------ */
+
+static void salary_display(const struct posting *p, struct buf *b)
+{
+	if (p->salary_text && *p->salary_text) {
+		buf_puts(b, p->salary_text);
+		return;
+	}
+	double lo = p->salary_min, hi = p->salary_max;
+	if (isnan(lo) && isnan(hi))
+		return;
+	const char *cur = p->salary_currency && strcmp(p->salary_currency, "USD")
+		? p->salary_currency : "$";
+	if (!isnan(lo))
+		buf_printf(b, "%s%.0f", cur, lo);
+	if (!isnan(lo) && !isnan(hi) && hi != lo)
+		buf_puts(b, "–");
+	else if (isnan(lo))
+		buf_puts(b, "up to ");
+	if (!isnan(hi) && (isnan(lo) || hi != lo))
+		buf_printf(b, "%s%.0f", cur, hi);
+	const char *per = salary_period_name(p->salary_period);
+	if (per)
+		buf_printf(b, " per %s", per);
+}
+
+static void put_row(struct buf *b, const struct posting *p)
+{
+	struct buf sal = BUF_INIT;
+	salary_display(p, &sal);
+	const char *v[] = {
+		p->id, p->title, p->employer, p->city, p->state,
+		workplace_name(p->workplace), buf_cstr(&sal), p->date_posted,
+		employment_type_name(p->employment_type),
+	};
+	buf_putc(b, '[');
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		if (i)
+			buf_putc(b, ',');
+		json_str(b, v[i] ? v[i] : "");
+	}
+	buf_putc(b, ']');
+	buf_release(&sal);
+}
+
+static void write_rows(struct writer *w, struct posting *const *ps, size_t n,
+		       size_t per, struct buf *man)
+{
+	size_t nblocks = (n + per - 1) / per;
+	size_t ngroups = (nblocks + GROUP_BLOCKS - 1) / GROUP_BLOCKS;
+	buf_printf(man, "{\"size\":%zu,\"group\":%d,\"hashes\":[", per, GROUP_BLOCKS);
+	struct buf *blocks = xcalloc(GROUP_BLOCKS, sizeof *blocks);
+	for (size_t g = 0; g < ngroups; g++) {
+		size_t b0 = g * GROUP_BLOCKS;
+		size_t b1 = b0 + GROUP_BLOCKS < nblocks ? b0 + GROUP_BLOCKS : nblocks;
+		uint64_t h = FNV_INIT;
+		for (size_t k = b0; k < b1; k++) {
+			struct buf *b = &blocks[k - b0];
+			buf_reset(b);
+			buf_putc(b, '[');
+			for (size_t id = k * per; id < n && id < (k + 1) * per; id++) {
+				if (id > k * per)
+					buf_putc(b, ',');
+				put_row(b, ps[id]);
+			}
+			buf_putc(b, ']');
+			h = fnv1a(b->p, b->n, h);
+		}
+		char hex[11];
+		snprintf(hex, sizeof hex, "%010llx", (unsigned long long)(h >> 24));
+		buf_printf(man, "%s\"%s\"", g ? "," : "", hex);
+		for (size_t k = b0; k < b1; k++) {
+			char name[64];
+			snprintf(name, sizeof name, "r%zu-%s", k, hex);
+			put_file(w, name, buf_slice(&blocks[k - b0]));
+		}
+	}
+	for (size_t i = 0; i < GROUP_BLOCKS; i++)
+		buf_release(&blocks[i]);
+	free(blocks);
+	buf_puts(man, "]}");
+}
+
+/* ---- facets ---------------------------------------------------------- */
+
+enum facet { F_EMPLOYER, F_STATE, F_BAND, F_WORKPLACE, F_TYPE, F_COUNT };
+static const char *const FACET_NAMES[F_COUNT] = {
+	"employer", "state", "band", "workplace", "type"
+};
+
+static const char *facet_value(const struct posting *p, enum facet f,
+			       const char **label)
+{
+	switch (f) {
+	case F_EMPLOYER:
+		*label = p->employer;
+		return p->employer && p->employer_slug && *p->employer_slug
+			? p->employer_slug : NULL;
+	case F_STATE:
+		*label = p->state;
+		return p->state[0] ? p->state : NULL;
+	case F_BAND:
+		*label = p->salary_band;
+		return p->salary_band;
+	case F_WORKPLACE:
+		return *label = workplace_name(p->workplace);
+	case F_TYPE:
+		return *label = employment_type_name(p->employment_type);
+	default:
+		return NULL;
+	}
+}
+
+/* "100k-150k" -> "$100k–$150k", "under-50k" -> "Under $50k", ... */
+static char *band_label(const char *slug)
+{
+	struct buf b = BUF_INIT;
+	const char *dash = strchr(slug, '-');
+	if (!strcmp(slug, "not-disclosed"))
+		buf_puts(&b, "Not disclosed");
+	else if (!strncmp(slug, "under-", 6))
+		buf_printf(&b, "Under $%s", slug + 6);
+	else if (dash && !strcmp(dash, "-plus"))
+		buf_printf(&b, "$%.*s+", (int)(dash - slug), slug);
+	else if (dash)
+		buf_printf(&b, "$%.*s–$%s", (int)(dash - slug), slug, dash + 1);
+	else
+		buf_puts(&b, slug);
+	return buf_detach(&b, NULL);
+}
+
+static enum facet cmp_facet;
+
+static int cmp_facet_value(const void *a, const void *b)
+{
+	const struct term *x = a, *y = b;
+	if (cmp_facet == F_BAND) {
+		/* Pay order; "not disclosed" (no pay at all) last. */
+		if (x->key != y->key)
+			return x->key < y->key ? -1 : 1;
+	} else if (x->df != y->df) {
+		return x->df > y->df ? -1 : 1;
+	}
+	return strcmp(x->word, y->word);
+}
+
+static void write_facet(struct writer *w, struct posting *const *ps, size_t n,
+			enum facet f, size_t target, struct buf *man)
+{
+	struct termtab t = { 0 };
+	for (size_t id = 0; id < n; id++) {
+		const char *label = NULL;
+		const char *v = facet_value(ps[id], f, &label);
+		if (!v || !*v)
+			continue;
+		struct term *e = termtab_get(&t, v, strlen(v));
+		if (!e->label)
+			e->label = f == F_BAND ? band_label(v)
+					       : xstrdup(label && *label ? label : v);
+		if (f == F_BAND) {
+			double a = !isnan(ps[id]->annual_min) ? ps[id]->annual_min
+								: ps[id]->annual_max;
+			if (!isnan(a) && a < e->key)
+				e->key = a;
+		}
+		term_add(e, id, 0, 0);
+	}
+	cmp_facet = f;
+	if (t.n)
+		qsort(t.v, t.n, sizeof *t.v, cmp_facet_value);
+
+	struct buf vals = BUF_INIT, packs = BUF_INIT, json = BUF_INIT, name = BUF_INIT;
+	char prefix[48];
+	size_t npacks = 0;
+	for (size_t i = 0; i < t.n; i++) {
+		struct term *e = &t.v[i];
+		json.n ? buf_putc(&json, ',') : buf_putc(&json, '{');
+		json_str(&json, e->word);
+		buf_putc(&json, ':');
+		json_str(&json, buf_cstr(&e->enc));
+		if (i)
+			buf_putc(&vals, ',');
+		buf_putc(&vals, '[');
+		json_str(&vals, e->word);
+		buf_putc(&vals, ',');
+		json_str(&vals, e->label);
+		buf_printf(&vals, ",%u,%zu]", e->df, npacks);
+		if (i + 1 < t.n && json.n < target)
+			continue;
+		buf_putc(&json, '}');
+		snprintf(prefix, sizeof prefix, "f-%s-%zu", FACET_NAMES[f], npacks);
+		put_hashed(w, prefix, buf_slice(&json), &name);
+		if (npacks)
+			buf_putc(&packs, ',');
+		json_str(&packs, buf_cstr(&name));
+		npacks++;
+		buf_reset(&json);
+	}
+	buf_printf(man, "{\"name\":\"%s\",\"nvalues\":%zu,\"values\":", FACET_NAMES[f], t.n);
+	if (t.n > INLINE_VALUES) {
+		/* Keeps the manifest small whatever the number of employers. */
+		struct buf vj = BUF_INIT;
+		buf_printf(&vj, "[%s]", buf_cstr(&vals));
+		snprintf(prefix, sizeof prefix, "fv-%s", FACET_NAMES[f]);
+		put_hashed(w, prefix, buf_slice(&vj), &name);
+		json_str(man, buf_cstr(&name));
+		buf_release(&vj);
+	} else {
+		buf_printf(man, "[%s]", buf_cstr(&vals));
+	}
+	buf_printf(man, ",\"packs\":[%s]}", buf_cstr(&packs));
+	buf_release(&vals);
+	buf_release(&packs);
+	buf_release(&json);
+	buf_release(&name);
+	termtab_release(&t);
+}
+
+/* ---- salary chunks, vocabulary --------------------------------------- */
+
+static unsigned salary_key(const struct posting *p)
+{
+	double a = !isnan(p->annual_max) ? p->annual_max : p->annual_min;
+	if (isnan(a) || a <= 0)
+		return 0;
+	double k = floor(a / 1000 + 0.5);
+	return k < 1 ? 1 : k > 4095 ? 4095 : (unsigned)k;
+}
+
+static void write_salary(struct writer *w, struct posting *const *ps, size_t n,
+			 struct buf *man)
+{
+	struct buf json = BUF_INIT, name = BUF_INIT;
+	char prefix[32];
+	buf_printf(man, "{\"chunk\":%d,\"files\":[", SALARY_CHUNK);
+	for (size_t c = 0; c * SALARY_CHUNK < n; c++) {
+		buf_reset(&json);
+		buf_putc(&json, '"');
+		for (size_t id = c * SALARY_CHUNK; id < n && id < (c + 1) * SALARY_CHUNK; id++) {
+			unsigned k = salary_key(ps[id]);
+			buf_putc(&json, B64[k >> 6]);
+			buf_putc(&json, B64[k & 63]);
+		}
+		buf_putc(&json, '"');
+		snprintf(prefix, sizeof prefix, "s%zu", c);
+		put_hashed(w, prefix, buf_slice(&json), &name);
+		buf_printf(man, "%s\"%s\"", c ? "," : "", buf_cstr(&name));
+	}
+	buf_puts(man, "]}");
+	buf_release(&json);
+	buf_release(&name);
+}
+
+struct vword {
+	const char *w;
+	uint32_t df;
+};
+
+static int cmp_vword_df(const void *a, const void *b)
+{
+	const struct vword *x = a, *y = b;
+	if (x->df != y->df)
+		return x->df > y->df ? -1 : 1;
+	return strcmp(x->w, y->w);
+}
+
+static int cmp_vword_w(const void *a, const void *b)
+{
+	return strcmp(((const struct vword *)a)->w, ((const struct vword *)b)->w);
+}
+
+/*
+ * Words a typo may be corrected to: every head word, and body words seen in
+ * at least n/20000 postings (a word found once in 100,000 descriptions is
+ * more likely a typo itself than a correction), at most VOCAB_MAX by
+ * document frequency.  Both tables are sorted by word here.
+ */
+static void write_vocab(struct writer *w, struct termtab tabs[2], size_t n,
+			struct buf *name)
+{
+	uint32_t min_df = n / 20000 > 1 ? (uint32_t)(n / 20000) : 1;
+	struct vword *v = xmalloc((tabs[0].n + tabs[1].n + 1) * sizeof *v);
+	size_t nv = 0, i = 0, j = 0;
+	while (i < tabs[0].n || j < tabs[1].n) {
+		int c = i >= tabs[0].n ? 1 : j >= tabs[1].n ? -1
+			: strcmp(tabs[0].v[i].word, tabs[1].v[j].word);
+		if (c <= 0) {
+			uint32_t df = tabs[0].v[i].df + (c == 0 ? tabs[1].v[j].df : 0);
+			v[nv++] = (struct vword){ tabs[0].v[i].word, df };
+			i++;
+			j += c == 0;
+		} else {
+			if (tabs[1].v[j].df >= min_df)
+				v[nv++] = (struct vword){ tabs[1].v[j].word, tabs[1].v[j].df };
+			j++;
+		}
+	}
+	if (nv > VOCAB_MAX) {
+		qsort(v, nv, sizeof *v, cmp_vword_df);
+		nv = VOCAB_MAX;
+		qsort(v, nv, sizeof *v, cmp_vword_w);
+	}
+	struct buf json = BUF_INIT;
+	buf_puts(&json, "{\"w\":[");
+	for (size_t k = 0; k < nv; k++) {
+		if (k)
+			buf_putc(&json, ',');
+		json_str(&json, v[k].w);
+	}
+	buf_puts(&json, "],\"d\":[");
+	for (size_t k = 0; k < nv; k++)
+		buf_printf(&json, "%s%u", k ? "," : "", v[k].df);
+	buf_puts(&json, "]}");
+	put_hashed(w, "v", buf_slice(&json), name);
+	buf_release(&json);
+	free(v);
+}
+
+int search_index_write(struct posting *const *postings, size_t n,
+		       const char *outdir, const struct search_opts *opts,
+		       struct diag *d)
+{
+	static const struct search_opts defaults = { 0 };
+	if (!opts)
+		opts = &defaults;
+	size_t target = opts->shard_bytes ? opts->shard_bytes : 16384;
+	size_t per = opts->rows_per_block ? opts->rows_per_block : 20;
+	char *dir = path_join(outdir, opts->dir ? opts->dir : SEARCH_DEFAULT_DIR);
+	struct writer w = { .dir = dir, .twins = !opts->no_script_twins, .d = d };
+	struct termtab tabs[2] = { { 0 }, { 0 } };
+	struct buf man = BUF_INIT, part = BUF_INIT, vname = BUF_INIT;
+	int rc = -1;
+
+	if (mkdir_p(dir, 0777) < 0) {
+		diag_error(d, dir, 0, 0, "cannot create '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	for (size_t id = 0; id < n; id++) {
+		index_head(&tabs[0], postings[id], id);
+		index_body(&tabs[1], postings[id], id);
+	}
+
+	buf_printf(&man, "{\"version\":1,\"n\":%zu,\"minlen\":%d,\"maxlen\":%d,"
+		   "\"stopwords\":[", n, MIN_WORD, MAX_WORD);
+	for (size_t i = 0; i < ARRAY_SIZE(STOPWORDS); i++)
+		buf_printf(&man, "%s\"%s\"", i ? "," : "", STOPWORDS[i]);
+	buf_puts(&man, "],\"tiers\":[");
+	for (int t = 0; t < 2; t++) {
+		buf_reset(&part);
+		write_tier(&w, &tabs[t], t, n, target, &part);
+		buf_printf(&man, "%s%s", t ? "," : "", buf_cstr(&part));
+	}
+	write_vocab(&w, tabs, n, &vname);
+	buf_printf(&man, "],\"vocab\":\"%s\",\"rows\":", buf_cstr(&vname));
+	buf_reset(&part);
+	write_rows(&w, postings, n, per, &part);
+	buf_putslice(&man, buf_slice(&part));
+	buf_puts(&man, ",\"facets\":[");
+	for (int f = 0; f < F_COUNT; f++) {
+		buf_reset(&part);
+		write_facet(&w, postings, n, (enum facet)f, target, &part);
+		buf_printf(&man, "%s%s", f ? "," : "", buf_cstr(&part));
+	}
+	buf_puts(&man, "],\"salary\":");
+	buf_reset(&part);
+	write_salary(&w, postings, n, &part);
+	buf_putslice(&man, buf_slice(&part));
+	buf_puts(&man, "}");
+	put_file(&w, "manifest", buf_slice(&man));
+	rc = w.failed ? -1 : 0;
+out:
+	if (opts->stats)
+		*opts->stats = w.st;
+	termtab_release(&tabs[0]);
+	termtab_release(&tabs[1]);
+	buf_release(&man);
+	buf_release(&part);
+	buf_release(&vname);
+	free(dir);
+	return rc;
+}

@@ -1,0 +1,117 @@
+/*
+ * search_index.h - the static search index read by static/search.js.
+ *
+ * search_index_write() turns the postings of a site into a folder of small
+ * files that the browser fetches on demand, so the first query of a large
+ * site costs tens of kilobytes, not the whole index.  Every file is written
+ * twice: NAME.json (for fetch) and NAME.js, which is
+ *     __jobsiteSearch.load("NAME",<the same JSON>);
+ * so that the page also works from file:// (where fetch is refused) under a
+ * CSP of script-src 'self'.
+ *
+ * Ids: posting i of the array is id i.  The caller passes the postings in
+ * site order (newest first), so "newest" is id order and costs nothing.
+ *
+ * Files (all under OUTDIR/<opts->dir>/, JSON):
+ *   manifest.json   fixed name, a few KB: tokenizer rules, shard ranges and
+ *                   names, row-block groups, facet values with counts and
+ *                   pack names, salary chunks, the typo vocabulary's name.
+ *   w<T>-<k>-<h>    word shard k of tier T (0: title, employer, city;
+ *                   1: description), alphabetical ranges cut by byte size:
+ *                   {"w":[words],"d":[doc freq],"p":[lists]}.  A list is a
+ *                   string of varints (see below) of (gap << S) | score, S = 3
+ *                   for tier 0 (score = field mask: 1 title, 2 employer,
+ *                   4 city) and S = 2 for tier 1 (score = term frequency
+ *                   bucket: 0 = 1, 1 = 2, 2 = 3-4, 3 = 5+).  A list that
+ *                   starts with "!" holds, with S = 0, the ids that do NOT
+ *                   have the word (words in more than half the postings).
+ *                   A list that starts with "@" names a file of its own
+ *                   (l<T>-<h>) whose JSON is the list string.  On sites of
+ *                   5,000 postings or more, a body word in more than a
+ *                   tenth of the postings is pruned (full lists of these
+ *                   would take the body tier from ~25 to ~117 B/posting of
+ *                   entropy at 100,000): "~" + the list of only the
+ *                   postings where it is most frequent (tf >= 2, else 3,
+ *                   else 5, whichever first fits in a tenth), or "*" when
+ *                   none fits; the query treats "*" as a body stopword.
+ *   r<k>-<h>        row block k: rows of ids [k*R, k*R+R), each
+ *                   [slug, title, employer, city, state, workplace, salary
+ *                   as displayed, date, employment type];
+ *                   "" for a missing value.  <h> is the hash of the group of
+ *                   G blocks the block is in, so the manifest lists N/(R*G)
+ *                   hashes, not one per block.
+ *                   Facet groups: {"name", "nvalues", "values", "packs"};
+ *                   values is [[value, label, count, pack index], ...] in
+ *                   display order (count, or pay for bands), or the name
+ *                   of a file fv-<group>-<h> holding that array when the
+ *                   group has more than 64 values (employers).
+ *   f-<group>-<k>-<h> facet pack: {"value": list (S = 0), ...}.
+ *   s<k>-<h>        salary chunk k: 2 characters per id (ids k*C...): the
+ *                   annual top of the pay range in $1,000 (0 = not stated).
+ *   v-<h>           typo vocabulary: {"w":[words],"d":[doc freq]}, sorted.
+ *
+ * Varints: base64url digits (A-Z a-z 0-9 - _ = 0..63), 5 value bits each,
+ * low bits first, 32 = "more digits follow".  gap = id - previous id - 1,
+ * the previous id of the first entry being -1.
+ *
+ * <h> is the first 10 hex digits of the 64-bit FNV-1a of the content, so a
+ * host may cache every file but the manifest forever.  Output depends only
+ * on the input (no threads, no clock): same postings, same bytes.
+ */
+#ifndef JOBSITE_SEARCH_INDEX_H
+#define JOBSITE_SEARCH_INDEX_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "posting.h"
+
+/* What was written, for the build report. */
+struct search_stats {
+	size_t files;       /* logical files (each also has a .js twin) */
+	size_t bytes;       /* bytes of the .json files */
+	size_t terms[2];    /* distinct words per tier */
+	size_t shards[2];   /* shards per tier */
+};
+
+struct search_opts {
+	const char *dir;        /* folder under outdir; NULL = SEARCH_DEFAULT_DIR */
+	size_t shard_bytes;     /* target size of a shard / pack; 0 = 16384 */
+	size_t rows_per_block;  /* 0 = 20 */
+	int no_script_twins;    /* 1: do not write the .js files */
+	struct search_stats *stats; /* filled when not NULL */
+};
+
+#define SEARCH_DEFAULT_DIR "search/data"
+
+/*
+ * Write the index of postings[0..n) into OUTDIR/<dir>/ (created; files of an
+ * older index there are left alone: names differ when contents do).  The
+ * postings must be in site order, newest first; postings[i]->id is the page
+ * slug (jobs/<id>/).  Reads the postings, keeps no pointer to them.  Returns
+ * 0, or -1 after reporting the failing path to `d`.
+ */
+int search_index_write(struct posting *const *postings, size_t n,
+		       const char *outdir, const struct search_opts *opts,
+		       struct diag *d);
+
+/* The two word tiers. */
+enum search_tier { SEARCH_TIER_HEAD = 0, SEARCH_TIER_BODY = 1 };
+
+/*
+ * Split text into index words exactly as search.js does: NFKD, marks
+ * removed, case folded, runs of letters and digits; words of 2 to 24
+ * characters; stopwords dropped; in the body tier, words of digits only are
+ * dropped too.  Appends the words (in text order, repeats kept) to out.
+ */
+void search_tokenize(struct slice text, enum search_tier tier,
+		     struct strlist *out);
+
+/* Decode a varint list (without "!"/"@" prefix) into ids and scores.
+ * Returns the number of entries, or -1 if malformed.  *ids and *scores
+ * (may be NULL) are malloc'd; the caller frees them. */
+long search_list_decode(struct slice list, unsigned shift, unsigned **ids,
+			unsigned **scores);
+
+#endif

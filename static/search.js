@@ -1,0 +1,754 @@
+/*
+ * search.js - the job board's search page.  No framework, no build step.
+ *
+ * Reads the index written by src/search_index.c (its header documents the
+ * format) a few files at a time: the manifest, then only the word shards,
+ * row blocks and facet packs a query needs.  Over HTTP files come through
+ * fetch(); where fetch is refused (file:// in Chromium) the same data comes
+ * through <script src="NAME.js"> files that call __jobsiteSearch.load().
+ * Nothing is parsed as code or markup (DOM nodes and textContent only), so
+ * a CSP of script-src 'self' holds.
+ *
+ * Page contract (templates/search.mustache):
+ *   <form id="search-form"> with <input id="search-q" name="q">
+ *   <div id="search-app" data-index="ROOT/search/data/" data-root="ROOT" hidden>
+ *   optional #search-fallback (links for no-JS readers; hidden when we run)
+ */
+(function () {
+	'use strict';
+
+	var app = document.getElementById('search-app');
+	var form = document.getElementById('search-form');
+	var input = document.getElementById('search-q');
+	if (!app || !form || !input)
+		return;
+
+	var ROOT = app.getAttribute('data-root') || '';
+	var BASE = new URL(app.getAttribute('data-index') || 'data/', location.href).href;
+	var PAGE = 20;
+	var GROUPS = { employer: 'Employer', state: 'State', band: 'Salary band',
+		workplace: 'Workplace', type: 'Employment type' };
+	var SORTS = [['relevance', 'Relevance'], ['newest', 'Newest'], ['salary', 'Salary']];
+	var MINS = [0, 50, 75, 100, 150, 200];
+
+	/* ---- loading -------------------------------------------------- */
+
+	var cache = Object.create(null), waiting = Object.create(null);
+	var useScripts = location.protocol === 'file:';
+	window.__jobsiteSearch = {
+		load: function (name, data) {
+			var w = waiting[name];
+			if (w) {
+				delete waiting[name];
+				w(data);
+			}
+		}
+	};
+	function viaScript(name) {
+		return new Promise(function (resolve, reject) {
+			var s = document.createElement('script');
+			waiting[name] = resolve;
+			s.src = BASE + name + '.js';
+			s.onerror = function () { reject(new Error('cannot load ' + name)); };
+			s.onload = function () { s.remove(); };
+			document.head.appendChild(s);
+		});
+	}
+	function get(name) {
+		if (!cache[name]) {
+			cache[name] = useScripts ? viaScript(name) :
+				fetch(BASE + name + '.json').then(function (r) {
+					if (!r.ok)
+						throw new Error(r.status + ' ' + name);
+					return r.json();
+				}, function () {
+					useScripts = true;	/* fetch refused: file:// */
+					return viaScript(name);
+				});
+			cache[name].catch(function () { delete cache[name]; });
+		}
+		return cache[name];
+	}
+
+	/* ---- words, as search_tokenize() cuts them --------------------- */
+
+	var M, N = 0, STOP = {};
+	function fold(s) {
+		return s.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/ß/g, 'ss');
+	}
+	function cpLen(w) {
+		return Array.from(w).length;
+	}
+	function words(s, keepShort) {
+		return fold(s).split(/[^\p{L}\p{N}]+/u).filter(function (w) {
+			var n = cpLen(w);
+			return n && (keepShort || n >= M.minlen) && n <= M.maxlen && !STOP[w];
+		});
+	}
+
+	/* ---- lists ------------------------------------------------------ */
+
+	var DIGIT = {};
+	'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')
+		.forEach(function (c, i) { DIGIT[c] = i; });
+
+	/* A decoded list: ids ascending, scores (or null), common = "*". */
+	function decode(s, shift) {
+		if (s === '*')
+			return { ids: null, sc: null, common: true };
+		if (s.charAt(0) === '~')	/* pruned: where the word is frequent */
+			return decode(s.slice(1), shift);
+		if (s.charAt(0) === '!')
+			return complement(decode(s.slice(1), 0).ids);
+		var ids = [], sc = shift ? [] : null, prev = -1, i = 0, n = s.length;
+		var mask = (1 << shift) - 1;
+		while (i < n) {
+			var v = 0, mul = 1, d;
+			do {
+				d = DIGIT[s.charAt(i++)];
+				v += (d & 31) * mul;
+				mul *= 32;
+			} while (d & 32 && i < n);
+			prev += Math.floor(v / (1 << shift)) + 1;
+			ids.push(prev);
+			if (sc)
+				sc.push(v & mask);
+		}
+		return { ids: ids, sc: sc };
+	}
+	function complement(not) {
+		var out = [], j = 0;
+		for (var id = 0; id < N; id++) {
+			if (j < not.length && not[j] === id)
+				j++;
+			else
+				out.push(id);
+		}
+		return { ids: out, sc: null };
+	}
+	function listOf(raw, shift) {
+		if (raw.charAt(0) === '@')
+			return get(raw.slice(1)).then(function (s) { return decode(s, shift); });
+		return Promise.resolve(decode(raw, shift));
+	}
+
+	/* ---- word shards ------------------------------------------------ */
+
+	function shardIndex(t, w) {
+		var f = M.tiers[t].first, lo = 0, hi = f.length - 1;
+		while (lo < hi) {
+			var mid = (lo + hi + 1) >> 1;
+			if (f[mid] <= w)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		return lo;
+	}
+	function shard(t, k) {
+		return get(M.tiers[t].files[k]);
+	}
+	/* Words of tier t in [lo, hi) (hi undefined: just lo), max 4 shards. */
+	function entries(t, lo, hi) {
+		if (!M.tiers[t].files.length)
+			return Promise.resolve([]);
+		var a = shardIndex(t, lo), b = hi ? Math.min(shardIndex(t, hi), a + 3) : a, jobs = [];
+		for (var k = a; k <= b; k++)
+			jobs.push(shard(t, k));
+		return Promise.all(jobs).then(function (shards) {
+			var out = [];
+			shards.forEach(function (s) {
+				for (var i = 0; i < s.w.length; i++)
+					if (hi ? s.w[i] >= lo && s.w[i] < hi : s.w[i] === lo)
+						out.push({ w: s.w[i], df: s.d[i], raw: s.p[i], t: t });
+			});
+			return out;
+		});
+	}
+
+	/* ---- typo tolerance -------------------------------------------- */
+
+	/* Optimal string alignment distance (a transposition is one edit). */
+	function dist(a, b, max) {
+		a = Array.from(a);
+		b = Array.from(b);
+		if (Math.abs(a.length - b.length) > max)
+			return max + 1;
+		var d = [], i, j;
+		for (i = 0; i <= a.length; i++) {
+			d[i] = [i];
+			for (j = 1; j <= b.length; j++)
+				d[i][j] = i ? 0 : j;
+		}
+		for (i = 1; i <= a.length; i++) {
+			var best = max + 1;
+			for (j = 1; j <= b.length; j++) {
+				var c = a[i - 1] === b[j - 1] ? 0 : 1;
+				var v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + c);
+				if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+					v = Math.min(v, d[i - 2][j - 2] + 1);
+				d[i][j] = v;
+				if (v < best)
+					best = v;
+			}
+			if (best > max)
+				return max + 1;
+		}
+		return d[a.length][b.length];
+	}
+	function allowed(n) {
+		return n >= 9 ? 2 : n >= 5 ? 1 : 0;
+	}
+	function fuzzy(w) {
+		var n = cpLen(w);
+		if (n < 4)
+			return Promise.resolve([]);
+		return get(M.vocab).then(function (v) {
+			var c = [];
+			for (var i = 0; i < v.w.length; i++) {
+				var max = allowed(Math.max(n, cpLen(v.w[i])));
+				if (!max || v.w[i] === w)
+					continue;
+				var d = dist(w, v.w[i], max);
+				if (d <= max)
+					c.push({ w: v.w[i], d: d, df: v.d[i] });
+			}
+			c.sort(function (x, y) { return x.d - y.d || y.df - x.df || (x.w < y.w ? -1 : 1); });
+			return c.slice(0, 3);
+		});
+	}
+
+	/* ---- one query word: its variants and their postings ----------- */
+
+	var K1 = 1.2, FIELD = [3, 2, 1], HEAD_BOOST = 1.5, BUCKET = [1, 2, 3.5, 6];
+	function idf(df) {
+		return Math.log(1 + (N - df + 0.5) / (df + 0.5));
+	}
+	/* Resolve to {scores: Float32Array(N), used: [words], fix: word|null}. */
+	function resolve(w, prefix) {
+		var digits = /^\p{N}+$/u.test(w);
+		var hi = w + '\uffff';
+		var jobs = [entries(0, w, prefix ? hi : undefined)];
+		if (!digits)
+			jobs.push(entries(1, w, prefix ? hi : undefined));
+		return Promise.all(jobs).then(function (r) {
+			var found = pickVariants([].concat.apply([], r), w, 1, 0.7);
+			if (found.length)
+				return score(found, null);
+			return fuzzy(w).then(function (cands) {
+				if (!cands.length)
+					return score([], null);
+				var jobs2 = cands.map(function (c) {
+					return Promise.all([entries(0, c.w), digits ? [] : entries(1, c.w)]);
+				});
+				return Promise.all(jobs2).then(function (rr) {
+					var es = [];
+					rr.forEach(function (pair, i) {
+						pair[0].concat(pair[1]).forEach(function (e) {
+							e.weight = cands[i].d === 1 ? 0.5 : 0.35;
+							es.push(e);
+						});
+					});
+					return score(es, cands[0].w);
+				});
+			});
+		});
+	}
+	/* Exact word first, then up to 20 completions by document frequency. */
+	function pickVariants(es, w, exactW, prefixW) {
+		var byWord = {};
+		es.forEach(function (e) {
+			(byWord[e.w] = byWord[e.w] || []).push(e);
+		});
+		var keys = Object.keys(byWord).filter(function (k) { return k !== w; });
+		keys.sort(function (a, b) {
+			var da = 0, db = 0;
+			byWord[a].forEach(function (e) { da += e.df; });
+			byWord[b].forEach(function (e) { db += e.df; });
+			return db - da || (a < b ? -1 : 1);
+		});
+		var out = [];
+		(byWord[w] || []).forEach(function (e) { e.weight = exactW; out.push(e); });
+		keys.slice(0, 20).forEach(function (k) {
+			byWord[k].forEach(function (e) { e.weight = prefixW; out.push(e); });
+		});
+		return out;
+	}
+	function score(es, fix) {
+		return Promise.all(es.map(function (e) {
+			return listOf(e.raw, M.tiers[e.t].shift);
+		})).then(function (lists) {
+			var s = new Float32Array(N), used = {};
+			lists.forEach(function (l, i) {
+				var e = es[i], f = idf(e.df) * e.weight;
+				used[e.w] = 1;
+				if (l.common) {
+					/* Too common to be stored: matches every posting, a little. */
+					for (var k = 0; k < N; k++)
+						if (!s[k])
+							s[k] = 1e-6;
+					return;
+				}
+				for (var j = 0; j < l.ids.length; j++) {
+					var v;
+					if (e.t === 0) {
+						var m = l.sc ? l.sc[j] : 1, tf = 0;
+						for (var b = 0; b < 3; b++)
+							if (m & (1 << b))
+								tf += FIELD[b];
+						v = HEAD_BOOST * f * tf * (K1 + 1) / (tf + K1);
+					} else {
+						var t = BUCKET[l.sc ? l.sc[j] : 0];
+						v = f * t * (K1 + 1) / (t + K1);
+					}
+					var id = l.ids[j];
+					/* A word's score: head and body add, variants take the best. */
+					s[id] = e.t === 0 ? Math.max(s[id], v) : s[id] + v;
+				}
+			});
+			return { scores: s, used: Object.keys(used), fix: fix };
+		});
+	}
+
+	/* ---- facets, salary, rows ---------------------------------------- */
+
+	var groupByName = {};
+	function values(g) {
+		return typeof g.values === 'string' ? get(g.values) : Promise.resolve(g.values);
+	}
+	/* Map value -> ids, for the given values of group g (all if null). */
+	function facetLists(g, want) {
+		return values(g).then(function (vals) {
+			var packs = {}, needed = vals.filter(function (v) { return !want || want.has(v[0]); });
+			needed.forEach(function (v) { packs[v[3]] = 1; });
+			return Promise.all(Object.keys(packs).map(function (k) {
+				return get(g.packs[k]);
+			})).then(function (ps) {
+				var all = {}, out = [];
+				ps.forEach(function (p) { for (var k in p) all[k] = p[k]; });
+				needed.forEach(function (v) {
+					out.push({ v: v, ids: all[v[0]] ? decode(all[v[0]], 0).ids : [] });
+				});
+				return out;
+			});
+		});
+	}
+	function salaryKeys() {
+		return Promise.all(M.salary.files.map(get)).then(function (chunks) {
+			var keys = new Uint16Array(N), id = 0;
+			chunks.forEach(function (s) {
+				for (var i = 0; i + 1 < s.length; i += 2)
+					keys[id++] = DIGIT[s.charAt(i)] * 64 + DIGIT[s.charAt(i + 1)];
+			});
+			return keys;
+		});
+	}
+	var salaryPromise = null;
+	function rows(ids) {
+		var R = M.rows.size, G = M.rows.group, blocks = {};
+		ids.forEach(function (id) { blocks[Math.floor(id / R)] = 1; });
+		var ks = Object.keys(blocks);
+		return Promise.all(ks.map(function (k) {
+			return get('r' + k + '-' + M.rows.hashes[Math.floor(k / G)]);
+		})).then(function (bs) {
+			var byBlock = {};
+			ks.forEach(function (k, i) { byBlock[k] = bs[i]; });
+			return ids.map(function (id) { return byBlock[Math.floor(id / R)][id % R]; });
+		});
+	}
+
+	/* ---- state <-> URL ----------------------------------------------- */
+
+	var state = { q: '', sort: '', min: 0, sel: {}, shown: PAGE };
+	function emptySel() {
+		var s = {};
+		Object.keys(GROUPS).forEach(function (g) { s[g] = new Set(); });
+		return s;
+	}
+	function readURL() {
+		var p = new URLSearchParams(location.search);
+		state.q = p.get('q') || '';
+		state.sort = p.get('sort') || '';
+		state.min = parseInt(p.get('min'), 10) || 0;
+		state.sel = emptySel();
+		Object.keys(GROUPS).forEach(function (g) {
+			p.getAll(g).forEach(function (v) { state.sel[g].add(v); });
+		});
+		state.shown = PAGE;
+	}
+	function writeURL(push) {
+		var p = new URLSearchParams();
+		if (state.q.trim())
+			p.set('q', state.q);
+		Object.keys(GROUPS).forEach(function (g) {
+			Array.from(state.sel[g]).sort().forEach(function (v) { p.append(g, v); });
+		});
+		if (state.min)
+			p.set('min', String(state.min));
+		if (state.sort)
+			p.set('sort', state.sort);
+		var qs = p.toString(), url = location.pathname + (qs ? '?' + qs : '') + location.hash;
+		if (url !== location.pathname + location.search + location.hash)
+			history[push ? 'pushState' : 'replaceState'](null, '', url);
+	}
+
+	/* ---- DOM helpers ------------------------------------------------- */
+
+	function el(tag, attrs, kids) {
+		var e = document.createElement(tag);
+		for (var k in attrs || {}) {
+			if (k === 'text')
+				e.textContent = attrs[k];
+			else if (k === 'class')
+				e.className = attrs[k];
+			else
+				e.setAttribute(k, attrs[k]);
+		}
+		(kids || []).forEach(function (c) { if (c) e.appendChild(c); });
+		return e;
+	}
+	/* Text with <mark> around the words that matched. */
+	function marked(text, hits, prefix) {
+		var frag = document.createDocumentFragment(), re = /[\p{L}\p{N}\p{M}]+/gu, last = 0, m;
+		while ((m = re.exec(text))) {
+			var w = fold(m[0]);
+			if (hits[w] || (prefix && w.indexOf(prefix) === 0)) {
+				frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+				frag.appendChild(el('mark', { text: m[0] }));
+				last = m.index + m[0].length;
+			}
+		}
+		frag.appendChild(document.createTextNode(text.slice(last)));
+		return frag;
+	}
+
+	/* ---- the UI ---------------------------------------------------- */
+
+	var ui = {};
+	function build() {
+		var sortSel = el('select', { id: 'search-sort' });
+		SORTS.forEach(function (s) { sortSel.appendChild(el('option', { value: s[0], text: s[1] })); });
+		var minSel = el('select', { id: 'search-min' });
+		MINS.forEach(function (k) {
+			minSel.appendChild(el('option', { value: String(k * 1000), text: k ? '$' + k + 'k or more' : 'Any' }));
+		});
+		ui.sort = sortSel;
+		ui.min = minSel;
+		ui.status = el('p', { id: 'search-status', role: 'status', 'aria-live': 'polite', class: 'search-status' });
+		ui.summary = el('p', { class: 'search-summary', id: 'search-summary' });
+		ui.fix = el('p', { class: 'search-fix', id: 'search-fix', hidden: '' });
+		ui.list = el('ol', { class: 'search-results', id: 'search-results', 'aria-labelledby': 'search-summary' });
+		ui.more = el('button', { type: 'button', class: 'search-more', id: 'search-more', text: 'Load more', hidden: '' });
+		ui.clear = el('button', { type: 'button', class: 'search-clear', id: 'search-clear', text: 'Clear filters' });
+		ui.facets = el('div', { class: 'search-facets', id: 'search-facets' });
+		var controls = el('div', { class: 'search-controls' }, [
+			el('label', { for: 'search-sort', text: 'Sort by ' }), sortSel,
+			el('label', { for: 'search-min', text: 'Minimum salary ' }), minSel
+		]);
+		var filters = el('section', { class: 'search-filters', 'aria-labelledby': 'search-filters-h' }, [
+			el('h2', { id: 'search-filters-h', text: 'Filters' }), ui.clear, ui.facets
+		]);
+		var results = el('section', { class: 'search-main', 'aria-labelledby': 'search-summary' }, [
+			controls, ui.fix, ui.summary, ui.list, ui.more
+		]);
+		app.appendChild(filters);
+		app.appendChild(results);
+		app.appendChild(ui.status);
+
+		var timer = 0;
+		input.addEventListener('input', function () {
+			clearTimeout(timer);
+			timer = setTimeout(function () {
+				state.q = input.value;
+				state.shown = PAGE;
+				writeURL(false);
+				run();
+			}, 40);
+		});
+		form.addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			clearTimeout(timer);
+			state.q = input.value;
+			state.shown = PAGE;
+			writeURL(true);
+			run();
+		});
+		sortSel.addEventListener('change', function () {
+			state.sort = sortSel.value === defaultSort() ? '' : sortSel.value;
+			state.shown = PAGE;
+			writeURL(true);
+			run();
+		});
+		minSel.addEventListener('change', function () {
+			state.min = parseInt(minSel.value, 10) || 0;
+			state.shown = PAGE;
+			writeURL(true);
+			run();
+		});
+		ui.more.addEventListener('click', function () {
+			state.shown += PAGE;
+			run(true);
+		});
+		ui.clear.addEventListener('click', function () {
+			state.sel = emptySel();
+			state.min = 0;
+			state.shown = PAGE;
+			writeURL(true);
+			run();
+		});
+		ui.fix.addEventListener('click', function (ev) {
+			var a = ev.target.closest('a');
+			if (!a)
+				return;
+			ev.preventDefault();
+			input.value = state.q = a.getAttribute('data-q');
+			writeURL(true);
+			run();
+		});
+		ui.facets.addEventListener('change', function (ev) {
+			var box = ev.target;
+			if (box.type !== 'checkbox')
+				return;
+			var set = state.sel[box.getAttribute('data-group')];
+			if (box.checked)
+				set.add(box.value);
+			else
+				set.delete(box.value);
+			state.shown = PAGE;
+			writeURL(true);
+			run();
+		});
+		ui.facets.addEventListener('click', function (ev) {
+			var b = ev.target.closest('button[data-expand]');
+			if (!b)
+				return;
+			var open = b.getAttribute('aria-expanded') !== 'true';
+			b.setAttribute('aria-expanded', String(open));
+			b.textContent = open ? 'Show fewer' : 'Show all';
+			expanded[b.getAttribute('data-expand')] = open;
+			renderFacets(lastCounts);
+		});
+		window.addEventListener('popstate', function () {
+			readURL();
+			syncControls();
+			run();
+		});
+	}
+	function defaultSort() {
+		return state.q.trim() ? 'relevance' : 'newest';
+	}
+	function syncControls() {
+		input.value = state.q;
+		ui.sort.value = state.sort || defaultSort();
+		ui.min.value = String(state.min);
+	}
+
+	/* ---- running a search -------------------------------------------- */
+
+	var runId = 0, announceTimer = 0, lastCounts = null, expanded = {};
+
+	function run(keepList) {
+		var id = ++runId;
+		var qwords = words(state.q);
+		var prefix = qwords.length && !/\s$/.test(state.q) ? qwords[qwords.length - 1] : '';
+		var active = Object.keys(GROUPS).filter(function (g) { return state.sel[g].size; });
+		ui.sort.value = state.sort || defaultSort();
+		ui.clear.disabled = !active.length && !state.min;
+
+		var textP = Promise.all(qwords.map(function (w, i) {
+			return resolve(w, i === qwords.length - 1 && prefix === w);
+		}));
+		var maskP = Promise.all(active.map(function (g) {
+			return facetLists(groupByName[g], state.sel[g]).then(function (ls) {
+				var m = new Uint8Array(N);
+				ls.forEach(function (l) { l.ids.forEach(function (i) { m[i] = 1; }); });
+				return { g: g, m: m };
+			});
+		}));
+		var sort = state.sort || defaultSort();
+		var salP = (state.min || sort === 'salary') ? (salaryPromise = salaryPromise || salaryKeys()) : null;
+
+		return Promise.all([textP, maskP, salP]).then(function (r) {
+			if (id !== runId)
+				return;
+			var per = r[0], masks = r[1], keys = r[2];
+			var total = null, hits = {}, fixes = [], fixed = false;
+			per.forEach(function (p, i) {
+				p.used.forEach(function (w) { hits[w] = 1; });
+				fixes.push(p.fix || qwords[i]);
+				fixed = fixed || !!p.fix;
+				if (!total) {
+					total = Float32Array.from(p.scores);
+				} else {
+					for (var k = 0; k < N; k++)
+						total[k] = p.scores[k] && total[k] ? total[k] + p.scores[k] : 0;
+				}
+			});
+			var base = [];	/* text matches before filters */
+			for (var k = 0; k < N; k++)
+				if (!total || total[k])
+					base.push(k);
+			var minKey = state.min / 1000;
+			var pass = function (k, skip) {
+				if (keys && minKey && keys[k] < minKey)
+					return false;
+				for (var j = 0; j < masks.length; j++)
+					if (masks[j].g !== skip && !masks[j].m[k])
+						return false;
+				return true;
+			};
+			var res = base.filter(function (k) { return pass(k, null); });
+			if (sort === 'relevance' && total)
+				res.sort(function (a, b) { return total[b] - total[a] || a - b; });
+			else if (sort === 'salary')
+				res.sort(function (a, b) { return keys[b] - keys[a] || a - b; });
+			showFix(fixed ? fixes.join(' ') : '');
+			return rows(res.slice(0, state.shown)).then(function (rs) {
+				if (id !== runId)
+					return;
+				renderResults(res, rs, hits, prefix, keepList);
+				announce(res.length);
+				/* Counts come after the results: they may need more files. */
+				if (!keepList)
+					counts(id, base, pass, masks.length || (keys && minKey) || total);
+			});
+		}).catch(function (e) {
+			if (id === runId) {
+				ui.summary.textContent = 'Search is unavailable: ' + e.message;
+				ui.list.textContent = '';
+			}
+		});
+	}
+
+	function counts(id, base, pass, filtered) {
+		var names = Object.keys(GROUPS).filter(function (g) { return groupByName[g]; });
+		if (!filtered) {
+			/* Nothing narrows the set: the counts of the manifest hold. */
+			return Promise.all(names.map(function (g) { return values(groupByName[g]); })).then(function (vs) {
+				if (id !== runId)
+					return;
+				var c = {};
+				names.forEach(function (g, i) {
+					c[g] = vs[i].map(function (v) { return { v: v, n: v[2] }; });
+				});
+				renderFacets(c);
+			});
+		}
+		return Promise.all(names.map(function (g) { return facetLists(groupByName[g], null); })).then(function (all) {
+			if (id !== runId)
+				return;
+			var c = {};
+			names.forEach(function (g, i) {
+				/* A group's counts ignore that group's own selection. */
+				var ok = new Uint8Array(N);
+				base.forEach(function (k) { if (pass(k, g)) ok[k] = 1; });
+				c[g] = all[i].map(function (l) {
+					var n = 0;
+					for (var j = 0; j < l.ids.length; j++)
+						n += ok[l.ids[j]];
+					return { v: l.v, n: n };
+				});
+			});
+			renderFacets(c);
+		});
+	}
+
+	function showFix(q) {
+		ui.fix.textContent = '';
+		ui.fix.hidden = !q;
+		if (!q)
+			return;
+		var a = el('a', { href: '?q=' + encodeURIComponent(q), 'data-q': q, text: q });
+		ui.fix.appendChild(document.createTextNode('Did you mean '));
+		ui.fix.appendChild(a);
+		ui.fix.appendChild(document.createTextNode('? Showing close matches.'));
+	}
+
+	function renderResults(res, rs, hits, prefix, keepList) {
+		var n = res.length;
+		ui.summary.textContent = n === 1 ? '1 job' : n.toLocaleString('en-US') + ' jobs';
+		var start = keepList ? ui.list.children.length : 0;
+		if (!keepList)
+			ui.list.textContent = '';
+		for (var i = start; i < rs.length; i++) {
+			var r = rs[i];
+			var a = el('a', { href: ROOT + 'jobs/' + r[0] + '/', class: 'search-result-title' });
+			a.appendChild(marked(r[1], hits, prefix));
+			var meta = el('p', { class: 'search-result-meta' });
+			var place = [r[3], r[4]].filter(Boolean).join(', ');
+			var parts = [r[2], place, r[5], r[8], r[6]];
+			parts.forEach(function (p) {
+				if (!p)
+					return;
+				var span = el('span');
+				span.appendChild(marked(p, hits, prefix));
+				meta.appendChild(span);
+			});
+			if (r[7])
+				meta.appendChild(el('time', { datetime: r[7], text: r[7] }));
+			ui.list.appendChild(el('li', { class: 'search-result' }, [a, meta]));
+		}
+		ui.more.hidden = rs.length >= n;
+	}
+
+	function announce(n) {
+		clearTimeout(announceTimer);
+		announceTimer = setTimeout(function () {
+			var q = state.q.trim();
+			ui.status.textContent = (n === 1 ? '1 job found' : n + ' jobs found') + (q ? ' for ' + q : '');
+		}, 500);
+	}
+
+	function renderFacets(c) {
+		if (!c)
+			return;
+		lastCounts = c;
+		var focus = document.activeElement && document.activeElement.id;
+		ui.facets.textContent = '';
+		Object.keys(GROUPS).forEach(function (g) {
+			if (!c[g])
+				return;
+			var fs = el('fieldset', { class: 'search-facet' }, [el('legend', { text: GROUPS[g] })]);
+			var list = c[g].filter(function (x) { return x.n || state.sel[g].has(x.v[0]); });
+			var limit = expanded[g] ? list.length : 8;
+			list.slice(0, limit).forEach(function (x) {
+				var idn = 'f-' + g + '-' + x.v[0].replace(/[^A-Za-z0-9_-]/g, '_');
+				var box = el('input', { type: 'checkbox', id: idn, value: x.v[0], 'data-group': g });
+				box.checked = state.sel[g].has(x.v[0]);
+				var label = el('label', { for: idn }, [
+					document.createTextNode(x.v[1] + ' '),
+					el('span', { class: 'search-count', text: '(' + x.n + ')' })
+				]);
+				fs.appendChild(el('div', { class: 'search-facet-value' }, [box, label]));
+			});
+			if (list.length > 8)
+				fs.appendChild(el('button', { type: 'button', 'data-expand': g,
+					'aria-expanded': String(!!expanded[g]), text: expanded[g] ? 'Show fewer' : 'Show all' }));
+			if (!list.length)
+				fs.appendChild(el('p', { text: 'None' }));
+			ui.facets.appendChild(fs);
+		});
+		if (focus && document.getElementById(focus))
+			document.getElementById(focus).focus();
+	}
+
+	/* ---- start -------------------------------------------------------- */
+
+	get('manifest').then(function (m) {
+		M = m;
+		N = m.n;
+		m.stopwords.forEach(function (w) { STOP[w] = 1; });
+		m.facets.forEach(function (g) { groupByName[g.name] = g; });
+		var fb = document.getElementById('search-fallback');
+		if (fb)
+			fb.hidden = true;
+		app.hidden = false;
+		build();
+		readURL();
+		syncControls();
+		run();
+	}, function (e) {
+		app.hidden = false;
+		app.textContent = 'Search is unavailable (' + e.message + ').';
+	});
+})();

@@ -1,0 +1,151 @@
+// search-lib.mjs - helpers for the search browser tests and benchmark:
+// a static file server (optional gzip, sub-path, CSP header), Chromium,
+// and the site under test (a real `jobsite build` when the binary has the
+// command, else a harness page over the fixture index).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const TYPES = {
+	'.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+	'.json': 'application/json', '.css': 'text/css; charset=utf-8',
+	'.svg': 'image/svg+xml', '.xml': 'application/xml', '.txt': 'text/plain; charset=utf-8',
+};
+
+// Serve `root` at http://127.0.0.1:PORT<prefix>.  gzip: compress as a
+// static host does (level 6, cached per file).  csp: send script-src 'self'.
+export function serve(root, { prefix = '/', gzip = false, csp = true } = {}) {
+	const gzCache = new Map();
+	const server = http.createServer((req, res) => {
+		let url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+		if (!url.startsWith(prefix)) {
+			res.writeHead(404).end('not found');
+			return;
+		}
+		let file = path.join(root, url.slice(prefix.length));
+		if (!file.startsWith(path.resolve(root))) {
+			res.writeHead(403).end();
+			return;
+		}
+		try {
+			if (fs.statSync(file).isDirectory()) {
+				if (!url.endsWith('/')) {
+					res.writeHead(301, { Location: url + '/' }).end();
+					return;
+				}
+				file = path.join(file, 'index.html');
+			}
+			let body = fs.readFileSync(file);
+			const headers = { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+				'Cache-Control': 'no-cache' };
+			if (csp)
+				headers['Content-Security-Policy'] = "script-src 'self'; object-src 'none'";
+			if (gzip && /gzip/.test(req.headers['accept-encoding'] || '')) {
+				if (!gzCache.has(file))
+					gzCache.set(file, zlib.gzipSync(body, { level: 6 }));
+				body = gzCache.get(file);
+				headers['Content-Encoding'] = 'gzip';
+			}
+			headers['Content-Length'] = body.length;
+			res.writeHead(200, headers).end(body);
+		} catch {
+			res.writeHead(404).end('not found');
+		}
+	});
+	return new Promise((resolve) => {
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			resolve({ url: `http://127.0.0.1:${port}${prefix}`, close: () => server.close() });
+		});
+	});
+}
+
+export function launch() {
+	return chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+			'--disable-component-update', '--no-first-run'],
+	});
+}
+
+function hasBuild(jobsite) {
+	const r = spawnSync(jobsite, ['build', '--help'], { encoding: 'utf8' });
+	return r.status === 0;
+}
+
+// The harness page: what templates/search.mustache renders, by hand.
+export function harnessPage(root) {
+	return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Search jobs</title>
+<link rel="stylesheet" href="${root}static/search.css">
+<script src="${root}static/search.js" defer></script>
+</head>
+<body>
+<header><a href="${root}">Job board</a></header>
+<main>
+<h1>Search jobs</h1>
+<search>
+<form id="search-form" action="" method="get">
+<label for="search-q">Search jobs</label>
+<input id="search-q" name="q" type="search" autocomplete="off">
+<button type="submit">Search</button>
+</form>
+</search>
+<div id="search-app" data-index="${root}search/data/" data-root="${root}" hidden></div>
+<nav id="search-fallback" aria-label="Browse jobs"><a href="${root}employers/">By employer</a></nav>
+</main>
+</body>
+</html>
+`;
+}
+
+// Build the site under test into dir; returns { dir, real }.
+export function buildSite(dir) {
+	const jobsite = process.env.JOBSITE || path.join(REPO, 'jobsite');
+	fs.rmSync(dir, { recursive: true, force: true });
+	if (!process.env.SEARCH_HARNESS && fs.existsSync(jobsite) && hasBuild(jobsite)) {
+		const r = spawnSync(jobsite, ['build', '-o', dir], { cwd: REPO, encoding: 'utf8' });
+		if (r.status !== 0)
+			throw new Error('jobsite build failed: ' + r.stderr);
+		return { dir, real: true };
+	}
+	const unit = path.join(process.env.UNIT_DIR || path.join(REPO, 'build/tests'), 't_search_index');
+	const r = spawnSync(unit, [], { env: { ...process.env, SEARCH_FIXTURE_DIR: dir,
+		SEARCH_FIXTURE_CONTENT: path.join(REPO, 'content') }, encoding: 'utf8' });
+	if (r.status !== 0)
+		throw new Error('fixture index failed: ' + r.stderr);
+	fs.mkdirSync(path.join(dir, 'static'), { recursive: true });
+	for (const f of ['search.js', 'search.css'])
+		fs.copyFileSync(path.join(REPO, 'static', f), path.join(dir, 'static', f));
+	fs.writeFileSync(path.join(dir, 'search/index.html'), harnessPage('../'));
+	return { dir, real: false };
+}
+
+// A tiny TAP-like counter that ends with "N passed, N failed".
+export function tally() {
+	let pass = 0, fail = 0;
+	return {
+		check(cond, what, extra) {
+			if (cond) {
+				pass++;
+			} else {
+				fail++;
+				console.error('FAIL ' + what + (extra !== undefined ? ': ' + JSON.stringify(extra) : ''));
+			}
+		},
+		done() {
+			console.log(`${pass} passed, ${fail} failed`);
+			return fail ? 1 : 0;
+		},
+	};
+}

@@ -1,0 +1,176 @@
+// search.test.mjs - the search page on the sample site, in Chromium: over
+// HTTP (with CSP script-src 'self'), under a sub-path, and from file://.
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { buildSite, launch, serve, tally, REPO } from './search-lib.mjs';
+
+const t = tally();
+const tmp = process.env.TEST_TMP || fs.mkdtempSync(path.join(os.tmpdir(), 'search-test-'));
+const { dir, real } = buildSite(path.join(tmp, 'search-site'));
+console.log(real ? 'site: jobsite build' : 'site: harness page over the fixture index');
+
+const PAYER = ['Payer Relations Manager - Provider Network', 'Senior Director Payor Relations & Contract'];
+const FLORIDA = ['Provider Network Development Manager', 'Sr. Provider Relations Manager'];
+
+async function titles(page) {
+	return page.$$eval('#search-results li a', (as) => as.map((a) => a.textContent.trim()));
+}
+async function settle(page) {
+	// Results are in when no run is pending: the summary is set and stable.
+	await page.waitForFunction(() => document.querySelector('#search-summary')?.textContent);
+	await page.waitForTimeout(150);
+}
+async function typeQuery(page, q) {
+	await page.fill('#search-q', '');
+	await page.type('#search-q', q, { delay: 20 });
+	await page.waitForTimeout(200);
+	await settle(page);
+}
+const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+
+async function scenario(browser, base, label) {
+	const ctx = await browser.newContext();
+	const page = await ctx.newPage();
+	const errors = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	page.on('console', (m) => {
+		if (m.type() === 'error' && !/status of 404/.test(m.text()))
+			errors.push(m.text());
+	});
+	page.on('response', (r) => {
+		if (r.status() >= 400 && !/favicon\.ico$/.test(r.url()))
+			errors.push(r.status() + ' ' + r.url());
+	});
+	await page.goto(base + (base.startsWith('file:') ? 'search/index.html' : 'search/'));
+	await page.waitForSelector('#search-results');
+	await settle(page);
+	t.check((await titles(page)).length === 5, `${label}: all five postings listed before a query`);
+	t.check(await page.$eval('#search-fallback', (e) => e.hidden).catch(() => true),
+		`${label}: no-JS links hidden once the script runs`);
+
+	await typeQuery(page, 'payer');
+	let got = await titles(page);
+	t.check(same(got, PAYER), `${label}: "payer" finds exactly the two payer postings`, got);
+	t.check(await page.$eval('#search-fix', (e) => e.hidden), `${label}: no "did you mean" for payer`);
+	const marks = await page.$$eval('#search-results mark', (ms) => ms.map((m) => m.textContent));
+	t.check(marks.includes('Payer'), `${label}: the match is highlighted`, marks);
+
+	for (const typo of ['payr', 'paeyr']) {
+		await typeQuery(page, typo);
+		got = await titles(page);
+		t.check(same(got, PAYER), `${label}: "${typo}" still finds them`, got);
+		const fix = await page.$eval('#search-fix', (e) => (e.hidden ? '' : e.textContent));
+		t.check(/Did you mean pay[eo]r/.test(fix), `${label}: "${typo}" says did you mean`, fix);
+	}
+	await typeQuery(page, 'zzqxv');
+	t.check((await titles(page)).length === 0, `${label}: nonsense finds nothing`);
+	const status = await page.waitForFunction(
+		() => /0 jobs found/.test(document.querySelector('#search-status').textContent), null,
+		{ timeout: 3000 }).then(() => true, () => false);
+	t.check(status, `${label}: the count is announced in the live region`);
+
+	// Facets: the state FL box reads 2 and keeps the two Florida postings.
+	await typeQuery(page, '');
+	const fl = page.locator('label[for="f-state-FL"]');
+	t.check(/\(2\)/.test(await fl.textContent()), `${label}: FL count reads 2`, await fl.textContent());
+	await page.check('#f-state-FL');
+	await settle(page);
+	got = await titles(page);
+	t.check(same(got, FLORIDA), `${label}: state FL keeps the Florida postings`, got);
+	t.check(/state=FL/.test(page.url()), `${label}: the facet is in the URL`, page.url());
+	// The state group's counts ignore its own selection; others narrow.
+	const ga = await page.locator('label[for="f-state-GA"]').textContent().catch(() => '');
+	t.check(/\(1\)/.test(ga), `${label}: other states keep their counts`, ga);
+	const emp = await page.$$eval('#search-facets input[data-group="employer"]', (bs) => bs.map((b) => b.value));
+	t.check(same(emp, ['sidecar-health', 'optum']), `${label}: employer counts follow the state filter`, emp);
+
+	// Back button undoes the facet.
+	await page.goBack();
+	await settle(page);
+	t.check((await titles(page)).length === 5 && !(await page.isChecked('#f-state-FL')),
+		`${label}: back undoes the facet`);
+
+	// Sort by salary: CareCredit's 100,000-200,000 first.
+	await page.selectOption('#search-sort', 'salary');
+	await settle(page);
+	got = await titles(page);
+	t.check(got[0] === 'VP, Strategic Healthcare Technology Partnerships', `${label}: salary sort`, got);
+
+	// Minimum salary $150k: only CareCredit.
+	await page.selectOption('#search-min', '150000');
+	await settle(page);
+	got = await titles(page);
+	t.check(got.length === 1 && got[0].startsWith('VP, Strategic'), `${label}: minimum salary filter`, got);
+	await page.click('#search-clear');
+	await settle(page);
+	t.check((await titles(page)).length === 5, `${label}: clear filters`);
+
+	// The whole state survives a reload.
+	await typeQuery(page, 'relations');
+	await page.check('#f-state-FL');
+	await settle(page);
+	await page.selectOption('#search-sort', 'newest');
+	await settle(page);
+	const before = await titles(page);
+	const url = page.url();
+	t.check(/q=relations/.test(url) && /state=FL/.test(url) && /sort=newest/.test(url),
+		`${label}: URL holds query, facet and sort`, url);
+	await page.reload();
+	await page.waitForSelector('#search-results li');
+	await settle(page);
+	t.check(await page.inputValue('#search-q') === 'relations' && await page.isChecked('#f-state-FL') &&
+		await page.inputValue('#search-sort') === 'newest' && same(await titles(page), before),
+		`${label}: reload restores query, facets and sort`);
+
+	// Keyboard: Tab from the search box reaches the controls.
+	await page.focus('#search-q');
+	await page.keyboard.press('Tab');
+	const focused = await page.evaluate(() => document.activeElement.tagName);
+	t.check(['BUTTON', 'SELECT', 'INPUT', 'A'].includes(focused), `${label}: keyboard focus moves on`, focused);
+
+	t.check(errors.length === 0, `${label}: no script errors or CSP violations`, errors);
+	await ctx.close();
+	return page;
+}
+
+async function axe(browser, base) {
+	const ctx = await browser.newContext();
+	const page = await ctx.newPage();
+	await page.goto(base + 'search/?q=manager&state=FL');
+	await page.waitForSelector('#search-results li');
+	await settle(page);
+	await page.waitForTimeout(600);
+	const src = fs.readFileSync(path.join(REPO, 'tests/node_modules/axe-core/axe.min.js'), 'utf8');
+	await page.evaluate(src);
+	const res = await page.evaluate(() => window.axe.run(document));
+	t.check(res.violations.length === 0, 'axe: no violations with results shown',
+		res.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target).join(' ')));
+	await ctx.close();
+}
+
+async function size() {
+	const zlib = await import('node:zlib');
+	const js = fs.readFileSync(path.join(REPO, 'static/search.js'));
+	const gz = zlib.gzipSync(js, { level: 9 }).length;
+	t.check(gz < 15 * 1024, `search.js is ${gz} bytes gzipped (< 15 KB)`);
+	t.check(!/innerHTML|new Function|eval\(/.test(js.toString()), 'search.js: no innerHTML, eval or new Function');
+}
+
+const browser = await launch();
+try {
+	await size();
+	const root = await serve(dir, { prefix: '/' });
+	await scenario(browser, root.url, 'http');
+	await axe(browser, root.url);
+	root.close();
+	const sub = await serve(dir, { prefix: '/sub/path/' });
+	await scenario(browser, sub.url, 'subpath');
+	sub.close();
+	await scenario(browser, 'file://' + dir + '/', 'file');
+} catch (e) {
+	t.check(false, 'exception', e.stack);
+} finally {
+	await browser.close();
+}
+process.exit(t.done());

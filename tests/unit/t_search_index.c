@@ -1,0 +1,697 @@
+/*
+ * t_search_index.c - the search index, written and read back.
+ *
+ * Hand-made postings are indexed into a temp folder with small shards (so
+ * there are many shards, external lists and complement lists); then every
+ * file is decoded here and compared with the postings: every word of every
+ * posting is in the shard whose range holds it, with the right id and
+ * score, and nothing else is; rows, facet lists and salary keys are equal.
+ *
+ * With SEARCH_FIXTURE_DIR set, it only writes the index of hand-made copies
+ * of the five sample postings (descriptions read from content/) there: the
+ * browser tests' harness, until they run on a site built by jobsite build.
+ */
+#include <dirent.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "search_index.h"
+#include "tap.h"
+#include "util.h"
+
+static const char *const WORDS[] = {
+	"nurse", "manager", "payer", "relations", "provider", "network",
+	"senior", "director", "analyst", "engineer", "software", "clinical",
+	"registered", "care", "health", "data", "sales", "account", "remote",
+	"contract", "payor", "specialist", "coordinator", "lead", "patient",
+};
+static const char *const EMPLOYERS[][2] = {
+	{ "Anthem", "anthem" }, { "Optum", "optum" },
+	{ "Clínica Santa María", "clinica-santa-maria" },
+	{ "O'Brien & Sons Freight", "obrien-and-sons-freight" },
+	{ "Sidecar Health", "sidecar-health" },
+};
+static const char *const CITIES[] = { "Atlanta", "Tampa", "São Paulo", "Austin" };
+static const char *const STATES[] = { "GA", "FL", "", "TX", "DC" };
+static const char *const BANDS[] = {
+	"under-50k", "50k-75k", "100k-150k", "200k-plus", "not-disclosed"
+};
+
+static unsigned long rng = 12345;
+static unsigned rnd(unsigned n)
+{
+	rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((rng >> 33) % n);
+}
+
+static struct posting *make_posting(size_t i)
+{
+	char src[64], id[64];
+	snprintf(src, sizeof src, "p%zu.md", i);
+	snprintf(id, sizeof id, "job-%zu", i);
+	struct posting *p = posting_new(src);
+	p->id = xstrdup(id);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s %s", WORDS[rnd(ARRAY_SIZE(WORDS))],
+		   WORDS[rnd(ARRAY_SIZE(WORDS))]);
+	if (i % 7 == 0)
+		buf_puts(&b, " of the IT Team – Straße 2024");
+	p->title = buf_detach(&b, NULL);
+	unsigned e = rnd(ARRAY_SIZE(EMPLOYERS) + 1);
+	if (e < ARRAY_SIZE(EMPLOYERS)) {
+		p->employer = xstrdup(EMPLOYERS[e][0]);
+		p->employer_slug = xstrdup(EMPLOYERS[e][1]);
+	}
+	unsigned c = rnd(ARRAY_SIZE(CITIES) + 1);
+	if (c < ARRAY_SIZE(CITIES))
+		p->city = xstrdup(CITIES[c]);
+	strcpy(p->state, STATES[rnd(ARRAY_SIZE(STATES))]);
+	p->workplace = (enum workplace)rnd(4);
+	p->employment_type = (enum employment_type)rnd(6);
+	unsigned band = rnd(ARRAY_SIZE(BANDS));
+	p->salary_band = BANDS[band];
+	if (band != 4) {
+		p->salary_min = 40000 + 30000.0 * band;
+		p->salary_max = p->salary_min + (i % 3) * 10000;
+		p->salary_period = PERIOD_YEAR;
+		p->annual_min = p->salary_min;
+		p->annual_max = p->salary_max;
+		p->salary_currency = xstrdup("USD");
+	}
+	if (i % 2)
+		snprintf(p->date_posted, sizeof p->date_posted, "2024-%02zu-%02zu",
+			 1 + i % 12, 1 + i % 28);
+	/* "common" is in every description: stored as a complement list.
+	 * "everywhere" is in most: a long list, kept in its own file. */
+	buf_puts(&b, "We offer common benefits; ");
+	unsigned nw = 3 + rnd(30);
+	for (unsigned k = 0; k < nw; k++) {
+		buf_puts(&b, WORDS[rnd(ARRAY_SIZE(WORDS))]);
+		buf_puts(&b, k % 5 == 4 ? ". " : " ");
+	}
+	if (i % 5 < 2)
+		buf_puts(&b, " frequent");
+	if (i % 25 == 0)
+		buf_puts(&b, " seldom");
+	if (i % 3)
+		buf_puts(&b, " everywhere and Zürich <script>\"quoted\" \\ 100,000");
+	p->description_text = buf_detach(&b, NULL);
+	return p;
+}
+
+/* ---- reading the index back ---------------------------------------- */
+
+static const char *dir;
+static unsigned n_external, n_common;
+
+static json_t *load(const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s.json", dir, name);
+	json_error_t err;
+	json_t *j = json_load_file(path, JSON_DECODE_ANY, &err);
+	CHECK(j != NULL, "cannot parse '%s': %s", path, err.text);
+	/* The script twin holds the same JSON. */
+	struct buf js = BUF_INIT, want = BUF_INIT, data = BUF_INIT;
+	snprintf(path, sizeof path, "%s/%s.js", dir, name);
+	read_file(path, &js, 0);
+	snprintf(path, sizeof path, "%s/%s.json", dir, name);
+	read_file(path, &data, 0);
+	buf_printf(&want, "__jobsiteSearch.load(\"%s\",%s);\n", name, buf_cstr(&data));
+	CHECK_STR(buf_cstr(&js), buf_cstr(&want), "script twin of %s", name);
+	buf_release(&js);
+	buf_release(&want);
+	buf_release(&data);
+	return j;
+}
+
+/* Word -> decoded list, for one tier. */
+struct entry {
+	char *word;
+	unsigned *ids, *scores;
+	long n;
+	unsigned df;
+	int complement;
+	int common;     /* 1 "*": not stored; 2 "~": pruned to frequent ones */
+	unsigned kept;  /* pruned: lowest tf bucket kept */
+};
+struct tier { struct entry *v; size_t n, cap; };
+
+static void decode_list(const char *s, unsigned shift, size_t nposts,
+			struct entry *e)
+{
+	e->complement = e->common = 0;
+	json_t *ext = NULL;
+	if (!strcmp(s, "*")) {
+		e->common = 1;
+		e->n = 0;
+		e->ids = e->scores = NULL;
+		n_common++;
+		return;
+	}
+	if (s[0] == '@') {
+		ext = load(s + 1);
+		n_external++;
+		s = json_string_value(ext);
+		CHECK(s != NULL, "external list %s is a string", e->word);
+		if (!s)
+			s = "";
+	}
+	if (s[0] == '~') {
+		e->n = search_list_decode(slice_from(s + 1), shift, &e->ids, &e->scores);
+		CHECK(e->n >= 0 && (size_t)e->n * 10 <= nposts, "pruned list of '%s'", e->word);
+		for (long i = 0; i < e->n; i++)
+			CHECK(e->scores[i] >= 1, "pruned list of '%s' keeps frequent only", e->word);
+		e->common = 2;
+		e->kept = 4;
+		for (long i = 0; i < e->n; i++)
+			e->kept = e->scores[i] < e->kept ? e->scores[i] : e->kept;
+		n_common++;
+	} else if (s[0] == '!') {
+		unsigned *not;
+		long k = search_list_decode(slice_from(s + 1), 0, &not, NULL);
+		CHECK(k >= 0, "complement list of '%s' decodes", e->word);
+		e->ids = xmalloc((nposts + 1) * sizeof *e->ids);
+		e->scores = NULL;
+		e->n = 0;
+		for (size_t id = 0, j = 0; id < nposts; id++) {
+			if (j < (size_t)(k > 0 ? k : 0) && not[j] == id)
+				j++;
+			else
+				e->ids[e->n++] = (unsigned)id;
+		}
+		e->complement = 1;
+		free(not);
+	} else {
+		e->n = search_list_decode(slice_from(s), shift, &e->ids, &e->scores);
+		CHECK(e->n >= 0, "list of '%s' decodes", e->word);
+	}
+	json_decref(ext);
+}
+
+static void read_tier(json_t *man, int t, size_t nposts, struct tier *out)
+{
+	json_t *tier = json_array_get(json_object_get(man, "tiers"), t);
+	json_t *first = json_object_get(tier, "first");
+	json_t *files = json_object_get(tier, "files");
+	unsigned shift = (unsigned)json_integer_value(json_object_get(tier, "shift"));
+	CHECK(json_array_size(first) == json_array_size(files) &&
+	      (json_array_size(files) > 0 || nposts == 0), "tier %d has shards", t);
+	char *prev = xstrdup("");
+	for (size_t k = 0; k < json_array_size(files); k++) {
+		json_t *sh = load(json_string_value(json_array_get(files, k)));
+		json_t *w = json_object_get(sh, "w"), *d = json_object_get(sh, "d");
+		json_t *p = json_object_get(sh, "p");
+		const char *lo = json_string_value(json_array_get(first, k));
+		const char *hi = k + 1 < json_array_size(first)
+			? json_string_value(json_array_get(first, k + 1)) : NULL;
+		CHECK(json_array_size(w) && json_array_size(w) == json_array_size(d) &&
+		      json_array_size(w) == json_array_size(p), "shard %zu shape", k);
+		for (size_t i = 0; i < json_array_size(w); i++) {
+			const char *word = json_string_value(json_array_get(w, i));
+			CHECK(strcmp(prev, word) < 0, "words sorted: '%s' then '%s'", prev, word);
+			CHECK(strcmp(word, lo) >= 0 && (!hi || strcmp(word, hi) < 0),
+			      "'%s' in the range of shard %zu", word, k);
+			free(prev);
+			prev = xstrdup(word);
+			out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof *out->v);
+			struct entry *e = &out->v[out->n++];
+			e->word = xstrdup(word);
+			e->df = (unsigned)json_integer_value(json_array_get(d, i));
+			decode_list(json_string_value(json_array_get(p, i)), shift, nposts, e);
+			CHECK((long)e->df == e->n || (e->common && e->df * 10 > nposts &&
+			      nposts >= 5000), "df of '%s': %u vs %ld", word, e->df, e->n);
+		}
+		json_decref(sh);
+	}
+	free(prev);
+}
+
+/* Entries are in word order (checked by read_tier), ids ascending. */
+static struct entry *find(struct tier *t, const char *w)
+{
+	size_t lo = 0, hi = t->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(t->v[mid].word, w);
+		if (!c)
+			return &t->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static long find_id(const struct entry *e, unsigned id)
+{
+	long lo = 0, hi = e->n;
+	while (lo < hi) {
+		long mid = (lo + hi) / 2;
+		if (e->ids[mid] == id)
+			return mid;
+		if (e->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static void tier_release(struct tier *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].word);
+		free(t->v[i].ids);
+		free(t->v[i].scores);
+	}
+	free(t->v);
+}
+
+static void check_words(struct posting **ps, size_t n, struct tier tiers[2])
+{
+	size_t want[2] = { 0, 0 }, got[2] = { 0, 0 };
+	int any_common = 0;
+	for (size_t i = 0; i < tiers[1].n; i++)
+		any_common |= tiers[1].v[i].common;
+	for (int t = 0; t < 2; t++)
+		for (size_t i = 0; i < tiers[t].n; i++)
+			got[t] += (size_t)tiers[t].v[i].n;
+	for (size_t id = 0; id < n; id++) {
+		struct strlist f[3] = { { 0 } }, body = { 0 };
+		const char *fields[3] = { ps[id]->title, ps[id]->employer, ps[id]->city };
+		for (int k = 0; k < 3; k++)
+			search_tokenize(slice_from(fields[k]), SEARCH_TIER_HEAD, &f[k]);
+		struct strlist seen = { 0 };
+		for (int k = 0; k < 3; k++)
+			for (size_t i = 0; i < f[k].n; i++) {
+				const char *w = f[k].v[i];
+				if (strlist_has(&seen, w))
+					continue;
+				strlist_push(&seen, w);
+				unsigned mask = 0;
+				for (int m = 0; m < 3; m++)
+					mask |= strlist_has(&f[m], w) ? 1u << m : 0;
+				struct entry *e = find(&tiers[0], w);
+				long at = e ? find_id(e, (unsigned)id) : -1;
+				CHECK(at >= 0, "head word '%s' of posting %zu found", w, id);
+				if (at >= 0 && !e->complement)
+					CHECK(e->scores[at] == mask, "field mask of '%s' in %zu", w, id);
+				want[0]++;
+			}
+		strlist_release(&seen);
+		search_tokenize(slice_from(ps[id]->description_text), SEARCH_TIER_BODY, &body);
+		for (size_t i = 0; i < body.n; i++) {
+			const char *w = body.v[i];
+			size_t tf = 0, firstpos = i;
+			for (size_t j = 0; j < body.n; j++)
+				if (!strcmp(body.v[j], w)) {
+					if (j < firstpos)
+						firstpos = j;
+					tf++;
+				}
+			if (firstpos != i)
+				continue;
+			unsigned bucket = tf <= 1 ? 0 : tf == 2 ? 1 : tf <= 4 ? 2 : 3;
+			struct entry *e = find(&tiers[1], w);
+			if (e && (e->common == 1 || (e->common == 2 && bucket < e->kept)))
+				continue;
+			long at = e ? find_id(e, (unsigned)id) : -1;
+			CHECK(at >= 0, "body word '%s' of posting %zu found", w, id);
+			if (at >= 0 && !e->complement)
+				CHECK(e->scores[at] == bucket, "tf bucket of '%s' in %zu", w, id);
+			want[1]++;
+		}
+		for (int k = 0; k < 3; k++)
+			strlist_release(&f[k]);
+		strlist_release(&body);
+	}
+	/* Same number of (word, id) pairs: nothing indexed that is not there. */
+	CHECK(want[0] == got[0], "head pairs %zu vs %zu", want[0], got[0]);
+	CHECK(want[1] == got[1] || any_common, "body pairs %zu vs %zu", want[1], got[1]);
+}
+
+static const char *s_or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static void check_rows(json_t *man, struct posting **ps, size_t n)
+{
+	json_t *rows = json_object_get(man, "rows");
+	size_t per = (size_t)json_integer_value(json_object_get(rows, "size"));
+	size_t group = (size_t)json_integer_value(json_object_get(rows, "group"));
+	json_t *hashes = json_object_get(rows, "hashes");
+	CHECK(per > 0 && group > 0, "rows geometry");
+	if (!per || !group)
+		return;
+	CHECK(json_array_size(hashes) == ((n + per - 1) / per + group - 1) / group,
+	      "one hash per group of blocks");
+	for (size_t k = 0; k * per < n; k++) {
+		char name[64];
+		snprintf(name, sizeof name, "r%zu-%s", k,
+			 json_string_value(json_array_get(hashes, k / group)));
+		json_t *b = load(name);
+		CHECK(json_array_size(b) == (n - k * per < per ? n - k * per : per),
+		      "rows in block %zu", k);
+		for (size_t i = 0; i < json_array_size(b); i++) {
+			const struct posting *p = ps[k * per + i];
+			json_t *r = json_array_get(b, i);
+			CHECK_STR(json_string_value(json_array_get(r, 0)), p->id, "slug");
+			CHECK_STR(json_string_value(json_array_get(r, 1)), p->title, "title");
+			CHECK_STR(json_string_value(json_array_get(r, 2)),
+				  s_or_empty(p->employer), "employer");
+			CHECK_STR(json_string_value(json_array_get(r, 3)),
+				  s_or_empty(p->city), "city");
+			CHECK_STR(json_string_value(json_array_get(r, 4)), p->state, "state");
+			CHECK_STR(json_string_value(json_array_get(r, 5)),
+				  s_or_empty(workplace_name(p->workplace)), "workplace");
+			CHECK_STR(json_string_value(json_array_get(r, 7)), p->date_posted, "date");
+			CHECK_STR(json_string_value(json_array_get(r, 8)),
+				  s_or_empty(employment_type_name(p->employment_type)), "type");
+			const char *sal = json_string_value(json_array_get(r, 6));
+			CHECK(sal && (*sal != '\0') == !isnan(p->salary_min), "salary shown");
+		}
+		json_decref(b);
+	}
+}
+
+static const char *facet_of(const struct posting *p, const char *g)
+{
+	if (!strcmp(g, "employer"))
+		return p->employer_slug;
+	if (!strcmp(g, "state"))
+		return p->state[0] ? p->state : NULL;
+	if (!strcmp(g, "band"))
+		return p->salary_band;
+	if (!strcmp(g, "workplace"))
+		return workplace_name(p->workplace);
+	return employment_type_name(p->employment_type);
+}
+
+static void check_facets(json_t *man, struct posting **ps, size_t n)
+{
+	json_t *groups = json_object_get(man, "facets");
+	CHECK(json_array_size(groups) == 5, "five facet groups");
+	for (size_t g = 0; g < json_array_size(groups); g++) {
+		json_t *grp = json_array_get(groups, g);
+		const char *gname = json_string_value(json_object_get(grp, "name"));
+		json_t *vals = json_object_get(grp, "values"), *vfile = NULL;
+		if (json_is_string(vals))
+			vals = vfile = load(json_string_value(vals));
+		CHECK(json_integer_value(json_object_get(grp, "nvalues")) ==
+		      (json_int_t)json_array_size(vals), "%s: nvalues", gname);
+		json_t *packs = json_object_get(grp, "packs");
+		size_t covered = 0, with = 0;
+		for (size_t id = 0; id < n; id++)
+			with += facet_of(ps[id], gname) != NULL;
+		for (size_t i = 0; i < json_array_size(vals); i++) {
+			json_t *v = json_array_get(vals, i);
+			const char *value = json_string_value(json_array_get(v, 0));
+			long count = (long)json_integer_value(json_array_get(v, 2));
+			size_t pk = (size_t)json_integer_value(json_array_get(v, 3));
+			json_t *pack = load(json_string_value(json_array_get(packs, pk)));
+			const char *list = json_string_value(json_object_get(pack, value));
+			CHECK(list != NULL, "%s=%s in its pack", gname, value);
+			unsigned *ids = NULL;
+			long k = search_list_decode(slice_from(list ? list : ""), 0, &ids, NULL);
+			CHECK(k == count, "%s=%s count %ld vs %ld", gname, value, k, count);
+			long want = 0;
+			for (size_t id = 0; id < n; id++) {
+				const char *fv = facet_of(ps[id], gname);
+				if (fv && !strcmp(fv, value)) {
+					want++;
+					struct entry e = { .ids = ids, .n = k };
+					CHECK(k >= 0 && find_id(&e, (unsigned)id) >= 0,
+					      "%s=%s has posting %zu", gname, value, id);
+				}
+			}
+			CHECK(want == count, "%s=%s counted %ld, postings %ld", gname, value,
+			      count, want);
+			covered += (size_t)count;
+			free(ids);
+			json_decref(pack);
+		}
+		CHECK(covered == with, "%s: every posting with a value is in a list", gname);
+		json_decref(vfile);
+	}
+	if (n < 100)
+		return;
+	/* Bands in pay order, "not disclosed" last. */
+	json_t *bands = json_object_get(json_array_get(groups, 2), "values");
+	const char *lastb = json_string_value(
+		json_array_get(json_array_get(bands, json_array_size(bands) - 1), 0));
+	CHECK_STR(lastb, "not-disclosed", "last band");
+	CHECK_STR(json_string_value(json_array_get(json_array_get(bands, 0), 1)),
+		  "Under $50k", "band label");
+}
+
+static void check_salary(json_t *man, struct posting **ps, size_t n)
+{
+	json_t *sal = json_object_get(man, "salary");
+	size_t chunk = (size_t)json_integer_value(json_object_get(sal, "chunk"));
+	json_t *files = json_object_get(sal, "files");
+	for (size_t c = 0; c < json_array_size(files); c++) {
+		json_t *s = load(json_string_value(json_array_get(files, c)));
+		const char *v = json_string_value(s);
+		for (size_t id = c * chunk; id < n && id < (c + 1) * chunk; id++) {
+			const char *B = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+			size_t o = (id - c * chunk) * 2;
+			unsigned key = (unsigned)((strchr(B, v[o]) - B) * 64 + (strchr(B, v[o + 1]) - B));
+			double top = ps[id]->annual_max;
+			unsigned want = isnan(top) ? 0 : (unsigned)(top / 1000 + 0.5);
+			CHECK(key == want, "salary key of %zu: %u vs %u", id, key, want);
+		}
+		json_decref(s);
+	}
+}
+
+/* ---- tokenizer ------------------------------------------------------ */
+
+static void check_tokens(const char *text, enum search_tier t, const char *want)
+{
+	struct strlist l = { 0 };
+	struct buf got = BUF_INIT;
+	search_tokenize(slice_from(text), t, &l);
+	for (size_t i = 0; i < l.n; i++)
+		buf_printf(&got, "%s%s", i ? " " : "", l.v[i]);
+	CHECK_STR(buf_cstr(&got), want, "tokens of '%s'", text);
+	buf_release(&got);
+	strlist_release(&l);
+}
+
+static void test_tokenizer(void)
+{
+	check_tokens("Clínica Santa María", SEARCH_TIER_HEAD, "clinica santa maria");
+	check_tokens("O'Brien & Sons Freight", SEARCH_TIER_HEAD, "brien sons freight");
+	check_tokens("Director of the IT Team", SEARCH_TIER_HEAD, "director it team");
+	check_tokens("Paid $100,000 in 2024", SEARCH_TIER_HEAD, "paid 100 000 2024");
+	check_tokens("Paid $100,000 in 2024", SEARCH_TIER_BODY, "paid");
+	check_tokens("STRASSE Straße ＡＢＣ", SEARCH_TIER_HEAD, "strasse strasse abc");
+	check_tokens("Payer/payor—Relations", SEARCH_TIER_HEAD, "payer payor relations");
+	check_tokens("x y 401k", SEARCH_TIER_HEAD, "401k");
+	check_tokens("\xff\xfe bad utf8 Ab", SEARCH_TIER_HEAD, "bad utf8 ab");
+	check_tokens("", SEARCH_TIER_BODY, "");
+	check_tokens("abcdefghijklmnopqrstuvwxyz short", SEARCH_TIER_BODY, "short");
+}
+
+/* ---- determinism ------------------------------------------------------ */
+
+static int same_tree(const char *a, const char *b)
+{
+	DIR *d = opendir(a);
+	if (!d)
+		return 0;
+	int same = 1, count = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && same) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *pa = path_join(a, e->d_name), *pb = path_join(b, e->d_name);
+		struct buf x = BUF_INIT, y = BUF_INIT;
+		same = read_file(pa, &x, 0) == 0 && read_file(pb, &y, 0) == 0 &&
+		       x.n == y.n && !memcmp(x.p, y.p, x.n);
+		count++;
+		buf_release(&x);
+		buf_release(&y);
+		free(pa);
+		free(pb);
+	}
+	closedir(d);
+	return same && count > 0;
+}
+
+static void run_round_trip(size_t n, size_t shard_bytes)
+{
+	char tmpl[] = "/tmp/t_search_index.XXXXXX";
+	char *root = mkdtemp(tmpl);
+	CHECK(root != NULL, "mkdtemp");
+	if (!root)
+		return;
+	rng = 12345 + n;
+	struct posting **ps = xcalloc(n + 1, sizeof *ps);
+	for (size_t i = 0; i < n; i++)
+		ps[i] = make_posting(i);
+	struct diag d;
+	diag_init(&d, stderr);
+	struct search_stats st;
+	struct search_opts o = { .shard_bytes = shard_bytes, .rows_per_block = 7,
+				 .stats = &st };
+	CHECK(search_index_write(ps, n, root, &o, &d) == 0, "index written");
+	char *sub = path_join(root, SEARCH_DEFAULT_DIR);
+	dir = sub;
+	json_t *man = load("manifest");
+	CHECK((size_t)json_integer_value(json_object_get(man, "n")) == n, "n");
+	n_external = n_common = 0;
+	if (shard_bytes && shard_bytes < 1000)
+		CHECK(st.shards[0] > 1 && st.shards[1] > 1, "many shards: %zu %zu",
+		      st.shards[0], st.shards[1]);
+	struct tier tiers[2] = { { 0 }, { 0 } };
+	read_tier(man, 0, n, &tiers[0]);
+	read_tier(man, 1, n, &tiers[1]);
+	check_words(ps, n, tiers);
+	if (n > 100) {
+		struct entry *common = find(&tiers[1], "common");
+		if (n < 5000)
+			CHECK(common && common->complement && common->n == (long)n,
+			      "word in every posting stored as a complement");
+		else
+			CHECK(common && common->common && n_common > 1 &&
+			      find(&tiers[1], "seldom") && !find(&tiers[1], "seldom")->common,
+			      "large site: common body words not stored");
+		CHECK(find(&tiers[1], "everywhere") && !find(&tiers[1], "100") &&
+		      !find(&tiers[1], "the") && find(&tiers[1], "zurich"),
+		      "body words: folded, no digits, no stopwords");
+	}
+	if (shard_bytes && shard_bytes < 1000)
+		CHECK(n_external > 0, "long lists in files of their own");
+	check_rows(man, ps, n);
+	check_facets(man, ps, n);
+	check_salary(man, ps, n);
+
+	json_t *vocab = load(json_string_value(json_object_get(man, "vocab")));
+	json_t *vw = json_object_get(vocab, "w");
+	for (size_t i = 0; i < tiers[0].n; i++) {
+		int found = 0;
+		for (size_t k = 0; k < json_array_size(vw) && !found; k++)
+			found = !strcmp(json_string_value(json_array_get(vw, k)),
+					tiers[0].v[i].word);
+		CHECK(found, "head word '%s' in the typo vocabulary", tiers[0].v[i].word);
+	}
+	json_decref(vocab);
+
+	/* Same input, same bytes. */
+	char *root2 = path_join(root, "again");
+	CHECK(search_index_write(ps, n, root2, &o, &d) == 0, "index written again");
+	char *sub2 = path_join(root2, SEARCH_DEFAULT_DIR);
+	CHECK(same_tree(sub, sub2), "output is deterministic");
+
+	CHECK(d.errors == 0, "no errors reported");
+	json_decref(man);
+	tier_release(&tiers[0]);
+	tier_release(&tiers[1]);
+	for (size_t i = 0; i < n; i++)
+		posting_free(ps[i]);
+	free(ps);
+	diag_release(&d);
+	if (!getenv("KEEP_INDEX")) remove_tree(root); else fprintf(stderr, "kept %s\n", root);
+	free(sub);
+	free(sub2);
+	free(root2);
+}
+
+static void test_unwritable(void)
+{
+	struct diag d;
+	diag_init(&d, NULL);
+	struct posting *p = make_posting(1);
+	CHECK(search_index_write(&p, 1, "/proc/no/such/dir", NULL, &d) == -1 &&
+	      d.errors == 1, "unwritable folder is an error, reported once");
+	posting_free(p);
+	diag_release(&d);
+}
+
+/* The sample postings, newest first, fields as a careful reader has them. */
+static int write_fixture(const char *out)
+{
+	static const struct {
+		const char *file, *id, *title, *employer, *slug, *city, *state;
+		enum workplace wp;
+		double lo, hi;
+		const char *band, *date;
+		enum employment_type type;
+	} S[] = {
+		{ "000_02d64583221577ce.txt", "provider-network-development-manager-sidecar-health",
+		  "Provider Network Development Manager", "Sidecar Health", "sidecar-health",
+		  NULL, "FL", WORKPLACE_REMOTE, 125000, 140000, "100k-150k", "2024-03-05",
+		  EMPLOYMENT_FULL_TIME },
+		{ "002_694c3f71bd0eb2fb.txt", "payer-relations-manager-provider-network-anthem",
+		  "Payer Relations Manager - Provider Network", "Anthem", "anthem", "Atlanta",
+		  "GA", WORKPLACE_HYBRID, 90000, 115000, "100k-150k", "2024-02-20",
+		  EMPLOYMENT_FULL_TIME },
+		{ "001_bf3b61492bb989c4.txt", "sr-provider-relations-manager-optum",
+		  "Sr. Provider Relations Manager", "Optum", "optum", NULL, "FL",
+		  WORKPLACE_NONE, NAN, NAN, "not-disclosed", "", EMPLOYMENT_NONE },
+		{ "003_a4b918df8e3fee65.txt", "vp-strategic-healthcare-technology-partnerships-carecredit",
+		  "VP, Strategic Healthcare Technology Partnerships", "CareCredit", "carecredit",
+		  NULL, "", WORKPLACE_NONE, 100000, 200000, "150k-200k", "", EMPLOYMENT_NONE },
+		{ "004_c0eef2d498d7fd84.txt", "senior-director-payor-relations-and-contract-umms",
+		  "Senior Director Payor Relations & Contract",
+		  "University of Maryland Medical System", "university-of-maryland-medical-system",
+		  NULL, "MD", WORKPLACE_NONE, NAN, NAN, "not-disclosed", "", EMPLOYMENT_NONE },
+	};
+	const char *content = getenv("SEARCH_FIXTURE_CONTENT");
+	struct posting *ps[ARRAY_SIZE(S)];
+	for (size_t i = 0; i < ARRAY_SIZE(S); i++) {
+		char *path = path_join(content ? content : "content", S[i].file);
+		struct posting *p = ps[i] = posting_new(path);
+		struct buf b = BUF_INIT;
+		if (read_file(path, &b, 0) < 0) {
+			fprintf(stderr, "cannot read '%s'\n", path);
+			return 1;
+		}
+		p->description_text = buf_detach(&b, NULL);
+		p->id = xstrdup(S[i].id);
+		p->title = xstrdup(S[i].title);
+		p->employer = xstrdup(S[i].employer);
+		p->employer_slug = xstrdup(S[i].slug);
+		p->city = S[i].city ? xstrdup(S[i].city) : NULL;
+		strcpy(p->state, S[i].state);
+		p->workplace = S[i].wp;
+		p->salary_min = p->annual_min = S[i].lo;
+		p->salary_max = p->annual_max = S[i].hi;
+		if (!isnan(S[i].lo)) {
+			p->salary_period = PERIOD_YEAR;
+			p->salary_currency = xstrdup("USD");
+		}
+		p->salary_band = S[i].band;
+		strcpy(p->date_posted, S[i].date);
+		p->employment_type = S[i].type;
+		free(path);
+	}
+	struct diag d;
+	diag_init(&d, stderr);
+	int rc = search_index_write(ps, ARRAY_SIZE(S), out, NULL, &d);
+	for (size_t i = 0; i < ARRAY_SIZE(S); i++)
+		posting_free(ps[i]);
+	diag_release(&d);
+	return rc ? 1 : 0;
+}
+
+int main(void)
+{
+	if (getenv("SEARCH_FIXTURE_DIR"))
+		return write_fixture(getenv("SEARCH_FIXTURE_DIR"));
+	test_tokenizer();
+	run_round_trip(0, 0);
+	run_round_trip(1, 0);
+	run_round_trip(600, 400);
+	run_round_trip(300, 0);
+	run_round_trip(6000, 0);
+	test_unwritable();
+	return test_done();
+}
