@@ -20,6 +20,7 @@
 #include "mustache.h"
 #include "outdir.h"
 #include "pages.h"
+#include "search_index.h"
 #include "site.h"
 #include "sitemap.h"
 #include "util.h"
@@ -291,7 +292,7 @@ static void write_report(struct builder *b, const struct posting_list *l, const 
 }
 
 static void print_summary(struct builder *b, const struct posting_list *l, const struct site *s,
-			  long statics, long feeds, long maps, double ms)
+			  long statics, long feeds, long maps, const struct search_stats *se, double ms)
 {
 	if (b->quiet)
 		return;
@@ -306,6 +307,8 @@ static void print_summary(struct builder *b, const struct posting_list *l, const
 	printf("  %-14s %8ld%s\n", "sitemap files", maps,
 	       b->cfg.base_url ? "" : "   (robots.txt only: no base_url)");
 	printf("  %-14s %8ld\n", "static files", statics);
+	printf("  %-14s %8zu   (%zu KB, %zu + %zu words)\n", "search files", se->files,
+	       (se->bytes + 1023) / 1024, se->terms[0], se->terms[1]);
 	printf("  %-14s %8u\n", "warnings", b->d.warnings);
 	printf("  %-14s %8u\n", "errors", b->d.errors);
 	printf("  %-14s %8.0f ms\n", "time", ms);
@@ -385,6 +388,28 @@ static int parse_args(struct builder *b, int argc, char **argv, char **config_fi
 	return rc;
 }
 
+/*
+ * The search index over the open postings, in site order.  The index names
+ * a posting by its page slug, which differs from p->id on a collision, so
+ * it reads shallow copies whose id is the slug.
+ */
+static int write_search(struct builder *b, const struct site *s, struct search_stats *st)
+{
+	size_t n = s->open.n;
+	struct posting *copies = xcalloc(n ? n : 1, sizeof *copies);
+	struct posting **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
+	for (size_t i = 0; i < n; i++) {
+		const struct site_job *j = &s->jobs[s->open.v[i]];
+		copies[i] = *j->p;
+		copies[i].id = j->slug;
+		ptrs[i] = &copies[i];
+	}
+	int r = search_index_write(ptrs, n, b->out.tmp, &(struct search_opts){ .stats = st }, &b->d);
+	free(ptrs);
+	free(copies);
+	return r;
+}
+
 /* The build, with diagnostics going to `diag_out`. */
 static int build_main(int argc, char **argv, FILE *diag_out)
 {
@@ -401,6 +426,7 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	struct posting_list list = { 0 };
 	struct site *site = NULL;
 	long statics = 0, feeds = 0, maps = 0;
+	struct search_stats search = { 0 };
 	char *data_dir = NULL;
 	if (rc) {
 		if (rc < 0)
@@ -459,6 +485,8 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		goto report;
 	}
 	maps--; /* robots.txt */
+	if (write_search(&b, site, &search) < 0)
+		goto report;
 	if (b.d.errors || (strict && b.d.warnings)) {
 		if (strict && b.d.warnings)
 			diag_error(&b.d, NULL, 0, 0, "%u warnings and --strict: output left as it was",
@@ -475,7 +503,7 @@ report:
 	double ms = now_ms() - b.pr.start;
 	write_report(&b, &list, site, ms, rc == EXIT_OK);
 	if (rc == EXIT_OK)
-		print_summary(&b, &list, site, statics, feeds, maps, ms);
+		print_summary(&b, &list, site, statics, feeds, maps, &search, ms);
 	else
 		fprintf(stderr, "jobsite build: failed with %u errors; '%s' left as it was\n",
 			b.d.errors, b.cfg.output_dir);

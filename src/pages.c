@@ -81,7 +81,10 @@ static struct mv *common(struct pctx *pc, const char *kind, const char *path,
 	mv_ref(md, urls, "search", link(pc, "search/"));
 	mv_ref(md, urls, "feed", link(pc, "feed.xml"));
 	mv_ref(md, urls, "css", link(pc, "static/site.css"));
-	mv_ref(md, urls, "static", link(pc, "static/"));
+	/* A folder of files, never opened as a page: no index.html. */
+	buf_reset(&pc->tmp2);
+	site_link(&pc->tmp2, pc->root, "static/", 0);
+	mv_ref(md, urls, "static", mdata_strdup(md, buf_slice(&pc->tmp2)));
 	mv_set(md, root, "urls", urls);
 
 	struct mv *page = mv_obj(md);

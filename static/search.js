@@ -35,6 +35,8 @@
 
 	var cache = Object.create(null), waiting = Object.create(null);
 	var useScripts = location.protocol === 'file:';
+	/* From file:// a folder link opens a listing, not its index.html. */
+	var INDEX = useScripts ? 'index.html' : '';
 	window.__jobsiteSearch = {
 		load: function (name, data) {
 			var w = waiting[name];
@@ -672,7 +674,7 @@
 			ui.list.textContent = '';
 		for (var i = start; i < rs.length; i++) {
 			var r = rs[i];
-			var a = el('a', { href: ROOT + 'jobs/' + r[0] + '/', class: 'search-result-title' });
+			var a = el('a', { href: ROOT + 'jobs/' + r[0] + '/' + INDEX, class: 'search-result-title' });
 			a.appendChild(marked(r[1], hits, prefix));
 			var meta = el('p', { class: 'search-result-meta' });
 			var place = [r[3], r[4]].filter(Boolean).join(', ');

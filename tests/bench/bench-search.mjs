@@ -10,15 +10,17 @@
 // Each query runs in a fresh browser context (cold cache).
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, serve, harnessPage } from '../browser/search-lib.mjs';
+import { launch, serve } from '../browser/search-lib.mjs';
 
 const site = process.argv[2];
 const N = Number(process.argv[3] || 0);
 const QUERIES = (process.env.BENCH_QUERIES || 'nurse,payer relations,software engineer,remote,manag,warehuose').split(',');
 const kb = (b) => (b / 1024).toFixed(1) + ' KB';
 
-if (!fs.existsSync(path.join(site, 'search/index.html')))
-	fs.writeFileSync(path.join(site, 'search/index.html'), harnessPage('../'));
+if (!fs.existsSync(path.join(site, 'search/index.html'))) {
+	console.error(`bench-search: ${site}/search/index.html missing (not a jobsite build?)`);
+	process.exit(1);
+}
 
 const bytesSince = (t0, t1) => `(() => {
 	let n = 0, files = 0;

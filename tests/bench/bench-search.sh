@@ -4,9 +4,8 @@
 # the same pages.  Targets (search issue): first results within 60 KB and
 # 100 ms, a state facet under 30 KB, index under 150 B/posting gzipped.
 #
-# The site is `jobsite build` when the binary has that command; until then
-# the index comes from build/bench/b_search_index (postings from the
-# generator's ground-truth labels) with plain pages for Pagefind.
+# The site is a real `jobsite build` of the generated corpus; Pagefind
+# indexes the very same pages.
 set -u
 cd "$(dirname "$0")/../.."
 : "${JOBSITE:=$PWD/jobsite}"
@@ -25,14 +24,9 @@ if [ ! -f "$dir/.done" ]; then
 fi
 site="$dir/search-site"
 rm -rf "$site"
-if "$JOBSITE" build --help >/dev/null 2>&1; then
-	echo "bench-search: jobsite build -o $site $dir/posts"
-	/usr/bin/time -f "  build: %e s, %M KB peak RSS" "$JOBSITE" build -o "$site" "$dir/posts" >/dev/null || exit 1
-else
-	echo "bench-search: no 'jobsite build' yet: index from labels (b_search_index)"
-	"$BENCH_DIR/b_search_index" "$dir/posts" "$dir/labels.jsonl" "$site" --pages || exit 1
-	mkdir -p "$site/static" && cp static/search.js static/search.css "$site/static/"
-fi
+printf 'title: Bench Board\ncontent: %s\n' "$dir/posts" > "$dir/jobsite.yml"
+echo "bench-search: jobsite build -c $dir/jobsite.yml -o $site"
+/usr/bin/time -f "  build: %e s, %M KB peak RSS" "$JOBSITE" build -q -c "$dir/jobsite.yml" -o "$site" || exit 1
 echo "bench-search: pagefind --site (offline binary from tests/node_modules)"
 /usr/bin/time -f "  pagefind: %e s, %M KB peak RSS" tests/node_modules/.bin/pagefind --site "$site" \
 	--output-subdir pagefind >/dev/null || echo "  pagefind failed: comparison left out"

@@ -1,7 +1,6 @@
 // search-lib.mjs - helpers for the search browser tests and benchmark:
 // a static file server (optional gzip, sub-path, CSP header), Chromium,
-// and the site under test (a real `jobsite build` when the binary has the
-// command, else a harness page over the fixture index).
+// and the site under test (a real `jobsite build` of content/).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -74,61 +73,14 @@ export function launch() {
 	});
 }
 
-function hasBuild(jobsite) {
-	const r = spawnSync(jobsite, ['build', '--help'], { encoding: 'utf8' });
-	return r.status === 0;
-}
-
-// The harness page: what templates/search.mustache renders, by hand.
-export function harnessPage(root) {
-	return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Search jobs</title>
-<link rel="stylesheet" href="${root}static/search.css">
-<script src="${root}static/search.js" defer></script>
-</head>
-<body>
-<header><a href="${root}">Job board</a></header>
-<main>
-<h1>Search jobs</h1>
-<search>
-<form id="search-form" action="" method="get">
-<label for="search-q">Search jobs</label>
-<input id="search-q" name="q" type="search" autocomplete="off">
-<button type="submit">Search</button>
-</form>
-</search>
-<div id="search-app" data-index="${root}search/data/" data-root="${root}" hidden></div>
-<nav id="search-fallback" aria-label="Browse jobs"><a href="${root}employers/">By employer</a></nav>
-</main>
-</body>
-</html>
-`;
-}
-
-// Build the site under test into dir; returns { dir, real }.
+// Build the sample site under test into dir with the real `jobsite build`.
 export function buildSite(dir) {
 	const jobsite = process.env.JOBSITE || path.join(REPO, 'jobsite');
 	fs.rmSync(dir, { recursive: true, force: true });
-	if (!process.env.SEARCH_HARNESS && fs.existsSync(jobsite) && hasBuild(jobsite)) {
-		const r = spawnSync(jobsite, ['build', '-o', dir], { cwd: REPO, encoding: 'utf8' });
-		if (r.status !== 0)
-			throw new Error('jobsite build failed: ' + r.stderr);
-		return { dir, real: true };
-	}
-	const unit = path.join(process.env.UNIT_DIR || path.join(REPO, 'build/tests'), 't_search_index');
-	const r = spawnSync(unit, [], { env: { ...process.env, SEARCH_FIXTURE_DIR: dir,
-		SEARCH_FIXTURE_CONTENT: path.join(REPO, 'content') }, encoding: 'utf8' });
+	const r = spawnSync(jobsite, ['build', '-q', '-o', dir], { cwd: REPO, encoding: 'utf8' });
 	if (r.status !== 0)
-		throw new Error('fixture index failed: ' + r.stderr);
-	fs.mkdirSync(path.join(dir, 'static'), { recursive: true });
-	for (const f of ['search.js', 'search.css'])
-		fs.copyFileSync(path.join(REPO, 'static', f), path.join(dir, 'static', f));
-	fs.writeFileSync(path.join(dir, 'search/index.html'), harnessPage('../'));
-	return { dir, real: false };
+		throw new Error('jobsite build failed: ' + r.stderr);
+	return { dir, real: true };
 }
 
 // A tiny TAP-like counter that ends with "N passed, N failed".

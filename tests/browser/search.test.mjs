@@ -7,8 +7,7 @@ import { buildSite, launch, serve, tally, REPO } from './search-lib.mjs';
 
 const t = tally();
 const tmp = process.env.TEST_TMP || fs.mkdtempSync(path.join(os.tmpdir(), 'search-test-'));
-const { dir, real } = buildSite(path.join(tmp, 'search-site'));
-console.log(real ? 'site: jobsite build' : 'site: harness page over the fixture index');
+const { dir } = buildSite(path.join(tmp, 'search-site'));
 
 const PAYER = ['Payer Relations Manager - Provider Network', 'Senior Director Payor Relations & Contract'];
 const FLORIDA = ['Provider Network Development Manager', 'Sr. Provider Relations Manager'];
