@@ -391,7 +391,8 @@ static int parse_args(struct builder *b, int argc, char **argv, char **config_fi
 /*
  * The search index over the open postings, in site order.  The index names
  * a posting by its page slug, which differs from p->id on a collision, so
- * it reads shallow copies whose id is the slug.
+ * it reads shallow copies whose id is the slug and whose facet values are
+ * the slugs of the site's employer and band pages.
  */
 static int write_search(struct builder *b, const struct site *s, struct search_stats *st)
 {
@@ -402,9 +403,20 @@ static int write_search(struct builder *b, const struct site *s, struct search_s
 		const struct site_job *j = &s->jobs[s->open.v[i]];
 		copies[i] = *j->p;
 		copies[i].id = j->slug;
+		/* Facet values are the site's groups, so a group page can
+		 * scope the search to its own postings (pages.c, group.scope). */
+		if (j->employer >= 0) {
+			copies[i].employer_slug = s->employers[j->employer].slug;
+			copies[i].employer = s->employers[j->employer].name;
+		} else {
+			copies[i].employer = NULL;
+		}
+		if (j->state < 0)
+			copies[i].state[0] = 0;
+		copies[i].salary_band = s->bands[j->band].slug;
 		ptrs[i] = &copies[i];
 	}
-	int r = search_index_write(ptrs, n, b->out.tmp, &(struct search_opts){ .stats = st }, &b->d);
+	int r = search_index_write(ptrs, n, b->out.tmp, &(struct search_opts){ .stats = st, .bands = &b->cfg.bands }, &b->d);
 	free(ptrs);
 	free(copies);
 	return r;

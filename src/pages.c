@@ -365,6 +365,20 @@ static void group_extra(struct pctx *pc, struct mv *root, const void *arg)
 		mv_ref(pc->md, g, "feed", feed);
 		mv_ref(pc->md, page_of(root), "feed", feed);
 	}
+	/* The search facet value that holds exactly this group's postings
+	 * (search.js data-scope; build.c makes the facets match the groups). */
+	buf_reset(&pc->tmp);
+	if (ga->sec == SEC_EMPLOYERS)
+		buf_printf(&pc->tmp, "employer=%s", ga->g->slug);
+	else if (ga->sec == SEC_SALARY)
+		buf_printf(&pc->tmp, "band=%s", ga->g->slug);
+	else if (ga->g->code)
+		buf_printf(&pc->tmp, "state=%s", ga->g->code);
+	else if (!strcmp(ga->g->slug, "remote"))
+		buf_puts(&pc->tmp, "workplace=remote");
+	else
+		buf_puts(&pc->tmp, "state=none");
+	mv_ref(pc->md, g, "scope", mdata_strdup(pc->md, buf_slice(&pc->tmp)));
 	mv_set(pc->md, root, "group", g);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "band.h"
 #include "util.h"
 
 #define MIN_WORD 2
@@ -654,8 +655,14 @@ static const char *facet_value(const struct posting *p, enum facet f,
 		return p->employer && p->employer_slug && *p->employer_slug
 			? p->employer_slug : NULL;
 	case F_STATE:
-		*label = p->state;
-		return p->state[0] ? p->state : NULL;
+		/* As the site's state pages: a remote posting with no state is
+		 * under "Remote" only; others without one are "none". */
+		if (p->state[0])
+			return *label = p->state;
+		if (p->workplace == WORKPLACE_REMOTE)
+			return NULL;
+		*label = "Location not stated";
+		return "none";
 	case F_BAND:
 		*label = p->salary_band;
 		return p->salary_band;
@@ -669,7 +676,7 @@ static const char *facet_value(const struct posting *p, enum facet f,
 }
 
 /* "100k-150k" -> "$100k–$150k", "under-50k" -> "Under $50k", ... */
-static char *band_label(const char *slug)
+static char *band_label_of(const char *slug)
 {
 	struct buf b = BUF_INIT;
 	const char *dash = strchr(slug, '-');
@@ -702,7 +709,8 @@ static int cmp_facet_value(const void *a, const void *b)
 }
 
 static void write_facet(struct writer *w, struct posting *const *ps, size_t n,
-			enum facet f, size_t target, struct buf *man)
+			enum facet f, size_t target, const struct band_table *bands,
+			struct buf *man)
 {
 	struct termtab t = { 0 };
 	for (size_t id = 0; id < n; id++) {
@@ -711,9 +719,15 @@ static void write_facet(struct writer *w, struct posting *const *ps, size_t n,
 		if (!v || !*v)
 			continue;
 		struct term *e = termtab_get(&t, v, strlen(v));
-		if (!e->label)
-			e->label = f == F_BAND ? band_label(v)
-					       : xstrdup(label && *label ? label : v);
+		if (!e->label) {
+			const char *bl = f == F_BAND && bands ? band_label(bands, v) : NULL;
+			if (bl)
+				e->label = xstrdup(bl);
+			else if (f == F_BAND)
+				e->label = band_label_of(v);
+			else
+				e->label = xstrdup(label && *label ? label : v);
+		}
 		if (f == F_BAND) {
 			double a = !isnan(ps[id]->annual_min) ? ps[id]->annual_min
 								: ps[id]->annual_max;
@@ -915,7 +929,7 @@ int search_index_write(struct posting *const *postings, size_t n,
 	buf_puts(&man, ",\"facets\":[");
 	for (int f = 0; f < F_COUNT; f++) {
 		buf_reset(&part);
-		write_facet(&w, postings, n, (enum facet)f, target, &part);
+		write_facet(&w, postings, n, (enum facet)f, target, opts->bands, &part);
 		buf_printf(&man, "%s%s", f ? "," : "", buf_cstr(&part));
 	}
 	buf_puts(&man, "],\"salary\":");

@@ -63,6 +63,7 @@
 
 #include <stddef.h>
 
+#include "band.h"
 #include "buf.h"
 #include "diag.h"
 #include "posting.h"
@@ -80,6 +81,7 @@ struct search_opts {
 	size_t shard_bytes;     /* target size of a shard / pack; 0 = 16384 */
 	size_t rows_per_block;  /* 0 = 20 */
 	int no_script_twins;    /* 1: do not write the .js files */
+	const struct band_table *bands; /* band labels; NULL = made from slugs */
 	struct search_stats *stats; /* filled when not NULL */
 };
 

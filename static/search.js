@@ -13,6 +13,11 @@
  *   <form id="search-form"> with <input id="search-q" name="q">
  *   <div id="search-app" data-index="ROOT/search/data/" data-root="ROOT" hidden>
  *   optional #search-fallback (links for no-JS readers; hidden when we run)
+ *
+ * A group page (employer, state, band) is the same with data-scope="GROUP=VALUE"
+ * on #search-app (a facet value, e.g. state=FL): a filter box over that
+ * group's postings.  There #search-fallback is the page's own list, shown
+ * while the box is empty; the scope's facet group is not offered.
  */
 (function () {
 	'use strict';
@@ -24,6 +29,11 @@
 		return;
 
 	var ROOT = app.getAttribute('data-root') || '';
+	var SCOPE = (function (s) {
+		var i = s ? s.indexOf('=') : -1;
+		return i > 0 ? { g: s.slice(0, i), v: s.slice(i + 1) } : null;
+	})(app.getAttribute('data-scope'));
+	var fallback = document.getElementById('search-fallback');
 	var BASE = new URL(app.getAttribute('data-index') || 'data/', location.href).href;
 	var PAGE = 20;
 	var GROUPS = { employer: 'Employer', state: 'State', band: 'Salary band',
@@ -549,8 +559,35 @@
 
 	var runId = 0, announceTimer = 0, lastCounts = null, expanded = {};
 
+	/* On a group page the results replace the page's list only while the
+	 * reader filters; elsewhere they always show. */
+	function engaged() {
+		if (!SCOPE || state.q.trim() || state.min || state.sort)
+			return true;
+		return Object.keys(GROUPS).some(function (g) { return state.sel[g].size; });
+	}
+	var scopeMask = null;
+	function scopeP() {
+		if (!SCOPE)
+			return null;
+		var g = groupByName[SCOPE.g];
+		if (!g)
+			return Promise.resolve({ g: '', m: new Uint8Array(N) });
+		return (scopeMask = scopeMask || facetLists(g, new Set([SCOPE.v])).then(function (ls) {
+			var m = new Uint8Array(N);
+			ls.forEach(function (l) { l.ids.forEach(function (i) { m[i] = 1; }); });
+			return { g: '', m: m };
+		}));
+	}
+
 	function run(keepList) {
 		var id = ++runId;
+		var on = engaged();
+		app.hidden = !on;
+		if (fallback)
+			fallback.hidden = on;
+		if (!on)
+			return Promise.resolve();
 		var qwords = words(state.q);
 		var prefix = qwords.length && !/\s$/.test(state.q) ? qwords[qwords.length - 1] : '';
 		var active = Object.keys(GROUPS).filter(function (g) { return state.sel[g].size; });
@@ -566,7 +603,7 @@
 				ls.forEach(function (l) { l.ids.forEach(function (i) { m[i] = 1; }); });
 				return { g: g, m: m };
 			});
-		}));
+		}).concat(SCOPE ? [scopeP()] : []));
 		var sort = state.sort || defaultSort();
 		var salP = (state.min || sort === 'salary') ? (salaryPromise = salaryPromise || salaryKeys()) : null;
 
@@ -623,7 +660,9 @@
 	}
 
 	function counts(id, base, pass, filtered) {
-		var names = Object.keys(GROUPS).filter(function (g) { return groupByName[g]; });
+		var names = Object.keys(GROUPS).filter(function (g) {
+			return groupByName[g] && !(SCOPE && SCOPE.g === g);
+		});
 		if (!filtered) {
 			/* Nothing narrows the set: the counts of the manifest hold. */
 			return Promise.all(names.map(function (g) { return values(groupByName[g]); })).then(function (vs) {
@@ -741,16 +780,12 @@
 		N = m.n;
 		m.stopwords.forEach(function (w) { STOP[w] = 1; });
 		m.facets.forEach(function (g) { groupByName[g.name] = g; });
-		var fb = document.getElementById('search-fallback');
-		if (fb)
-			fb.hidden = true;
-		app.hidden = false;
 		build();
 		readURL();
 		syncControls();
 		run();
 	}, function (e) {
 		app.hidden = false;
-		app.textContent = 'Search is unavailable (' + e.message + ').';
+		app.textContent = (SCOPE ? 'Filtering' : 'Search') + ' is unavailable (' + e.message + ').';
 	});
 })();

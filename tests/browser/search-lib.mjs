@@ -19,7 +19,8 @@ const TYPES = {
 
 // Serve `root` at http://127.0.0.1:PORT<prefix>.  gzip: compress as a
 // static host does (level 6, cached per file).  csp: send script-src 'self'.
-export function serve(root, { prefix = '/', gzip = false, csp = true } = {}) {
+// cache: let the browser keep files (else no-cache).
+export function serve(root, { prefix = '/', gzip = false, csp = true, cache = false } = {}) {
 	const gzCache = new Map();
 	const server = http.createServer((req, res) => {
 		let url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -42,7 +43,7 @@ export function serve(root, { prefix = '/', gzip = false, csp = true } = {}) {
 			}
 			let body = fs.readFileSync(file);
 			const headers = { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
-				'Cache-Control': 'no-cache' };
+				'Cache-Control': cache ? 'max-age=3600' : 'no-cache' };
 			if (csp)
 				headers['Content-Security-Policy'] = "script-src 'self'; object-src 'none'";
 			if (gzip && /gzip/.test(req.headers['accept-encoding'] || '')) {

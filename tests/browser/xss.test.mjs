@@ -1,0 +1,242 @@
+// xss.test.mjs - every payload of ../shared/xss/payloads.txt through every
+// path a posting has, built into a site, then:
+//   1. every output file parsed (tests/lib/xss_site.py check): no on*
+//      attribute, no javascript: (or other non-http) URL, no inline or
+//      off-site script, JSON-LD that parses and cannot close its script;
+//   2. every HTML page and the feeds loaded in headless Chromium with the
+//      page's CSP switched off (bypassCSP), so escaping alone must hold,
+//      with hooks on alert/confirm/prompt/print, dialogs, console,
+//      navigation and off-site requests; the search page queried for
+//      words of the payloads.
+// Both checks are first shown to fail on a canary (a page that does run
+// script), so a silent hook cannot pass the test.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, serve, tally, REPO } from './search-lib.mjs';
+
+const t = tally();
+const SHARED = process.env.SHARED || path.resolve(REPO, '../shared');
+const PAYLOADS = path.join(SHARED, 'xss/payloads.txt');
+const JOBSITE = process.env.JOBSITE || path.join(REPO, 'jobsite');
+const tmp = process.env.TEST_TMP || fs.mkdtempSync(path.join(os.tmpdir(), 'xss-test-'));
+const site = path.join(tmp, 'xss-site');
+const out = path.join(site, 'public');
+const BASE = 'https://jobs.example.org/'; // base_url of the generated site
+const py = (...args) => spawnSync('python3', [path.join(REPO, 'tests/lib/xss_site.py'), ...args],
+	{ encoding: 'utf8', maxBuffer: 1 << 26 });
+
+// ---- the site ----------------------------------------------------------
+fs.rmSync(site, { recursive: true, force: true });
+const npay = fs.readFileSync(PAYLOADS, 'utf8').split('\n').filter((l) => l.trim()).length;
+let r = py('gen', PAYLOADS, site);
+t.check(r.status === 0, 'generate the payload postings', r.stderr);
+const nposts = fs.readdirSync(path.join(site, 'content')).length;
+t.check(nposts >= npay, `${npay} payloads in ${nposts} postings`);
+let t0 = Date.now();
+r = spawnSync(JOBSITE, ['build', '-q', '-s', site], { encoding: 'utf8', maxBuffer: 1 << 26 });
+t.check(r.status === 0, 'jobsite build succeeds', r.stderr.slice(0, 2000));
+console.log(`build: ${Date.now() - t0} ms`);
+const report = JSON.parse(fs.readFileSync(path.join(site, 'build-report.json'), 'utf8'));
+// Nothing vanishes: every file is a posting, a reported duplicate or a
+// reported skip.
+const dups = Array.isArray(report.duplicates) ? report.duplicates.length : report.duplicates;
+const posts = Array.isArray(report.postings) ? report.postings.length : report.postings;
+t.check(posts + report.skipped.length === nposts,
+	`every posting accounted for (${posts} read, ${report.skipped.length} skipped, ${dups} duplicates)`);
+
+// ---- 1. the static check, and its canary ------------------------------
+t0 = Date.now();
+r = py('check', out);
+console.log(r.stdout.trim().split('\n').slice(-1)[0] + ` (${Date.now() - t0} ms)`);
+t.check(r.status === 0, 'every output file parses clean', r.stdout.slice(0, 3000));
+
+const canary = path.join(tmp, 'canary');
+fs.rmSync(canary, { recursive: true, force: true });
+fs.mkdirSync(canary);
+const BAD = {
+	'a.html': '<p><img src=x onerror=alert(1)></p>',
+	'b.html': '<a href=" jav&#x09;ascript:alert(1)">x</a>',
+	'c.html': '<script>alert(1)</script>',
+	'd.html': '<script type="application/ld+json">{"a":"</script><script>alert(1)</script>"}</script>',
+	'e.html': '<script src="https://evil.example/x.js"></script>',
+	'f.xml': '<feed xmlns="http://www.w3.org/2005/Atom"><x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script></feed>',
+	'g.json': '{"a": ',
+};
+for (const [f, body] of Object.entries(BAD))
+	fs.writeFileSync(path.join(canary, f), body);
+r = py('check', canary);
+const found = (r.stdout.match(/^PROBLEM /gm) || []).length;
+t.check(r.status === 1 && new Set((r.stdout.match(/canary\/(\w+\.\w+)/g) || [])).size === Object.keys(BAD).length,
+	`the static check catches each of ${Object.keys(BAD).length} canary files (${found} problems)`, r.stdout);
+
+// ---- 2. the browser -----------------------------------------------------
+function htmlPages(dir) {
+	const pages = [];
+	const walk = (d, rel) => {
+		for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+			if (e.isDirectory())
+				walk(path.join(d, e.name), rel + e.name + '/');
+			else if (e.name.endsWith('.html'))
+				pages.push(rel + (e.name === 'index.html' ? '' : e.name));
+		}
+	};
+	walk(dir, '');
+	return pages.sort();
+}
+
+function feedFiles(dir) {
+	const feeds = [];
+	const walk = (d, rel) => {
+		for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+			if (e.isDirectory())
+				walk(path.join(d, e.name), rel + e.name + '/');
+			else if (e.name.endsWith('.xml') && !e.name.startsWith('sitemap'))
+				feeds.push(rel + e.name);
+		}
+	};
+	walk(dir, '');
+	return feeds.sort();
+}
+
+const hits = [];
+async function hookedContext(browser, origin) {
+	const ctx = await browser.newContext({ bypassCSP: true });
+	await ctx.exposeBinding('__xssHit', ({ frame }, what) => {
+		hits.push(`${what} in ${frame.url()}`);
+	});
+	await ctx.addInitScript(() => {
+		for (const f of ['alert', 'confirm', 'prompt', 'print']) {
+			window[f] = function () {
+				window.__xssHit(f + '(' + Array.from(arguments).join(',').slice(0, 40) + ')');
+			};
+		}
+		document.addEventListener('securitypolicyviolation', (e) => window.__xssHit('CSP ' + e.violatedDirective));
+	});
+	// 404.html links through base_url (it is served at any path): that
+	// origin is this site.
+	await ctx.route(BASE + '**', (route) => {
+		const rel = new URL(route.request().url()).pathname.replace(/\/$/, '/index.html');
+		const file = path.join(out, decodeURIComponent(rel));
+		return file.startsWith(out) && fs.existsSync(file) ? route.fulfill({ path: file }) : route.fulfill({ status: 404 });
+	});
+	// Nothing else may be fetched: an injected <img src=//evil> is a hit.
+	ctx.on('request', (req) => {
+		const u = req.url();
+		if (!u.startsWith(origin) && !u.startsWith(BASE) && !u.startsWith('data:') && u !== 'about:blank')
+			hits.push('request to ' + u.slice(0, 100));
+	});
+	return ctx;
+}
+function watch(page) {
+	page.on('dialog', (d) => { hits.push('dialog ' + d.type()); d.dismiss().catch(() => {}); });
+	page.on('console', (m) => hits.push(`console.${m.type()} ${m.text().slice(0, 100)}`));
+	page.on('pageerror', (e) => hits.push('page error ' + e.message.slice(0, 100)));
+}
+
+// Load `urls` in iframes of one page, W at a time.  After each load the
+// frame must still be at its URL (no navigation) and its live DOM must
+// hold no on* attribute and no javascript: link.
+async function loadAll(page, urls, W = 8) {
+	return page.evaluate(async ([list, workers]) => {
+		const bad = [];
+		let i = 0, done = 0;
+		const scan = (f, u) => {
+			const w = f.contentWindow;
+			if (!w || w.location.href.replace(/#.*/, '') !== new URL(u).href)
+				return bad.push(`navigated away from ${u}: ${w && w.location.href}`);
+			for (const e of w.document.querySelectorAll('*')) {
+				for (const a of e.attributes) {
+					if (/^on/i.test(a.name))
+						bad.push(`${u}: ${e.tagName} ${a.name}`);
+					else if (/^\s*(javascript|vbscript|data):/i.test(a.value) && /href|src|action/i.test(a.name))
+						bad.push(`${u}: ${e.tagName} ${a.name}=${a.value.slice(0, 40)}`);
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: workers }, async () => {
+			const f = document.createElement('iframe');
+			f.style.display = 'none'; /* no layout: faster, parsing and scripts as ever */
+			document.body.appendChild(f);
+			while (i < list.length) {
+				const u = list[i++];
+				await new Promise((res) => { f.onload = res; f.src = u; });
+				scan(f, u);
+				done++;
+			}
+		}));
+		return { done, bad };
+	}, [urls, W]);
+}
+
+const browser = await launch();
+try {
+	const srv = await serve(out, { prefix: '/', csp: false, cache: true });
+	const origin = srv.url.replace(/\/$/, '');
+
+	// The canary first: the hooks see a page that does run script.
+	const cctx = await hookedContext(browser, origin);
+	const cpage = await cctx.newPage();
+	watch(cpage);
+	await cctx.route(origin + '/__canary/', (route) => route.fulfill({ status: 200,
+		contentType: 'text/html', body: '<!DOCTYPE html><title>c</title><script>alert(1);confirm(2)</script>' +
+			'<img src="https://evil.example/i.png">' }));
+	await cpage.goto(origin + '/404.html');
+	let res = await loadAll(cpage, [origin + '/__canary/']);
+	await cpage.waitForTimeout(300);
+	const canaryHits = hits.splice(0);
+	t.check(canaryHits.some((h) => h.startsWith('alert(')) && canaryHits.some((h) => h.startsWith('confirm(')) &&
+		canaryHits.some((h) => h.startsWith('request to https://evil')),
+		'the browser hooks catch the canary (alert, confirm, off-site request)', canaryHits);
+	await cctx.close();
+
+	const ctx = await hookedContext(browser, origin);
+	const page = await ctx.newPage();
+	watch(page);
+	await page.goto(origin + '/404.html');
+	// Every page but list pages past page 2: those repeat the cards of
+	// page 1 and 2 with other postings, and every posting's card is also on
+	// its employer's page, which is loaded.  Feeds render in the XML viewer.
+	const pages = htmlPages(out).filter((p) => !/\/page\/([3-9]|\d\d+)\/$/.test(p))
+		.concat(feedFiles(out)).map((p) => origin + '/' + p);
+	t0 = Date.now();
+	res = await loadAll(page, pages);
+	console.log(`loaded ${res.done} pages in ${Date.now() - t0} ms`);
+	const nfeeds = pages.filter((p) => p.endsWith('.xml')).length;
+	t.check(res.done === pages.length && nfeeds > 1,
+		`every page loaded (${res.done} of ${pages.length}, ${nfeeds} of them feeds)`);
+	t.check(res.bad.length === 0, 'no handler attribute, javascript: URL or navigation in any live DOM',
+		res.bad.slice(0, 20));
+
+	// The search page, with queries that return the payload postings.
+	const spage = await ctx.newPage();
+	watch(spage);
+	let shown = 0;
+	for (const q of ['alert', 'onerror', 'script', 'javascript', 'svg onload', 'prompt', 'iframe']) {
+		await spage.goto(origin + '/search/?q=' + encodeURIComponent(q));
+		await spage.waitForSelector('#search-results li', { timeout: 15000 });
+		for (let k = 0; k < 3; k++) {
+			const more = spage.locator('#search-more');
+			if (!(await more.isVisible()))
+				break;
+			await more.click();
+			await spage.waitForTimeout(150);
+		}
+		shown += await spage.$$eval('#search-results li', (l) => l.length);
+		const live = await spage.$$eval('#search-app *', (els) => els.flatMap((e) =>
+			Array.from(e.attributes).filter((a) => /^on/i.test(a.name) || /^\s*javascript:/i.test(a.value))
+				.map((a) => e.tagName + ' ' + a.name)));
+		t.check(live.length === 0, `search "${q}": no handler or javascript: in the results`, live);
+	}
+	t.check(shown > 100, `search showed ${shown} payload results`);
+	await page.waitForTimeout(300);
+	t.check(hits.length === 0, `0 script executions, dialogs, console messages, navigations or off-site requests ` +
+		`over ${res.done} pages, ${nfeeds} feeds and the search page`, hits.slice(0, 20));
+	srv.close();
+} catch (e) {
+	t.check(false, 'exception', e.stack);
+} finally {
+	await browser.close();
+}
+process.exit(t.done());
