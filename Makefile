@@ -86,15 +86,25 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	@JOBSITE=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) tests/bench/run.sh
 
-# libFuzzer needs clang; the library sources are compiled again with it.
-FUZZ_CFLAGS  = -std=c17 -g -O1 -D_GNU_SOURCE -DJOBSITE_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) \
-               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-fuzz-build:
-	@mkdir -p $(BUILD)/fuzz
-	@for f in $(FUZZ_SRCS); do \
-	    n=$$(basename $$f .c); \
-	    clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/$$n $$f $(LIB_SRCS) $(PKG_LIBS) -lpthread -lm || exit 1; \
-	done
+# libFuzzer needs clang; the library sources are compiled again with it,
+# once into $(BUILD)/fuzz/obj/ (coverage + sanitizers, no libFuzzer main),
+# and every target links against those objects.
+FUZZ_BASE    = -std=c17 -g -O1 -D_GNU_SOURCE -DJOBSITE_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) \
+               -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  = $(FUZZ_BASE) -fsanitize=fuzzer,address,undefined
+FUZZ_OBJS   := $(LIB_SRCS:src/%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_OBJS): $(BUILD)/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_BASE) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
+
+$(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	clang $(FUZZ_CFLAGS) -MMD -MP -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS) -lpthread -lm
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-build
