@@ -11,6 +11,7 @@
 #include <utf8proc.h>
 
 #include "band.h"
+#include "jobfmt.h"
 #include "util.h"
 
 #define MIN_WORD 2
@@ -558,28 +559,10 @@ static void write_tier(struct writer *w, struct termtab *t, int tier, size_t n,
 
 /* ---- rows ------------------------------------------------------------ */
 
+/* As the site's cards show it: "$125,000 – $140,000 a year". */
 static void salary_display(const struct posting *p, struct buf *b)
 {
-	if (p->salary_text && *p->salary_text) {
-		buf_puts(b, p->salary_text);
-		return;
-	}
-	double lo = p->salary_min, hi = p->salary_max;
-	if (isnan(lo) && isnan(hi))
-		return;
-	const char *cur = p->salary_currency && strcmp(p->salary_currency, "USD")
-		? p->salary_currency : "$";
-	if (!isnan(lo))
-		buf_printf(b, "%s%.0f", cur, lo);
-	if (!isnan(lo) && !isnan(hi) && hi != lo)
-		buf_puts(b, "–");
-	else if (isnan(lo))
-		buf_puts(b, "up to ");
-	if (!isnan(hi) && (isnan(lo) || hi != lo))
-		buf_printf(b, "%s%.0f", cur, hi);
-	const char *per = salary_period_name(p->salary_period);
-	if (per)
-		buf_printf(b, " per %s", per);
+	jobfmt_salary(b, p);
 }
 
 static void put_row(struct buf *b, const struct posting *p)
@@ -588,8 +571,8 @@ static void put_row(struct buf *b, const struct posting *p)
 	salary_display(p, &sal);
 	const char *v[] = {
 		p->id, p->title, p->employer, p->city, p->state,
-		workplace_name(p->workplace), buf_cstr(&sal), p->date_posted,
-		employment_type_name(p->employment_type),
+		jobfmt_workplace(p->workplace), buf_cstr(&sal), p->date_posted,
+		jobfmt_employment(p->employment_type),
 	};
 	buf_putc(b, '[');
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
@@ -667,9 +650,11 @@ static const char *facet_value(const struct posting *p, enum facet f,
 		*label = p->salary_band;
 		return p->salary_band;
 	case F_WORKPLACE:
-		return *label = workplace_name(p->workplace);
+		*label = jobfmt_workplace(p->workplace);
+		return workplace_name(p->workplace);
 	case F_TYPE:
-		return *label = employment_type_name(p->employment_type);
+		*label = jobfmt_employment(p->employment_type);
+		return employment_type_name(p->employment_type);
 	default:
 		return NULL;
 	}

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jobfmt.h"
 #include "search_index.h"
 #include "tap.h"
 #include "util.h"
@@ -365,12 +366,14 @@ static void check_rows(json_t *man, struct posting **ps, size_t n)
 				  s_or_empty(p->city), "city");
 			CHECK_STR(json_string_value(json_array_get(r, 4)), p->state, "state");
 			CHECK_STR(json_string_value(json_array_get(r, 5)),
-				  s_or_empty(workplace_name(p->workplace)), "workplace");
+				  s_or_empty(jobfmt_workplace(p->workplace)), "workplace");
 			CHECK_STR(json_string_value(json_array_get(r, 7)), p->date_posted, "date");
 			CHECK_STR(json_string_value(json_array_get(r, 8)),
-				  s_or_empty(employment_type_name(p->employment_type)), "type");
-			const char *sal = json_string_value(json_array_get(r, 6));
-			CHECK(sal && (*sal != '\0') == !isnan(p->salary_min), "salary shown");
+				  s_or_empty(jobfmt_employment(p->employment_type)), "type");
+			struct buf want = BUF_INIT;
+			jobfmt_salary(&want, p);
+			CHECK_STR(json_string_value(json_array_get(r, 6)), buf_cstr(&want), "salary as on the site");
+			buf_release(&want);
 		}
 		json_decref(b);
 	}
