@@ -567,8 +567,13 @@ static struct mv *pay_obj(struct pctx *pc, const char *heading, const size_t *id
 				      "needs at least %d.", s->n_pay, s->n_pay == 1 ? "states" : "state",
 			PAYSTATS_MIN_CHART);
 
+	/* By workplace, as a table with one column per workplace (at most
+	 * three, so it fits a phone) and one row per figure. */
 	static const enum workplace order[] = { WORKPLACE_REMOTE, WORKPLACE_HYBRID, WORKPLACE_ONSITE };
-	struct mv *wl = mv_list(md);
+	static const char *fig_names[] = { "With pay", "Median", "25th percentile",
+					   "75th percentile", "Lowest", "Highest" };
+	const struct paysummary *ws[ARRAY_SIZE(order)];
+	struct mv *wl = mv_list(md), *head = mv_list(md), *rows = mv_list(md);
 	size_t nw = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
 		const struct paysummary *w = &st.workplace[order[i]];
@@ -579,10 +584,24 @@ static struct mv *pay_obj(struct pctx *pc, const char *heading, const size_t *id
 		mv_num(md, x, "n", w->n);
 		set_figures(pc, x, w);
 		mv_push(md, wl, x);
-		nw++;
+		struct mv *h = mv_obj(md);
+		mv_ref(md, h, "v", jobfmt_workplace(order[i]));
+		mv_push(md, head, h);
+		ws[nw++] = w;
+	}
+	for (size_t f = 0; nw && f < ARRAY_SIZE(fig_names); f++) {
+		const char *cells[ARRAY_SIZE(order)];
+		for (size_t i = 0; i < nw; i++) {
+			const struct paysummary *w = ws[i];
+			double fig[] = { 0, w->median, w->p25, w->p75, w->min, w->max };
+			cells[i] = f ? money(pc, fig[f]) : mdata_printf(md, "%zu of %zu", w->n_pay, w->n);
+		}
+		mv_push(md, rows, table_row(pc, fig_names[f], cells, nw));
 	}
 	if (nw) {
 		mv_set(md, o, "workplaces", wl);
+		mv_set(md, o, "workplace_head", head);
+		mv_set(md, o, "workplace_rows", rows);
 		mv_bool(md, o, "has_workplaces", 1);
 	}
 

@@ -22,7 +22,8 @@ enum {
 	VALUE_MAX = 120, /* bars: widest value text */
 };
 
-/* An estimate of text width: ~0.55 em per character (code point). */
+/* An estimate of text width: ~0.62 em per character (code point), on the
+ * wide side for digits and capitals in common sans-serif fonts. */
 static double text_width(const char *s, size_t *chars)
 {
 	size_t n = 0;
@@ -30,7 +31,7 @@ static double text_width(const char *s, size_t *chars)
 		n += (*c & 0xC0) != 0x80;
 	if (chars)
 		*chars = n;
-	return (double)n * FONT * 0.55;
+	return (double)n * FONT * 0.62;
 }
 
 void svgchart_escape(struct buf *out, const char *s)
@@ -117,8 +118,8 @@ void svgchart_bars(struct buf *out, const char *id, const char *title, const cha
 	}
 	lw = lw > LABEL_MAX ? LABEL_MAX : lw;
 	vw = vw > VALUE_MAX ? VALUE_MAX : vw;
-	size_t label_chars = (size_t)(LABEL_MAX / (FONT * 0.55));
-	double x0 = lw + 8, x1 = SVGCHART_WIDTH - vw - 6, span = x1 - x0;
+	size_t label_chars = (size_t)(LABEL_MAX / (FONT * 0.62));
+	double x0 = lw + 10, x1 = SVGCHART_WIDTH - vw - 8, span = x1 - x0;
 	double height = (double)n * ROW + 4;
 	open_svg(out, id, title, desc, height);
 	for (size_t i = 0; i < n; i++) {
