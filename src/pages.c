@@ -558,10 +558,18 @@ static struct mv *pay_obj(struct pctx *pc, const char *heading, const size_t *id
 	mv_bool(md, o, "any", s->n_pay > 0);
 	mv_bool(md, o, "single", s->n_pay == 1);
 	mv_bool(md, o, "all", s->n_pay == s->n && s->n);
+	mv_bool(md, o, "one_nopay", s->n - s->n_pay == 1);
 	if (st.n_annualized)
 		mv_num(md, o, "annualized", st.n_annualized);
 	if (st.n_one_bound)
 		mv_num(md, o, "one_bound", st.n_one_bound);
+	if (!s->n)
+		mv_ref(md, o, "none", "There are no open jobs, so there are no pay figures.");
+	else if (!s->n_pay)
+		mv_str(md, o, "none", s->n == 1 ? "This open job does not state pay, so there are no "
+						  "pay figures or charts."
+						: mdata_printf(md, "None of these %zu open jobs state pay, so "
+							       "there are no pay figures or charts.", s->n));
 	if (s->n_pay && s->n_pay < PAYSTATS_MIN_CHART)
 		mv_strf(md, o, "few", "No chart: only %zu of these postings %s pay, and a chart "
 				      "needs at least %d.", s->n_pay, s->n_pay == 1 ? "states" : "state",
