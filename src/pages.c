@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "jobfmt.h"
 #include "paystats.h"
@@ -21,7 +22,17 @@ struct pctx {
 	void *emit_ctx;
 	const char *root;     /* in md: the way up from the current page */
 	struct buf tmp, tmp2;
+	struct pages_stats st;
+	size_t charts_before; /* st.charts when the current page began */
 };
+
+/* Only for pages_stats, never for output. */
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 static const char *sections[] = { "employers", "states", "salary" };
 enum { SEC_EMPLOYERS, SEC_STATES, SEC_SALARY };
@@ -52,6 +63,7 @@ static const char *job_link(struct pctx *pc, const struct site_job *j)
 static void begin(struct pctx *pc, const char *path, int absolute_root)
 {
 	mdata_reset(pc->md);
+	pc->charts_before = pc->st.charts;
 	buf_reset(&pc->tmp);
 	if (absolute_root && pc->c->base_url)
 		buf_puts(&pc->tmp, pc->c->base_url);
@@ -209,6 +221,7 @@ static int emit(struct pctx *pc, const char *tmpl, const char *kind, const char 
 		const char *file, int sitemap, const char *lastmod, const struct mv *data)
 {
 	struct page_info pi = { tmpl, kind, file, path, sitemap, lastmod };
+	pc->st.chart_pages += pc->st.charts > pc->charts_before;
 	return pc->emit(pc->emit_ctx, &pi, data);
 }
 
@@ -418,6 +431,8 @@ static struct mv *chart_obj(struct pctx *pc, const char *id, const char *caption
 	mv_str(pc->md, o, "id", id);
 	mv_str(pc->md, o, "caption", caption);
 	mv_str(pc->md, o, "chart_svg", buf_cstr(svg));
+	pc->st.charts++;
+	pc->st.svg_bytes += svg->n;
 	for (size_t i = 0; i < nhead; i++) {
 		struct mv *c = mv_obj(pc->md);
 		mv_ref(pc->md, c, "v", head[i]);
@@ -533,8 +548,8 @@ enum { PAY_HISTOGRAM = 1, PAY_RANGES = 2 };
  * figures, the split by workplace, and charts (`what`) when at least
  * PAYSTATS_MIN_CHART postings state pay; range plots up to 50 of them.
  */
-static struct mv *pay_obj(struct pctx *pc, const char *heading, const size_t *ids, size_t n,
-			  int what)
+static struct mv *pay_obj_(struct pctx *pc, const char *heading, const size_t *ids, size_t n,
+			   int what)
 {
 	struct mdata *md = pc->md;
 	const struct posting **v = xmalloc((n ? n : 1) * sizeof *v);
@@ -623,6 +638,15 @@ static struct mv *pay_obj(struct pctx *pc, const char *heading, const size_t *id
 	mv_set(md, o, "charts", charts);
 	free(v);
 	free(mids);
+	return o;
+}
+
+static struct mv *pay_obj(struct pctx *pc, const char *heading, const size_t *ids, size_t n,
+			  int what)
+{
+	double t = now_ms();
+	struct mv *o = pay_obj_(pc, heading, ids, n, what);
+	pc->st.pay_ms += now_ms() - t;
 	return o;
 }
 
@@ -985,7 +1009,9 @@ static int salary_index(struct pctx *pc)
 	mv_set(pc->md, root, "bands", group_list(pc, SEC_SALARY, s->bands, s->nbands, 1));
 	mv_set(pc->md, root, "pay", pay_obj(pc, "Pay across all jobs", s->open.v, s->open.n,
 					    PAY_HISTOGRAM));
+	double t = now_ms();
 	salary_compare(pc, root);
+	pc->st.pay_ms += now_ms() - t;
 	return emit_dir(pc, "salary", "salary", "salary/", 1, NULL, root);
 }
 
@@ -1019,9 +1045,9 @@ static void jobs_extra(struct pctx *pc, struct mv *root, const void *arg)
 }
 
 int pages_generate(const struct site *s, const struct config *c, struct mdata *md,
-		   struct diag *d, page_emit_fn fn, void *ctx)
+		   struct diag *d, page_emit_fn fn, void *ctx, struct pages_stats *st)
 {
-	struct pctx pc = { s, c, md, d, fn, ctx, "", BUF_INIT, BUF_INIT };
+	struct pctx pc = { s, c, md, d, fn, ctx, "", BUF_INIT, BUF_INIT, { 0 }, 0 };
 	int r = home_page(&pc);
 	if (!r)
 		r = list_pages(&pc, "jobs", "jobs", "jobs/", "All jobs",
@@ -1046,5 +1072,7 @@ int pages_generate(const struct site *s, const struct config *c, struct mdata *m
 		r = not_found_page(&pc);
 	buf_release(&pc.tmp);
 	buf_release(&pc.tmp2);
+	if (st)
+		*st = pc.st;
 	return r;
 }
