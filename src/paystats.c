@@ -42,7 +42,8 @@ static int cmp_double(const void *a, const void *b)
 
 void paystats_summarize(struct paysummary *s, double *v, size_t n_values, size_t n_set)
 {
-	qsort(v, n_values, sizeof *v, cmp_double);
+	if (n_values)
+		qsort(v, n_values, sizeof *v, cmp_double);
 	s->n = n_set;
 	s->n_pay = n_values;
 	s->min = paystats_quantile(v, n_values, 0);
