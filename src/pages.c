@@ -979,7 +979,11 @@ static void salary_compare(struct pctx *pc, struct mv *root)
 	if (k)
 		mv_set(md, cmp, "states", compare_chart(pc, "pay-states", "Median annual pay by state",
 							"states", "State", gp, k));
-	if (few)
+	mv_bool(md, cmp, "any_states", k || few);
+	if (few && !k)
+		mv_ref(md, cmp, "states_few", "No state has 3 or more open jobs that state pay, so "
+					      "there is no chart; each state's page gives its figures.");
+	else if (few)
 		mv_strf(md, cmp, "states_few", "%zu %s with only 1 or 2 postings that state pay %s "
 					       "left out; their pages give the figures.", few,
 			few == 1 ? "state" : "states", few == 1 ? "is" : "are");
