@@ -292,7 +292,8 @@ static void write_report(struct builder *b, const struct posting_list *l, const 
 }
 
 static void print_summary(struct builder *b, const struct posting_list *l, const struct site *s,
-			  long statics, long feeds, long maps, const struct search_stats *se, double ms)
+			  long statics, long feeds, long maps, const struct search_stats *se,
+			  const struct pages_stats *ch, double ms)
 {
 	if (b->quiet)
 		return;
@@ -309,6 +310,8 @@ static void print_summary(struct builder *b, const struct posting_list *l, const
 	printf("  %-14s %8ld\n", "static files", statics);
 	printf("  %-14s %8zu   (%zu KB, %zu + %zu words)\n", "search files", se->files,
 	       (se->bytes + 1023) / 1024, se->terms[0], se->terms[1]);
+	printf("  %-14s %8zu   (on %zu pages, %zu KB of SVG, %.0f ms with the pay figures)\n",
+	       "charts", ch->charts, ch->chart_pages, (ch->svg_bytes + 1023) / 1024, ch->pay_ms);
 	printf("  %-14s %8u\n", "warnings", b->d.warnings);
 	printf("  %-14s %8u\n", "errors", b->d.errors);
 	printf("  %-14s %8.0f ms\n", "time", ms);
@@ -439,6 +442,7 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	struct site *site = NULL;
 	long statics = 0, feeds = 0, maps = 0;
 	struct search_stats search = { 0 };
+	struct pages_stats charts = { 0 };
 	char *data_dir = NULL;
 	if (rc) {
 		if (rc < 0)
@@ -474,7 +478,7 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		goto report;
 	}
 	struct mdata *md = mdata_new();
-	int r = pages_generate(site, &b.cfg, md, &b.d, emit_page, &b);
+	int r = pages_generate(site, &b.cfg, md, &b.d, emit_page, &b, &charts);
 	mdata_free(md);
 	progress_end(&b.pr);
 	if (r)
@@ -515,7 +519,7 @@ report:
 	double ms = now_ms() - b.pr.start;
 	write_report(&b, &list, site, ms, rc == EXIT_OK);
 	if (rc == EXIT_OK)
-		print_summary(&b, &list, site, statics, feeds, maps, &search, ms);
+		print_summary(&b, &list, site, statics, feeds, maps, &search, &charts, ms);
 	else
 		fprintf(stderr, "jobsite build: failed with %u errors; '%s' left as it was\n",
 			b.d.errors, b.cfg.output_dir);

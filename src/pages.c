@@ -1,10 +1,15 @@
 #include "pages.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "jobfmt.h"
+#include "paystats.h"
 #include "schemaorg.h"
+#include "svgchart.h"
 #include "util.h"
 
 /* The state of one walk: where the current page is, scratch buffers. */
@@ -17,7 +22,17 @@ struct pctx {
 	void *emit_ctx;
 	const char *root;     /* in md: the way up from the current page */
 	struct buf tmp, tmp2;
+	struct pages_stats st;
+	size_t charts_before; /* st.charts when the current page began */
 };
+
+/* Only for pages_stats, never for output. */
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 static const char *sections[] = { "employers", "states", "salary" };
 enum { SEC_EMPLOYERS, SEC_STATES, SEC_SALARY };
@@ -48,6 +63,7 @@ static const char *job_link(struct pctx *pc, const struct site_job *j)
 static void begin(struct pctx *pc, const char *path, int absolute_root)
 {
 	mdata_reset(pc->md);
+	pc->charts_before = pc->st.charts;
 	buf_reset(&pc->tmp);
 	if (absolute_root && pc->c->base_url)
 		buf_puts(&pc->tmp, pc->c->base_url);
@@ -205,6 +221,7 @@ static int emit(struct pctx *pc, const char *tmpl, const char *kind, const char 
 		const char *file, int sitemap, const char *lastmod, const struct mv *data)
 {
 	struct page_info pi = { tmpl, kind, file, path, sitemap, lastmod };
+	pc->st.chart_pages += pc->st.charts > pc->charts_before;
 	return pc->emit(pc->emit_ctx, &pi, data);
 }
 
@@ -343,6 +360,370 @@ static int list_pages(struct pctx *pc, const char *tmpl, const char *kind, const
 	return r;
 }
 
+/*
+ * Pay figures and charts (paystats.h, svgchart.h) for a list of postings:
+ * the `pay` object of templates/pay.mustache.  Built per page from the
+ * ids; a group's pages each get the same figures.
+ */
+
+/* Whole dollars, halves up (t-charts.sh rounds the same way). */
+static const char *money(struct pctx *pc, double v)
+{
+	buf_reset(&pc->tmp);
+	jobfmt_money(&pc->tmp, floor(v + 0.5), "USD", 0);
+	return mdata_strdup(pc->md, buf_slice(&pc->tmp));
+}
+
+static void put_money(struct buf *b, double v)
+{
+	jobfmt_money(b, floor(v + 0.5), "USD", 0);
+}
+
+/* "Median $X; 25th percentile $Y; ...", the figures in words. */
+static void figures_words(struct buf *b, const struct paysummary *s)
+{
+	buf_puts(b, "Median ");
+	put_money(b, s->median);
+	buf_puts(b, "; 25th percentile ");
+	put_money(b, s->p25);
+	buf_puts(b, "; 75th percentile ");
+	put_money(b, s->p75);
+	buf_puts(b, "; lowest ");
+	put_money(b, s->min);
+	buf_puts(b, "; highest ");
+	put_money(b, s->max);
+	buf_putc(b, '.');
+}
+
+static void set_figures(struct pctx *pc, struct mv *o, const struct paysummary *s)
+{
+	mv_num(pc->md, o, "n_pay", s->n_pay);
+	if (!s->n_pay)
+		return;
+	mv_ref(pc->md, o, "median", money(pc, s->median));
+	mv_ref(pc->md, o, "p25", money(pc, s->p25));
+	mv_ref(pc->md, o, "p75", money(pc, s->p75));
+	mv_ref(pc->md, o, "min", money(pc, s->min));
+	mv_ref(pc->md, o, "max", money(pc, s->max));
+}
+
+/* A row of a chart's data table: a label, then cells. */
+static struct mv *table_row(struct pctx *pc, const char *label, const char *const *cells,
+			    size_t n)
+{
+	struct mv *r = mv_obj(pc->md), *l = mv_list(pc->md);
+	mv_str(pc->md, r, "label", label);
+	for (size_t i = 0; i < n; i++) {
+		struct mv *c = mv_obj(pc->md);
+		mv_str(pc->md, c, "v", cells[i]);
+		mv_push(pc->md, l, c);
+	}
+	mv_set(pc->md, r, "cells", l);
+	return r;
+}
+
+/* {id, caption, chart_svg, head: [{v}], rows: []} for templates/chart.mustache. */
+static struct mv *chart_obj(struct pctx *pc, const char *id, const char *caption,
+			    const struct buf *svg, const char *const *head, size_t nhead,
+			    struct mv *rows)
+{
+	struct mv *o = mv_obj(pc->md), *h = mv_list(pc->md);
+	mv_str(pc->md, o, "id", id);
+	mv_str(pc->md, o, "caption", caption);
+	mv_str(pc->md, o, "chart_svg", buf_cstr(svg));
+	pc->st.charts++;
+	pc->st.svg_bytes += svg->n;
+	for (size_t i = 0; i < nhead; i++) {
+		struct mv *c = mv_obj(pc->md);
+		mv_ref(pc->md, c, "v", head[i]);
+		mv_push(pc->md, h, c);
+	}
+	mv_set(pc->md, o, "head", h);
+	mv_set(pc->md, o, "rows", rows);
+	return o;
+}
+
+/* Histogram of midpoints over the site's bands. */
+static struct mv *histogram(struct pctx *pc, const char *id, const struct paysummary *s,
+			    const double *mids, size_t n)
+{
+	const struct band_table *t = &pc->c->bands;
+	size_t counts[BAND_MAX];
+	paystats_bin(t, mids, n, counts);
+	struct svgchart_bar bars[BAND_MAX];
+	char texts[BAND_MAX][24];
+	struct buf desc = BUF_INIT, svg = BUF_INIT;
+	struct mv *rows = mv_list(pc->md);
+	buf_printf(&desc, "Annual pay of the %zu postings that state it, counted by salary band: ",
+		   s->n_pay);
+	for (size_t i = 0; i < t->n; i++) {
+		snprintf(texts[i], sizeof texts[i], "%zu", counts[i]);
+		bars[i] = (struct svgchart_bar){ t->v[i].label, (double)counts[i], texts[i] };
+		buf_printf(&desc, "%s%s %zu", i ? ", " : "", t->v[i].label, counts[i]);
+		const char *cells[] = { texts[i] };
+		mv_push(pc->md, rows, table_row(pc, t->v[i].label, cells, 1));
+	}
+	buf_puts(&desc, ". ");
+	figures_words(&desc, s);
+	svgchart_bars(&svg, id, "Postings by annual pay", buf_cstr(&desc), bars, t->n);
+	static const char *head[] = { "Salary band", "Postings" };
+	struct mv *o = chart_obj(pc, id, "Postings by annual pay (salary band)", &svg, head, 2, rows);
+	buf_release(&desc);
+	buf_release(&svg);
+	return o;
+}
+
+struct ranked {
+	size_t id;       /* into s->jobs */
+	double mid;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->mid != y->mid)
+		return x->mid < y->mid ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* One bar per posting with pay, from its lowest to its highest annual pay. */
+static struct mv *range_plot(struct pctx *pc, const char *id, const struct paysummary *s,
+			     const size_t *ids, size_t n)
+{
+	struct ranked *r = xmalloc((n ? n : 1) * sizeof *r);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		double m = paystats_midpoint(pc->s->jobs[ids[i]].p);
+		if (!isnan(m))
+			r[k++] = (struct ranked){ ids[i], m };
+	}
+	qsort(r, k, sizeof *r, cmp_ranked);
+	struct svgchart_range *v = xmalloc((k ? k : 1) * sizeof *v);
+	struct mv *rows = mv_list(pc->md);
+	struct buf desc = BUF_INIT, svg = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+	for (size_t i = 0; i < k; i++) {
+		const struct posting *p = pc->s->jobs[r[i].id].p;
+		v[i] = (struct svgchart_range){ p->annual_min, p->annual_max, r[i].mid };
+		buf_reset(&a);
+		if (!isnan(p->annual_min) && !isnan(p->annual_max)) {
+			put_money(&a, p->annual_min);
+			buf_puts(&a, " – ");
+			put_money(&a, p->annual_max);
+		} else {
+			buf_puts(&a, isnan(p->annual_min) ? "Up to " : "From ");
+			put_money(&a, r[i].mid);
+		}
+		buf_reset(&b);
+		put_money(&b, r[i].mid);
+		const char *cells[] = { buf_cstr(&a), buf_cstr(&b) };
+		mv_push(pc->md, rows, table_row(pc, p->title && *p->title ? p->title : "Untitled posting",
+						cells, 2));
+	}
+	buf_printf(&desc, "The annual pay range of each of the %zu postings that state pay, one bar "
+			  "from its lowest to its highest amount with a dot at the midpoint, sorted by "
+			  "midpoint. Midpoints from ", k);
+	put_money(&desc, s->min);
+	buf_puts(&desc, " to ");
+	put_money(&desc, s->max);
+	buf_puts(&desc, ", median ");
+	put_money(&desc, s->median);
+	buf_puts(&desc, ". The table after the chart lists each posting.");
+	svgchart_ranges(&svg, id, "Pay range of each posting", buf_cstr(&desc), v, k);
+	static const char *head[] = { "Posting", "Annual pay", "Midpoint" };
+	struct mv *o = chart_obj(pc, id, "Pay range of each posting, sorted by midpoint", &svg,
+				 head, 3, rows);
+	buf_release(&desc);
+	buf_release(&svg);
+	buf_release(&a);
+	buf_release(&b);
+	free(v);
+	free(r);
+	return o;
+}
+
+enum { PAY_HISTOGRAM = 1, PAY_RANGES = 2 };
+
+/*
+ * The `pay` object over ids (open postings in site order): counts,
+ * figures, the split by workplace, and charts (`what`) when at least
+ * PAYSTATS_MIN_CHART postings state pay; range plots up to 50 of them.
+ */
+static struct mv *pay_obj_(struct pctx *pc, const char *heading, const size_t *ids, size_t n,
+			   int what)
+{
+	struct mdata *md = pc->md;
+	const struct posting **v = xmalloc((n ? n : 1) * sizeof *v);
+	double *mids = xmalloc((n ? n : 1) * sizeof *mids);
+	for (size_t i = 0; i < n; i++) {
+		v[i] = pc->s->jobs[ids[i]].p;
+		mids[i] = paystats_midpoint(v[i]);
+	}
+	struct paystats st;
+	paystats_compute(&st, v, n);
+	const struct paysummary *s = &st.all;
+	struct mv *o = mv_obj(md);
+	mv_ref(md, o, "id", "pay");
+	mv_str(md, o, "heading", heading);
+	mv_num(md, o, "n", s->n);
+	mv_num(md, o, "n_nopay", s->n - s->n_pay);
+	size_t share = s->n ? (s->n_pay * 100 + s->n / 2) / s->n : 0;
+	mv_strf(md, o, "share_pay", "%zu%%", share);
+	mv_strf(md, o, "share_nopay", "%zu%%", s->n ? 100 - share : 0);
+	set_figures(pc, o, s);
+	mv_bool(md, o, "any", s->n_pay > 0);
+	mv_bool(md, o, "single", s->n_pay == 1);
+	mv_bool(md, o, "all", s->n_pay == s->n && s->n);
+	mv_bool(md, o, "one_nopay", s->n - s->n_pay == 1);
+	if (st.n_annualized)
+		mv_num(md, o, "annualized", st.n_annualized);
+	if (st.n_one_bound)
+		mv_num(md, o, "one_bound", st.n_one_bound);
+	if (!s->n)
+		mv_ref(md, o, "none", "There are no open jobs, so there are no pay figures.");
+	else if (!s->n_pay)
+		mv_str(md, o, "none", s->n == 1 ? "This open job does not state pay, so there are no "
+						  "pay figures or charts."
+						: mdata_printf(md, "None of these %zu open jobs state pay, so "
+							       "there are no pay figures or charts.", s->n));
+	if (s->n_pay && s->n_pay < PAYSTATS_MIN_CHART)
+		mv_strf(md, o, "few", "No chart: only %zu of these postings %s pay, and a chart "
+				      "needs at least %d.", s->n_pay, s->n_pay == 1 ? "states" : "state",
+			PAYSTATS_MIN_CHART);
+
+	/* By workplace, as a table with one column per workplace (at most
+	 * three, so it fits a phone) and one row per figure. */
+	static const enum workplace order[] = { WORKPLACE_REMOTE, WORKPLACE_HYBRID, WORKPLACE_ONSITE };
+	static const char *fig_names[] = { "With pay", "Median", "25th percentile",
+					   "75th percentile", "Lowest", "Highest" };
+	const struct paysummary *ws[ARRAY_SIZE(order)];
+	struct mv *wl = mv_list(md), *head = mv_list(md), *rows = mv_list(md);
+	size_t nw = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		const struct paysummary *w = &st.workplace[order[i]];
+		if (w->n_pay < PAYSTATS_MIN_CHART)
+			continue;
+		struct mv *x = mv_obj(md);
+		mv_ref(md, x, "name", jobfmt_workplace(order[i]));
+		mv_num(md, x, "n", w->n);
+		set_figures(pc, x, w);
+		mv_push(md, wl, x);
+		struct mv *h = mv_obj(md);
+		mv_ref(md, h, "v", jobfmt_workplace(order[i]));
+		mv_push(md, head, h);
+		ws[nw++] = w;
+	}
+	for (size_t f = 0; nw && f < ARRAY_SIZE(fig_names); f++) {
+		const char *cells[ARRAY_SIZE(order)];
+		for (size_t i = 0; i < nw; i++) {
+			const struct paysummary *w = ws[i];
+			double fig[] = { 0, w->median, w->p25, w->p75, w->min, w->max };
+			cells[i] = f ? money(pc, fig[f]) : mdata_printf(md, "%zu of %zu", w->n_pay, w->n);
+		}
+		mv_push(md, rows, table_row(pc, fig_names[f], cells, nw));
+	}
+	if (nw) {
+		mv_set(md, o, "workplaces", wl);
+		mv_set(md, o, "workplace_head", head);
+		mv_set(md, o, "workplace_rows", rows);
+		mv_bool(md, o, "has_workplaces", 1);
+	}
+
+	struct mv *charts = mv_list(md);
+	if (s->n_pay >= PAYSTATS_MIN_CHART) {
+		if (what & PAY_HISTOGRAM)
+			mv_push(md, charts, histogram(pc, "pay-hist", s, mids, n));
+		if ((what & PAY_RANGES) && s->n_pay <= 50)
+			mv_push(md, charts, range_plot(pc, "pay-ranges", s, ids, n));
+	}
+	mv_set(md, o, "charts", charts);
+	free(v);
+	free(mids);
+	return o;
+}
+
+static struct mv *pay_obj(struct pctx *pc, const char *heading, const size_t *ids, size_t n,
+			  int what)
+{
+	double t = now_ms();
+	struct mv *o = pay_obj_(pc, heading, ids, n, what);
+	pc->st.pay_ms += now_ms() - t;
+	return o;
+}
+
+/* A group's figures, for the comparisons on salary/. */
+struct grouppay {
+	const struct site_group *g;
+	struct paysummary s;
+};
+
+static void group_summary(struct pctx *pc, const struct site_group *g, struct grouppay *out)
+{
+	const struct posting **v = xmalloc((g->jobs.n ? g->jobs.n : 1) * sizeof *v);
+	for (size_t i = 0; i < g->jobs.n; i++)
+		v[i] = pc->s->jobs[g->jobs.v[i]].p;
+	struct paystats st;
+	paystats_compute(&st, v, g->jobs.n);
+	out->g = g;
+	out->s = st.all;
+	free(v);
+}
+
+static int cmp_by_median(const void *a, const void *b)
+{
+	const struct grouppay *x = a, *y = b;
+	if (x->s.median != y->s.median)
+		return x->s.median > y->s.median ? -1 : 1;
+	return ascii_casecmp(x->g->name, y->g->name);
+}
+
+static int cmp_by_npay(const void *a, const void *b)
+{
+	const struct grouppay *x = a, *y = b;
+	if (x->s.n_pay != y->s.n_pay)
+		return x->s.n_pay > y->s.n_pay ? -1 : 1;
+	return ascii_casecmp(x->g->name, y->g->name);
+}
+
+/* A sorted bar chart of medians (highest first) with the count of each. */
+static struct mv *compare_chart(struct pctx *pc, const char *id, const char *title,
+				const char *noun, const char *col, struct grouppay *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_by_median);
+	struct svgchart_bar *bars = xmalloc((n ? n : 1) * sizeof *bars);
+	char **texts = xmalloc((n ? n : 1) * sizeof *texts);
+	struct buf desc = BUF_INIT, svg = BUF_INIT, t = BUF_INIT;
+	struct mv *rows = mv_list(pc->md);
+	buf_printf(&desc, "Median annual pay in each of %zu %s with at least %d postings that "
+			  "state pay, highest first: ", n, noun, PAYSTATS_MIN_CHART);
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(&t);
+		put_money(&t, v[i].s.median);
+		buf_printf(&t, " (%zu)", v[i].s.n_pay);
+		texts[i] = mdata_strdup(pc->md, buf_slice(&t));
+		bars[i] = (struct svgchart_bar){ v[i].g->name, v[i].s.median, texts[i] };
+		buf_printf(&desc, "%s%s ", i ? "; " : "", v[i].g->name);
+		put_money(&desc, v[i].s.median);
+		buf_printf(&desc, " (%zu %s)", v[i].s.n_pay, v[i].s.n_pay == 1 ? "posting" : "postings");
+		const char *cells[3];
+		cells[0] = money(pc, v[i].s.median);
+		cells[1] = mdata_printf(pc->md, "%zu", v[i].s.n_pay);
+		cells[2] = mdata_printf(pc->md, "%zu", v[i].s.n);
+		mv_push(pc->md, rows, table_row(pc, v[i].g->name, cells, 3));
+	}
+	buf_putc(&desc, '.');
+	svgchart_bars(&svg, id, title, buf_cstr(&desc), bars, n);
+	const char *head[] = { col, "Median annual pay", "Postings with pay", "Postings" };
+	buf_reset(&t);
+	buf_printf(&t, "%s (postings with pay in brackets)", title);
+	struct mv *o = chart_obj(pc, id, buf_cstr(&t), &svg, head, 4, rows);
+	buf_release(&desc);
+	buf_release(&svg);
+	buf_release(&t);
+	free(bars);
+	free(texts);
+	return o;
+}
+
 struct group_arg {
 	int sec;
 	const struct site_group *g;
@@ -380,6 +761,25 @@ static void group_extra(struct pctx *pc, struct mv *root, const void *arg)
 		buf_puts(&pc->tmp, "state=none");
 	mv_ref(pc->md, g, "scope", mdata_strdup(pc->md, buf_slice(&pc->tmp)));
 	mv_set(pc->md, root, "group", g);
+
+	/* The group's pay, on every page of it (the same figures each time). */
+	struct buf h = BUF_INIT;
+	int what = PAY_HISTOGRAM | PAY_RANGES;
+	if (ga->sec == SEC_EMPLOYERS)
+		buf_printf(&h, "Pay at %s", ga->g->name);
+	else if (ga->sec == SEC_STATES && ga->g->code)
+		buf_printf(&h, "Pay in %s", ga->g->name);
+	else if (ga->sec == SEC_STATES && !strcmp(ga->g->slug, "remote"))
+		buf_puts(&h, "Pay in remote jobs");
+	else if (ga->sec == SEC_STATES)
+		buf_puts(&h, "Pay where the location is not stated");
+	else {
+		/* One band is one bar of the histogram: only the ranges tell. */
+		buf_puts(&h, "Pay in this band");
+		what = PAY_RANGES;
+	}
+	mv_set(pc->md, root, "pay", pay_obj(pc, buf_cstr(&h), ga->g->jobs.v, ga->g->jobs.n, what));
+	buf_release(&h);
 }
 
 static int group_pages(struct pctx *pc, int sec, const struct site_group *v, size_t n)
@@ -491,6 +891,7 @@ static int home_page(struct pctx *pc)
 	free(idx);
 	mv_set(md, root, "employers", top);
 	mv_bool(md, root, "more_employers", ne > 10);
+	mv_set(md, root, "pay", pay_obj(pc, "Pay across all jobs", s->open.v, s->open.n, PAY_HISTOGRAM));
 	return emit_dir(pc, "home", "home", "", 1, s->newest_date[0] ? s->newest_date : NULL, root);
 }
 
@@ -553,6 +954,56 @@ static int states_index(struct pctx *pc)
 	return emit_dir(pc, "states", "states", "states/", 1, NULL, root);
 }
 
+/*
+ * compare.states / compare.employers on salary/: medians of the states,
+ * and of the ten employers with the most postings that state pay, each
+ * with at least PAYSTATS_MIN_CHART of them.
+ */
+static void salary_compare(struct pctx *pc, struct mv *root)
+{
+	const struct site *s = pc->s;
+	struct mdata *md = pc->md;
+	struct mv *cmp = mv_obj(md);
+	size_t cap = (s->nstates > s->nemployers ? s->nstates : s->nemployers) + 1;
+	struct grouppay *gp = xmalloc(cap * sizeof *gp);
+	size_t k = 0, few = 0;
+	for (size_t i = 0; i < s->nstates; i++) {
+		if (!s->states[i].code || !s->states[i].jobs.n)
+			continue;
+		group_summary(pc, &s->states[i], &gp[k]);
+		if (gp[k].s.n_pay >= PAYSTATS_MIN_CHART)
+			k++;
+		else if (gp[k].s.n_pay)
+			few++;
+	}
+	if (k)
+		mv_set(md, cmp, "states", compare_chart(pc, "pay-states", "Median annual pay by state",
+							"states", "State", gp, k));
+	mv_bool(md, cmp, "any_states", k || few);
+	if (few && !k)
+		mv_ref(md, cmp, "states_few", "No state has 3 or more open jobs that state pay, so "
+					      "there is no chart; each state's page gives its figures.");
+	else if (few)
+		mv_strf(md, cmp, "states_few", "%zu %s with only 1 or 2 postings that state pay %s "
+					       "left out; their pages give the figures.", few,
+			few == 1 ? "state" : "states", few == 1 ? "is" : "are");
+	k = 0;
+	for (size_t i = 0; i < s->nemployers; i++)
+		if (s->employers[i].jobs.n)
+			group_summary(pc, &s->employers[i], &gp[k++]);
+	qsort(gp, k, sizeof *gp, cmp_by_npay);
+	size_t top = 0;
+	while (top < k && top < 10 && gp[top].s.n_pay >= PAYSTATS_MIN_CHART)
+		top++;
+	if (top)
+		mv_set(md, cmp, "employers",
+		       compare_chart(pc, "pay-employers", "Median annual pay at the largest employers",
+				     "employers", "Employer", gp, top));
+	mv_num(md, cmp, "employers_n", top);
+	mv_set(md, root, "compare", cmp);
+	free(gp);
+}
+
 static int salary_index(struct pctx *pc)
 {
 	const struct site *s = pc->s;
@@ -560,6 +1011,11 @@ static int salary_index(struct pctx *pc)
 	struct mv *root = common(pc, "salary", "salary/", "Jobs by salary",
 				 "Open jobs by annual salary band.");
 	mv_set(pc->md, root, "bands", group_list(pc, SEC_SALARY, s->bands, s->nbands, 1));
+	mv_set(pc->md, root, "pay", pay_obj(pc, "Pay across all jobs", s->open.v, s->open.n,
+					    PAY_HISTOGRAM));
+	double t = now_ms();
+	salary_compare(pc, root);
+	pc->st.pay_ms += now_ms() - t;
 	return emit_dir(pc, "salary", "salary", "salary/", 1, NULL, root);
 }
 
@@ -593,9 +1049,9 @@ static void jobs_extra(struct pctx *pc, struct mv *root, const void *arg)
 }
 
 int pages_generate(const struct site *s, const struct config *c, struct mdata *md,
-		   struct diag *d, page_emit_fn fn, void *ctx)
+		   struct diag *d, page_emit_fn fn, void *ctx, struct pages_stats *st)
 {
-	struct pctx pc = { s, c, md, d, fn, ctx, "", BUF_INIT, BUF_INIT };
+	struct pctx pc = { s, c, md, d, fn, ctx, "", BUF_INIT, BUF_INIT, { 0 }, 0 };
 	int r = home_page(&pc);
 	if (!r)
 		r = list_pages(&pc, "jobs", "jobs", "jobs/", "All jobs",
@@ -620,5 +1076,7 @@ int pages_generate(const struct site *s, const struct config *c, struct mdata *m
 		r = not_found_page(&pc);
 	buf_release(&pc.tmp);
 	buf_release(&pc.tmp2);
+	if (st)
+		*st = pc.st;
 	return r;
 }

@@ -27,7 +27,16 @@ struct page_info {
 /* Return non-zero to stop the walk (that value is returned). */
 typedef int (*page_emit_fn)(void *ctx, const struct page_info *pi, const struct mv *data);
 
+/* What the pay figures and charts cost, for the build summary. */
+struct pages_stats {
+	size_t charts;       /* SVG charts drawn */
+	size_t chart_pages;  /* pages with at least one */
+	size_t svg_bytes;    /* their size */
+	double pay_ms;       /* time spent on figures and charts (monotonic clock) */
+};
+
+/* `st` may be NULL. */
 int pages_generate(const struct site *s, const struct config *c, struct mdata *md,
-		   struct diag *d, page_emit_fn emit, void *ctx);
+		   struct diag *d, page_emit_fn emit, void *ctx, struct pages_stats *st);
 
 #endif

@@ -128,6 +128,18 @@ URL_ATTRS = {'href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poste
 BAD_TAGS = {'iframe', 'object', 'embed', 'frame', 'frameset', 'applet', 'base',
             'svg', 'math', 'template', 'isindex', 'xmp', 'plaintext', 'noscript', 'style'}
 
+# The generator's own charts (src/svgchart.c) are the one <svg> allowed: the
+# root as svgchart writes it, and inside only these elements and attributes.
+CHART_TAGS = {'title', 'desc', 'text', 'rect', 'line', 'circle', 'g'}
+CHART_ATTRS = {'xmlns', 'class', 'viewbox', 'role', 'aria-labelledby', 'font-size', 'id', 'x', 'y',
+               'x1', 'y1', 'x2', 'y2', 'width', 'height', 'cx', 'cy', 'r', 'text-anchor'}
+
+def chart_svg(attrs):
+    d = dict(attrs)
+    return (d.get('class') == 'chart-svg' and d.get('role') == 'img' and
+            d.get('xmlns') == 'http://www.w3.org/2000/svg' and
+            all(k in CHART_ATTRS for k, _ in attrs))
+
 def scheme_of(v):
     v = html.unescape(v)
     v = re.sub(r'[\x00-\x20\x7f]+', '', v).lower()
@@ -140,6 +152,7 @@ class Checker(html.parser.HTMLParser):
         self.path, self.problems = path, problems
         self.in_script = None
         self.script_text = []
+        self.in_chart = False
 
     def bad(self, what):
         self.problems.append(f'{self.path}:{self.getpos()[0]}: {what}')
@@ -154,6 +167,13 @@ class Checker(html.parser.HTMLParser):
         self.check_tag(tag, attrs)
 
     def check_tag(self, tag, attrs):
+        if tag == 'svg' and not self.in_chart and chart_svg(attrs):
+            self.in_chart = True
+            return
+        if self.in_chart:
+            if tag not in CHART_TAGS or any(k not in CHART_ATTRS for k, _ in attrs):
+                self.bad(f'<{tag}> in a chart with {[k for k, _ in attrs]}')
+            return
         if tag in BAD_TAGS:
             self.bad(f'<{tag}> element')
         for k, v in attrs:
@@ -186,6 +206,8 @@ class Checker(html.parser.HTMLParser):
             self.script_text.append(data)
 
     def handle_endtag(self, tag):
+        if tag == 'svg':
+            self.in_chart = False
         if tag == 'script' and self.in_script is not None:
             text = ''.join(self.script_text)
             if (self.in_script.get('type') or '').lower() == 'application/ld+json':
