@@ -109,6 +109,40 @@ struct progress {
 	int shown;
 };
 
+/*
+ * JOBSITE_TIMINGS=1: wall and CPU time of each stage on stderr (for
+ * tests/bench/PROFILE.md).  Never touches the output.
+ */
+struct stage_clock {
+	int on;
+	double wall, cpu;
+};
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void stage_start(struct stage_clock *sc)
+{
+	const char *e = getenv("JOBSITE_TIMINGS");
+	sc->on = e && *e && strcmp(e, "0");
+	sc->wall = now_ms();
+	sc->cpu = cpu_ms();
+}
+
+static void stage_done(struct stage_clock *sc, const char *what)
+{
+	if (!sc->on)
+		return;
+	double w = now_ms(), c = cpu_ms();
+	fprintf(stderr, "timing: %-14s %8.0f ms wall %8.0f ms cpu\n", what, w - sc->wall, c - sc->cpu);
+	sc->wall = w;
+	sc->cpu = c;
+}
+
 static void progress_show(struct progress *pr, const char *what, size_t done, size_t total)
 {
 	if (!pr->on || !total)
@@ -446,6 +480,8 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		goto out;
 	}
 	rc = EXIT_CONTENT;
+	struct stage_clock sc;
+	stage_start(&sc);
 	if (config_resolve_date(&b.cfg, &b.d) < 0)
 		goto out;
 	data_dir = build_data_dir();
@@ -466,7 +502,9 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		goto report;
 	}
 	progress_end(&b.pr);
+	stage_done(&sc, "ingest");
 	site = site_build(&list, &b.cfg.bands, b.cfg.build_date, &b.d);
+	stage_done(&sc, "site model");
 	b.pages_total = site->njobs + site->nemployers + site->nstates + site->nbands + 16;
 
 	if (outdir_open(&b.out, b.cfg.output_dir) < 0) {
@@ -477,6 +515,7 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	int r = pages_generate(site, &b.cfg, md, &b.d, emit_page, &b);
 	mdata_free(md);
 	progress_end(&b.pr);
+	stage_done(&sc, "pages");
 	if (r)
 		goto report;
 	if (data_dir) {
@@ -491,14 +530,17 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		goto report;
 	}
 	statics += st2;
+	stage_done(&sc, "static files");
 	if ((feeds = feeds_write(site, &b.cfg, &b.out)) < 0 ||
 	    (maps = sitemap_write(&b.sm, b.cfg.base_url, b.cfg.sitemap_max, &b.out)) < 0) {
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
 		goto report;
 	}
 	maps--; /* robots.txt */
+	stage_done(&sc, "feeds+sitemap");
 	if (write_search(&b, site, &search) < 0)
 		goto report;
+	stage_done(&sc, "search index");
 	if (b.d.errors || (strict && b.d.warnings)) {
 		if (strict && b.d.warnings)
 			diag_error(&b.d, NULL, 0, 0, "%u warnings and --strict: output left as it was",
@@ -509,6 +551,7 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
 		goto report;
 	}
+	stage_done(&sc, "commit");
 	rc = EXIT_OK;
 report:
 	progress_end(&b.pr);
