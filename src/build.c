@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -456,6 +457,21 @@ static int write_search(struct builder *b, const struct site *s, struct search_s
 	return r;
 }
 
+/* write_search() on a thread of its own, next to the pages. */
+struct search_job {
+	struct builder *b;
+	const struct site *s;
+	struct search_stats *st;
+	int r;
+};
+
+static void *search_thread(void *arg)
+{
+	struct search_job *sj = arg;
+	sj->r = write_search(sj->b, sj->s, sj->st);
+	return NULL;
+}
+
 /* The build, with diagnostics going to `diag_out`. */
 static int build_main(int argc, char **argv, FILE *diag_out)
 {
@@ -511,13 +527,30 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
 		goto report;
 	}
+	/*
+	 * -j 1: everything in order on this thread.  Else the search index
+	 * is built on a thread of its own while the pages are rendered, and
+	 * files are written by `jobs` threads (outdir.c).  Every file gets
+	 * the same bytes either way (tests/t-threads.sh).
+	 */
+	int threads = jobs > 0 ? jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	struct search_job sj = { &b, site, &search, 0 };
+	pthread_t search_tid;
+	int search_async = 0;
+	if (threads > 1) {
+		outdir_start_writers(&b.out, threads);
+		search_async = pthread_create(&search_tid, NULL, search_thread, &sj) == 0;
+	}
 	struct mdata *md = mdata_new();
 	int r = pages_generate(site, &b.cfg, md, &b.d, emit_page, &b);
 	mdata_free(md);
 	progress_end(&b.pr);
 	stage_done(&sc, "pages");
-	if (r)
+	if (r) {
+		if (search_async)
+			pthread_join(search_tid, NULL);
 		goto report;
+	}
 	if (data_dir) {
 		char *builtin = path_join(data_dir, "static");
 		if (!same_dir(builtin, b.cfg.static_dir))
@@ -527,6 +560,8 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	long st2 = statics < 0 ? -1 : outdir_copy_tree(&b.out, b.cfg.static_dir, "static");
 	if (statics < 0 || st2 < 0) {
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
+		if (search_async)
+			pthread_join(search_tid, NULL);
 		goto report;
 	}
 	statics += st2;
@@ -534,13 +569,24 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	if ((feeds = feeds_write(site, &b.cfg, &b.out)) < 0 ||
 	    (maps = sitemap_write(&b.sm, b.cfg.base_url, b.cfg.sitemap_max, &b.out)) < 0) {
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
+		if (search_async)
+			pthread_join(search_tid, NULL);
 		goto report;
 	}
 	maps--; /* robots.txt */
 	stage_done(&sc, "feeds+sitemap");
-	if (write_search(&b, site, &search) < 0)
+	if (search_async)
+		pthread_join(search_tid, NULL);
+	else
+		search_thread(&sj);
+	stage_done(&sc, search_async ? "search (wait)" : "search index");
+	if (sj.r < 0)
 		goto report;
-	stage_done(&sc, "search index");
+	if (outdir_wait(&b.out) < 0) {
+		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
+		goto report;
+	}
+	stage_done(&sc, "write (wait)");
 	if (b.d.errors || (strict && b.d.warnings)) {
 		if (strict && b.d.warnings)
 			diag_error(&b.d, NULL, 0, 0, "%u warnings and --strict: output left as it was",
