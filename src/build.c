@@ -139,7 +139,19 @@ static void stage_done(struct stage_clock *sc, const char *what)
 	if (!sc->on)
 		return;
 	double w = now_ms(), c = cpu_ms();
-	fprintf(stderr, "timing: %-14s %8.0f ms wall %8.0f ms cpu\n", what, w - sc->wall, c - sc->cpu);
+	long rss = 0, hwm = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	while (f && fgets(line, sizeof line, f)) {
+		if (!strncmp(line, "VmRSS:", 6))
+			rss = atol(line + 6);
+		else if (!strncmp(line, "VmHWM:", 6))
+			hwm = atol(line + 6);
+	}
+	if (f)
+		fclose(f);
+	fprintf(stderr, "timing: %-14s %8.0f ms wall %8.0f ms cpu %6ld MiB rss %6ld MiB peak\n", what,
+		w - sc->wall, c - sc->cpu, rss / 1024, hwm / 1024);
 	sc->wall = w;
 	sc->cpu = c;
 }
