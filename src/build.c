@@ -201,6 +201,9 @@ struct builder {
 	size_t nkinds, npages, pages_total;
 	struct progress pr;
 	int quiet, strict, jobs;
+	struct site *site;   /* set while the pages are written */
+	size_t nposting;     /* posting pages written so far */
+	struct buf path;
 };
 
 static void template_error(struct builder *b, struct mustache_error *err)
@@ -236,6 +239,26 @@ static int load_templates(struct builder *b, const char *data_dir)
 	return rc;
 }
 
+/*
+ * pages.c writes the posting pages in site order, after the feeds, and
+ * nothing after them reads a description's HTML: free it, so the memory
+ * the pages and the search index need next comes from it (100,000
+ * postings hold ~450 MB of it).  The page's path is checked, so a change
+ * of order there only keeps the HTML longer.
+ */
+static void posting_written(struct builder *b, const struct page_info *pi)
+{
+	if (!b->site || b->nposting >= b->site->njobs)
+		return;
+	struct site_job *j = &b->site->jobs[b->nposting++];
+	buf_reset(&b->path);
+	site_job_path(&b->path, j);
+	if (strcmp(buf_cstr(&b->path), pi->path))
+		return;
+	free(j->p->description_html);
+	j->p->description_html = NULL;
+}
+
 static int emit_page(void *ctx, const struct page_info *pi, const struct mv *data)
 {
 	struct builder *b = ctx;
@@ -258,6 +281,8 @@ static int emit_page(void *ctx, const struct page_info *pi, const struct mv *dat
 		diag_error(&b->d, NULL, 0, 0, "%s", b->out.error);
 		return -1;
 	}
+	if (!strcmp(pi->kind, "posting"))
+		posting_written(b, pi);
 	if (pi->sitemap)
 		sitemap_add(&b->sm, pi->path, pi->lastmod);
 	size_t k = 0;
@@ -441,7 +466,16 @@ static int parse_args(struct builder *b, int argc, char **argv, char **config_fi
  * it reads shallow copies whose id is the slug and whose facet values are
  * the slugs of the site's employer and band pages.
  */
-static int write_search(struct builder *b, const struct site *s, struct search_stats *st)
+struct search_job {
+	struct builder *b;
+	struct posting *copies;
+	struct posting **ptrs;
+	size_t n;
+	struct search_stats *st;
+	int r;
+};
+
+static void search_prepare(struct search_job *sj, const struct site *s)
 {
 	size_t n = s->open.n;
 	struct posting *copies = xcalloc(n ? n : 1, sizeof *copies);
@@ -461,26 +495,27 @@ static int write_search(struct builder *b, const struct site *s, struct search_s
 		if (j->state < 0)
 			copies[i].state[0] = 0;
 		copies[i].salary_band = s->bands[j->band].slug;
+		/* the index reads no HTML; the pages free it as they go */
+		copies[i].description_html = NULL;
 		ptrs[i] = &copies[i];
 	}
-	int r = search_index_write(ptrs, n, b->out.tmp, &(struct search_opts){ .stats = st, .bands = &b->cfg.bands }, &b->d);
-	free(ptrs);
-	free(copies);
-	return r;
+	sj->copies = copies;
+	sj->ptrs = ptrs;
+	sj->n = n;
 }
 
-/* write_search() on a thread of its own, next to the pages. */
-struct search_job {
-	struct builder *b;
-	const struct site *s;
-	struct search_stats *st;
-	int r;
-};
-
+/* search_prepare()d copies to the index; on a thread of its own, next
+ * to the pages, unless -j 1. */
 static void *search_thread(void *arg)
 {
 	struct search_job *sj = arg;
-	sj->r = write_search(sj->b, sj->s, sj->st);
+	struct builder *b = sj->b;
+	sj->r = search_index_write(sj->ptrs, sj->n, b->out.tmp,
+				   &(struct search_opts){ .stats = sj->st, .bands = &b->cfg.bands }, &b->d);
+	free(sj->ptrs);
+	free(sj->copies);
+	sj->ptrs = NULL;
+	sj->copies = NULL;
 	return NULL;
 }
 
@@ -546,23 +581,29 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	 * the same bytes either way (tests/t-threads.sh).
 	 */
 	int threads = jobs > 0 ? jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	struct search_job sj = { &b, site, &search, 0 };
+	struct search_job sj = { .b = &b, .st = &search };
+	search_prepare(&sj, site);
 	pthread_t search_tid;
 	int search_async = 0;
 	if (threads > 1) {
 		outdir_start_writers(&b.out, threads);
 		search_async = pthread_create(&search_tid, NULL, search_thread, &sj) == 0;
 	}
+	/* Feeds first: besides its own page they are the one reader of a
+	 * posting's description HTML, which emit_page() then frees. */
+	if ((feeds = feeds_write(site, &b.cfg, &b.out)) < 0) {
+		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
+		goto fail_join;
+	}
+	stage_done(&sc, "feeds");
+	b.site = site;
 	struct mdata *md = mdata_new();
 	int r = pages_generate(site, &b.cfg, md, &b.d, emit_page, &b);
 	mdata_free(md);
 	progress_end(&b.pr);
 	stage_done(&sc, "pages");
-	if (r) {
-		if (search_async)
-			pthread_join(search_tid, NULL);
-		goto report;
-	}
+	if (r)
+		goto fail_join;
 	if (data_dir) {
 		char *builtin = path_join(data_dir, "static");
 		if (!same_dir(builtin, b.cfg.static_dir))
@@ -572,26 +613,22 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	long st2 = statics < 0 ? -1 : outdir_copy_tree(&b.out, b.cfg.static_dir, "static");
 	if (statics < 0 || st2 < 0) {
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
-		if (search_async)
-			pthread_join(search_tid, NULL);
-		goto report;
+		goto fail_join;
 	}
 	statics += st2;
 	stage_done(&sc, "static files");
-	if ((feeds = feeds_write(site, &b.cfg, &b.out)) < 0 ||
-	    (maps = sitemap_write(&b.sm, b.cfg.base_url, b.cfg.sitemap_max, &b.out)) < 0) {
+	if ((maps = sitemap_write(&b.sm, b.cfg.base_url, b.cfg.sitemap_max, &b.out)) < 0) {
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
-		if (search_async)
-			pthread_join(search_tid, NULL);
-		goto report;
+		goto fail_join;
 	}
 	maps--; /* robots.txt */
-	stage_done(&sc, "feeds+sitemap");
+	stage_done(&sc, "sitemap");
 	if (search_async)
 		pthread_join(search_tid, NULL);
 	else
 		search_thread(&sj);
-	stage_done(&sc, search_async ? "search (wait)" : "search index");
+	search_async = 0;
+	stage_done(&sc, threads > 1 ? "search (wait)" : "search index");
 	if (sj.r < 0)
 		goto report;
 	if (outdir_wait(&b.out) < 0) {
@@ -611,6 +648,12 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	}
 	stage_done(&sc, "commit");
 	rc = EXIT_OK;
+	goto report;
+fail_join:
+	if (search_async)
+		pthread_join(search_tid, NULL);
+	free(sj.ptrs);
+	free(sj.copies);
 report:
 	progress_end(&b.pr);
 	double ms = now_ms() - b.pr.start;
@@ -625,6 +668,7 @@ out:
 	outdir_release(&b.out);
 	sitemap_release(&b.sm);
 	buf_release(&b.page);
+	buf_release(&b.path);
 	site_free(site);
 	posting_list_release(&list);
 	if (b.set)
