@@ -54,8 +54,8 @@ int outdir_open(struct outdir *o, const char *final)
 
 /* Queued at most, across the threads: bounds the memory held by pages
  * waiting for the disk. */
-#define POOL_MAX_BYTES (32u << 20)
-#define POOL_MAX_FILES 4096
+#define POOL_MAX_BYTES (8u << 20)
+#define POOL_MAX_FILES 1024
 
 struct wjob {
 	struct wjob *next;
