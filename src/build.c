@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,8 @@ static const char usage[] =
 	"                       feeds, the sitemap and JSON-LD\n"
 	"      --build-date D   YYYY-MM-DD to judge expiry by (else the config,\n"
 	"                       SOURCE_DATE_EPOCH, or the newest posting)\n"
-	"  -j, --jobs N         worker threads for reading postings\n"
+	"  -j, --jobs N         threads for reading postings and writing files\n"
+	"                       (default: one per core; 1: everything on one)\n"
 	"      --strict         warnings fail the build\n"
 	"  -q, --quiet          print errors only\n"
 	"  -v, --verbose        print notes too (e.g. why a page has no JSON-LD)\n"
@@ -109,6 +111,52 @@ struct progress {
 	int shown;
 };
 
+/*
+ * JOBSITE_TIMINGS=1: wall and CPU time of each stage on stderr (for
+ * tests/bench/PROFILE.md).  Never touches the output.
+ */
+struct stage_clock {
+	int on;
+	double wall, cpu;
+};
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void stage_start(struct stage_clock *sc)
+{
+	const char *e = getenv("JOBSITE_TIMINGS");
+	sc->on = e && *e && strcmp(e, "0");
+	sc->wall = now_ms();
+	sc->cpu = cpu_ms();
+}
+
+static void stage_done(struct stage_clock *sc, const char *what)
+{
+	if (!sc->on)
+		return;
+	double w = now_ms(), c = cpu_ms();
+	long rss = 0, hwm = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	while (f && fgets(line, sizeof line, f)) {
+		if (!strncmp(line, "VmRSS:", 6))
+			rss = atol(line + 6);
+		else if (!strncmp(line, "VmHWM:", 6))
+			hwm = atol(line + 6);
+	}
+	if (f)
+		fclose(f);
+	fprintf(stderr, "timing: %-14s %8.0f ms wall %8.0f ms cpu %6ld MiB rss %6ld MiB peak\n", what,
+		w - sc->wall, c - sc->cpu, rss / 1024, hwm / 1024);
+	sc->wall = w;
+	sc->cpu = c;
+}
+
 static void progress_show(struct progress *pr, const char *what, size_t done, size_t total)
 {
 	if (!pr->on || !total)
@@ -154,6 +202,9 @@ struct builder {
 	size_t nkinds, npages, pages_total;
 	struct progress pr;
 	int quiet, strict, jobs;
+	struct site *site;   /* set while the pages are written */
+	size_t nposting;     /* posting pages written so far */
+	struct buf path;
 };
 
 static void template_error(struct builder *b, struct mustache_error *err)
@@ -189,6 +240,26 @@ static int load_templates(struct builder *b, const char *data_dir)
 	return rc;
 }
 
+/*
+ * pages.c writes the posting pages in site order, after the feeds, and
+ * nothing after them reads a description's HTML: free it, so the memory
+ * the pages and the search index need next comes from it (100,000
+ * postings hold ~450 MB of it).  The page's path is checked, so a change
+ * of order there only keeps the HTML longer.
+ */
+static void posting_written(struct builder *b, const struct page_info *pi)
+{
+	if (!b->site || b->nposting >= b->site->njobs)
+		return;
+	struct site_job *j = &b->site->jobs[b->nposting++];
+	buf_reset(&b->path);
+	site_job_path(&b->path, j);
+	if (strcmp(buf_cstr(&b->path), pi->path))
+		return;
+	free(j->p->description_html);
+	j->p->description_html = NULL;
+}
+
 static int emit_page(void *ctx, const struct page_info *pi, const struct mv *data)
 {
 	struct builder *b = ctx;
@@ -211,6 +282,8 @@ static int emit_page(void *ctx, const struct page_info *pi, const struct mv *dat
 		diag_error(&b->d, NULL, 0, 0, "%s", b->out.error);
 		return -1;
 	}
+	if (!strcmp(pi->kind, "posting"))
+		posting_written(b, pi);
 	if (pi->sitemap)
 		sitemap_add(&b->sm, pi->path, pi->lastmod);
 	size_t k = 0;
@@ -397,7 +470,16 @@ static int parse_args(struct builder *b, int argc, char **argv, char **config_fi
  * it reads shallow copies whose id is the slug and whose facet values are
  * the slugs of the site's employer and band pages.
  */
-static int write_search(struct builder *b, const struct site *s, struct search_stats *st)
+struct search_job {
+	struct builder *b;
+	struct posting *copies;
+	struct posting **ptrs;
+	size_t n;
+	struct search_stats *st;
+	int r;
+};
+
+static void search_prepare(struct search_job *sj, const struct site *s)
 {
 	size_t n = s->open.n;
 	struct posting *copies = xcalloc(n ? n : 1, sizeof *copies);
@@ -417,12 +499,28 @@ static int write_search(struct builder *b, const struct site *s, struct search_s
 		if (j->state < 0)
 			copies[i].state[0] = 0;
 		copies[i].salary_band = s->bands[j->band].slug;
+		/* the index reads no HTML; the pages free it as they go */
+		copies[i].description_html = NULL;
 		ptrs[i] = &copies[i];
 	}
-	int r = search_index_write(ptrs, n, b->out.tmp, &(struct search_opts){ .stats = st, .bands = &b->cfg.bands }, &b->d);
-	free(ptrs);
-	free(copies);
-	return r;
+	sj->copies = copies;
+	sj->ptrs = ptrs;
+	sj->n = n;
+}
+
+/* search_prepare()d copies to the index; on a thread of its own, next
+ * to the pages, unless -j 1. */
+static void *search_thread(void *arg)
+{
+	struct search_job *sj = arg;
+	struct builder *b = sj->b;
+	sj->r = search_index_write(sj->ptrs, sj->n, b->out.tmp,
+				   &(struct search_opts){ .stats = sj->st, .bands = &b->cfg.bands }, &b->d);
+	free(sj->ptrs);
+	free(sj->copies);
+	sj->ptrs = NULL;
+	sj->copies = NULL;
+	return NULL;
 }
 
 /* The build, with diagnostics going to `diag_out`. */
@@ -450,6 +548,8 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		goto out;
 	}
 	rc = EXIT_CONTENT;
+	struct stage_clock sc;
+	stage_start(&sc);
 	if (config_resolve_date(&b.cfg, &b.d) < 0)
 		goto out;
 	data_dir = build_data_dir();
@@ -470,19 +570,45 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		goto report;
 	}
 	progress_end(&b.pr);
+	stage_done(&sc, "ingest");
 	site = site_build(&list, &b.cfg.bands, b.cfg.build_date, &b.d);
+	stage_done(&sc, "site model");
 	b.pages_total = site->njobs + site->nemployers + site->nstates + site->nbands + 16;
 
 	if (outdir_open(&b.out, b.cfg.output_dir) < 0) {
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
 		goto report;
 	}
+	/*
+	 * -j 1: everything in order on this thread.  Else the search index
+	 * is built on a thread of its own while the pages are rendered, and
+	 * files are written by `jobs` threads (outdir.c).  Every file gets
+	 * the same bytes either way (tests/t-threads.sh).
+	 */
+	int threads = jobs > 0 ? jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	struct search_job sj = { .b = &b, .st = &search };
+	search_prepare(&sj, site);
+	pthread_t search_tid;
+	int search_async = 0;
+	if (threads > 1) {
+		outdir_start_writers(&b.out, threads);
+		search_async = pthread_create(&search_tid, NULL, search_thread, &sj) == 0;
+	}
+	/* Feeds first: besides its own page they are the one reader of a
+	 * posting's description HTML, which emit_page() then frees. */
+	if ((feeds = feeds_write(site, &b.cfg, &b.out)) < 0) {
+		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
+		goto fail_join;
+	}
+	stage_done(&sc, "feeds");
+	b.site = site;
 	struct mdata *md = mdata_new();
 	int r = pages_generate(site, &b.cfg, md, &b.d, emit_page, &b, &charts);
 	mdata_free(md);
 	progress_end(&b.pr);
+	stage_done(&sc, "pages");
 	if (r)
-		goto report;
+		goto fail_join;
 	if (data_dir) {
 		char *builtin = path_join(data_dir, "static");
 		if (!same_dir(builtin, b.cfg.static_dir))
@@ -492,17 +618,29 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	long st2 = statics < 0 ? -1 : outdir_copy_tree(&b.out, b.cfg.static_dir, "static");
 	if (statics < 0 || st2 < 0) {
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
-		goto report;
+		goto fail_join;
 	}
 	statics += st2;
-	if ((feeds = feeds_write(site, &b.cfg, &b.out)) < 0 ||
-	    (maps = sitemap_write(&b.sm, b.cfg.base_url, b.cfg.sitemap_max, &b.out)) < 0) {
+	stage_done(&sc, "static files");
+	if ((maps = sitemap_write(&b.sm, b.cfg.base_url, b.cfg.sitemap_max, &b.out)) < 0) {
+		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
+		goto fail_join;
+	}
+	maps--; /* robots.txt */
+	stage_done(&sc, "sitemap");
+	if (search_async)
+		pthread_join(search_tid, NULL);
+	else
+		search_thread(&sj);
+	search_async = 0;
+	stage_done(&sc, threads > 1 ? "search (wait)" : "search index");
+	if (sj.r < 0)
+		goto report;
+	if (outdir_wait(&b.out) < 0) {
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
 		goto report;
 	}
-	maps--; /* robots.txt */
-	if (write_search(&b, site, &search) < 0)
-		goto report;
+	stage_done(&sc, "write (wait)");
 	if (b.d.errors || (strict && b.d.warnings)) {
 		if (strict && b.d.warnings)
 			diag_error(&b.d, NULL, 0, 0, "%u warnings and --strict: output left as it was",
@@ -513,7 +651,14 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
 		goto report;
 	}
+	stage_done(&sc, "commit");
 	rc = EXIT_OK;
+	goto report;
+fail_join:
+	if (search_async)
+		pthread_join(search_tid, NULL);
+	free(sj.ptrs);
+	free(sj.copies);
 report:
 	progress_end(&b.pr);
 	double ms = now_ms() - b.pr.start;
@@ -528,6 +673,7 @@ out:
 	outdir_release(&b.out);
 	sitemap_release(&b.sm);
 	buf_release(&b.page);
+	buf_release(&b.path);
 	site_free(site);
 	posting_list_release(&list);
 	if (b.set)

@@ -13,22 +13,37 @@
 
 #include "buf.h"
 
+struct outdir_pool;
+
 struct outdir {
 	char *final;      /* "public" */
 	char *tmp;        /* "public.tmp-XXXXXX" while open */
-	size_t files;     /* files written */
+	size_t files;     /* files written (or queued) */
 	size_t bytes;
 	char *error;      /* the last error, owned */
+	struct outdir_pool *pool; /* writer threads, or NULL: write at once */
 };
 
 /* Create the temporary folder.  0, or -1 with o->error set. */
 int outdir_open(struct outdir *o, const char *final);
-/* Write `data` to `rel` (e.g. "jobs/x/index.html") inside it; one write. */
+/* Write `data` to `rel` (e.g. "jobs/x/index.html") inside it; one write.
+ * With writer threads the data is copied and queued: a failure then shows
+ * at a later outdir_write(), outdir_wait() or outdir_commit(). */
 int outdir_write(struct outdir *o, const char *rel, struct slice data);
+/*
+ * Hand writes to `n` threads from now on (n < 1: none).  Creating files is
+ * most of a build's time (the kernel's part), and it runs in parallel.  A
+ * file always goes to the same thread, in the order written, so writing a
+ * name twice still leaves the last data; the bytes of every file are the
+ * same as without threads.
+ */
+void outdir_start_writers(struct outdir *o, int n);
+/* Wait until every queued file is on disk: 0, or -1 with o->error set. */
+int outdir_wait(struct outdir *o);
 /* Copy the tree `src` into `rel` (may be "").  Regular files only;
  * symlinks are skipped.  Returns files copied, or -1. */
 long outdir_copy_tree(struct outdir *o, const char *src, const char *rel);
-/* Swap the temporary folder into place.  0, or -1 with o->error set (the
+/* Swap the temporary folder into place (after outdir_wait()).  0, or -1 with o->error set (the
  * previous output is then still in place). */
 int outdir_commit(struct outdir *o);
 /* Remove the temporary folder (after a failure) and free everything. */

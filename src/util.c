@@ -130,38 +130,65 @@ int read_file(const char *path, struct buf *out, size_t max)
 	return 0;
 }
 
+/*
+ * Deepest first: one mkdir() when the parent exists (the usual case when
+ * writing a site), climbing only on ENOENT.  Safe against another thread
+ * creating the same folders (EEXIST is success).
+ */
+static int mkdir_up(char *tmp, size_t len, mode_t mode)
+{
+	if (mkdir(tmp, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	size_t cut = len;
+	while (cut > 0 && tmp[cut - 1] != '/')
+		cut--;
+	while (cut > 1 && tmp[cut - 1] == '/')
+		cut--;
+	if (cut <= 1 && tmp[0] == '/')
+		return -1;
+	if (cut == 0)
+		return -1;
+	char c = tmp[cut];
+	tmp[cut] = '\0';
+	int r = mkdir_up(tmp, cut, mode);
+	tmp[cut] = c;
+	if (r < 0)
+		return -1;
+	if (mkdir(tmp, mode) == 0 || errno == EEXIST)
+		return 0;
+	return -1;
+}
+
 int mkdir_p(const char *path, int mode)
 {
 	char *tmp = xstrdup(path);
 	size_t len = strlen(tmp);
-	for (size_t i = 1; i <= len; i++) {
-		if (tmp[i] == '/' || tmp[i] == '\0') {
-			char c = tmp[i];
-			tmp[i] = '\0';
-			if (mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST) {
-				int e = errno;
-				free(tmp);
-				errno = e;
-				return -1;
-			}
-			tmp[i] = c;
-		}
-	}
+	while (len > 1 && tmp[len - 1] == '/')
+		tmp[--len] = '\0';
+	int r = len ? mkdir_up(tmp, len, (mode_t)mode) : 0;
+	int e = errno;
 	free(tmp);
-	return 0;
+	errno = e;
+	return r;
 }
 
 int write_file(const char *path, const void *p, size_t n)
 {
-	const char *slash = strrchr(path, '/');
-	if (slash && slash != path) {
+	/* Open first: the folder usually exists (siblings were written). */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		const char *slash = strrchr(path, '/');
+		if (!slash || slash == path)
+			return -1;
 		char *dir = xstrndup(path, (size_t)(slash - path));
 		int r = mkdir_p(dir, 0755);
 		free(dir);
 		if (r < 0)
 			return -1;
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
 	const char *c = p;

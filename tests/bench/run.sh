@@ -1,5 +1,6 @@
 #!/bin/sh
-# Run every tests/bench/bench-*.sh in name order with JOBSITE (the binary)
+# Run every tests/bench/bench-*.sh (bench-build.sh: cold builds against Hugo,
+# bench-inspect.sh, bench-search.sh, ...) in name order with JOBSITE (the binary)
 # and BENCH_DIR (the compiled b_* programs, build/bench) in the environment.
 # A benchmark prints its own figures; it fails by exiting non-zero.
 set -u
