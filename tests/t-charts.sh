@@ -10,11 +10,7 @@ cd "$(dirname "$0")/.."
 : "${SHARED:=$(cd .. && pwd)/shared}"
 T=$TEST_TMP/charts
 rm -rf "$T"; mkdir -p "$T"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-no() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok; else no "$what"; fi; }
-has() { grep -qF -- "$2" "$1"; }
+. tests/lib/check.sh
 HV=$PWD/tests/node_modules/.bin/html-validate CONF=$PWD/tests/html-validate.json
 
 # paycheck.py prints FAIL lines and "N passed, N failed"; add its counts.
@@ -102,5 +98,4 @@ check "small: 1 with pay: figures shown" has "$S/public/employers/solo/index.htm
 check "small: none with pay: says so" has "$S/public/employers/nopay/index.html" \
 	'This open job does not state pay'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

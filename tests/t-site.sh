@@ -7,11 +7,7 @@ cd "$(dirname "$0")/.."
 : "${JOBSITE:=$PWD/jobsite}" "${TEST_TMP:=$(mktemp -d)}"
 T=$TEST_TMP/site
 rm -rf "$T"; mkdir -p "$T"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-no() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok; else no "$what"; fi; }
-has() { grep -qF -- "$2" "$1"; }
+. tests/lib/check.sh
 BASE=https://jobs.example.org/
 HV=tests/node_modules/.bin/html-validate
 
@@ -135,5 +131,4 @@ printf 'title: T\nbogus_key: 1\n' >"$T/unk.yml"
 "$JOBSITE" build -s . -c "$T/unk.yml" -o "$T/unk/public" >"$T/unk.log" 2>&1
 check "unknown key warns with file:line" grep -qF "$T/unk.yml:2:1: warning: unknown key 'bogus_key'" "$T/unk.log"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

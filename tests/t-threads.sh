@@ -11,10 +11,7 @@ cd "$(dirname "$0")/.."
 : "${SHARED:=$(cd .. && pwd)/shared}"
 T=$TEST_TMP/threads
 rm -rf "$T"; mkdir -p "$T"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-no() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok; else no "$what"; fi; }
+. tests/lib/check.sh
 
 python3 "$SHARED/tools/gen-corpus" --count 600 --seed 7 --out "$T/site/content" --quiet
 check "gen-corpus wrote 600 postings" test "$(ls "$T/site/content" | wc -l)" -eq 600
@@ -59,5 +56,4 @@ for o in j2 j4; do
 	check "$o: same summary" cmp <(sed '1d;/ ms$/d;s/, [0-9]* ms with/, N ms with/' "$T/j1.stdout") <(sed '1d;/ ms$/d;s/, [0-9]* ms with/, N ms with/' "$T/$o.stdout")
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
