@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO, buildSite, launch, serve, tally } from './search-lib.mjs';
+import { REPO, axeViolations, buildSite, launch, serve, tally } from './search-lib.mjs';
 
 const t = tally();
 const tmp = process.env.TEST_TMP || fs.mkdtempSync(path.join(os.tmpdir(), 'charts-test-'));
@@ -17,7 +17,6 @@ fs.mkdirSync(shots, { recursive: true });
 const jobsite = process.env.JOBSITE || path.join(REPO, 'jobsite');
 const shared = [process.env.SHARED, path.resolve(REPO, '../shared'), '/work/shared']
 	.find((d) => d && fs.existsSync(path.join(d, 'tools/gen-corpus')));
-const axeSource = fs.readFileSync(path.join(REPO, 'tests/node_modules/axe-core/axe.min.js'), 'utf8');
 
 function buildCorpus(dir) {
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -110,9 +109,7 @@ try {
 					t.check(dark === (scheme === 'dark'), `${where}: color scheme applied`);
 					for (const [sel, ratio] of await page.evaluate(inPageContrast))
 						t.check(ratio >= 3, `${where}: ${sel} contrast ${ratio.toFixed(2)} >= 3`);
-					await page.evaluate(axeSource);
-					const v = await page.evaluate(async () => (await window.axe.run(document)).violations
-						.map((x) => `${x.id}: ${x.nodes.length} (${x.help}) ${x.nodes.slice(0, 2).map((n) => n.target).join(' ')}`));
+					const v = await axeViolations(page);
 					t.check(v.length === 0, `${where}: axe 0 violations`, v);
 					const name = `${label}-${(target || 'home').replace(/\//g, '_')}-${w}-${scheme}.png`;
 					await page.screenshot({ path: path.join(shots, name), fullPage: true });

@@ -84,6 +84,15 @@ export function buildSite(dir) {
 	return { dir, real: true };
 }
 
+// axe-core's violations on the page as it is now, one line each.
+let axeSource = null;
+export async function axeViolations(page) {
+	axeSource ??= fs.readFileSync(path.join(REPO, 'tests/node_modules/axe-core/axe.min.js'), 'utf8');
+	await page.evaluate(axeSource);
+	return page.evaluate(async () => (await window.axe.run(document)).violations
+		.map((x) => `${x.id}: ${x.nodes.length} (${x.help}) ${x.nodes.slice(0, 2).map((n) => n.target).join(' ')}`));
+}
+
 // A tiny TAP-like counter that ends with "N passed, N failed".
 export function tally() {
 	let pass = 0, fail = 0;

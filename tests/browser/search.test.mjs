@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { buildSite, launch, serve, tally, REPO } from './search-lib.mjs';
+import { axeViolations, buildSite, launch, serve, tally, REPO } from './search-lib.mjs';
 
 const t = tally();
 const tmp = process.env.TEST_TMP || fs.mkdtempSync(path.join(os.tmpdir(), 'search-test-'));
@@ -140,11 +140,8 @@ async function axe(browser, base) {
 	await page.waitForSelector('#search-results li');
 	await settle(page);
 	await page.waitForTimeout(600);
-	const src = fs.readFileSync(path.join(REPO, 'tests/node_modules/axe-core/axe.min.js'), 'utf8');
-	await page.evaluate(src);
-	const res = await page.evaluate(() => window.axe.run(document));
-	t.check(res.violations.length === 0, 'axe: no violations with results shown',
-		res.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target).join(' ')));
+	const v = await axeViolations(page);
+	t.check(v.length === 0, 'axe: no violations with results shown', v);
 	await ctx.close();
 }
 
