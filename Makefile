@@ -14,7 +14,7 @@ CC          ?= gcc
 BUILD       ?= build
 VERSION     := 0.1.0
 
-PKGS        := libxml-2.0 libcmark libpcre2-8 yaml-0.1 jansson libutf8proc libmicrohttpd
+PKGS        := libxml-2.0 libcmark libpcre2-8 yaml-0.1 jansson libutf8proc libmicrohttpd libxxhash
 # Recursively expanded on purpose: pkg-config runs only when a compile
 # needs it, after `make deps` has installed the packages.
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS))

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "cmds.h"
 #include "config.h"
 #include "diag.h"
@@ -40,6 +41,8 @@ static const char usage[] =
 	"                       SOURCE_DATE_EPOCH, or the newest posting)\n"
 	"  -j, --jobs N         threads for reading postings and writing files\n"
 	"                       (default: one per core; 1: everything on one)\n"
+	"      --no-cache       a full build: trust nothing in .jobsite-cache/ beside\n"
+	"                       the output (it is written afresh)\n"
 	"      --strict         warnings fail the build\n"
 	"  -q, --quiet          print errors only\n"
 	"  -v, --verbose        print notes too (e.g. why a page has no JSON-LD)\n"
@@ -201,7 +204,9 @@ struct builder {
 	struct kind_count kinds[16];
 	size_t nkinds, npages, pages_total;
 	struct progress pr;
-	int quiet, strict, jobs;
+	int quiet, strict, jobs, no_cache;
+	int search_kept;     /* the output's search index is this build's */
+	size_t cache_hits, cache_misses;
 	struct site *site;   /* set while the pages are written */
 	size_t nposting;     /* posting pages written so far */
 	struct buf path;
@@ -381,8 +386,14 @@ static void print_summary(struct builder *b, const struct posting_list *l, const
 	printf("  %-14s %8ld%s\n", "sitemap files", maps,
 	       b->cfg.base_url ? "" : "   (robots.txt only: no base_url)");
 	printf("  %-14s %8ld\n", "static files", statics);
-	printf("  %-14s %8zu   (%zu KB, %zu + %zu words)\n", "search files", se->files,
-	       (se->bytes + 1023) / 1024, se->terms[0], se->terms[1]);
+	printf("  %-14s %8zu   (%zu unchanged; postings: %zu cached, %zu parsed)\n", "files written",
+	       b->out.files, b->out.unchanged, b->cache_hits, b->cache_misses);
+	if (b->search_kept)
+		printf("  %-14s %8zu   (%zu KB, unchanged)\n", "search files", se->files,
+		       (se->bytes + 1023) / 1024);
+	else
+		printf("  %-14s %8zu   (%zu KB, %zu + %zu words)\n", "search files", se->files,
+		       (se->bytes + 1023) / 1024, se->terms[0], se->terms[1]);
 	printf("  %-14s %8zu   (on %zu pages, %zu KB of SVG, %.0f ms with the pay figures)\n",
 	       "charts", ch->charts, ch->chart_pages, (ch->svg_bytes + 1023) / 1024, ch->pay_ms);
 	printf("  %-14s %8u\n", "warnings", b->d.warnings);
@@ -400,6 +411,7 @@ static int parse_args(struct builder *b, int argc, char **argv, char **config_fi
 		{ "build-date", required_argument, NULL, 'D' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "strict", no_argument, NULL, 'S' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -424,6 +436,7 @@ static int parse_args(struct builder *b, int argc, char **argv, char **config_fi
 			b->jobs = atoi(optarg);
 			break;
 		case 'S': b->strict = 1; break;
+		case 'N': b->no_cache = 1; break;
 		case 'q': b->quiet = 1; break;
 		case 'v': b->d.verbose = 1; break;
 		case 'h': fputs(usage, stdout); return -1;
@@ -541,6 +554,7 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	long statics = 0, feeds = 0, maps = 0;
 	struct search_stats search = { 0 };
 	struct pages_stats charts = { 0 };
+	struct build_cache cache = { 0 };
 	char *data_dir = NULL;
 	if (rc) {
 		if (rc < 0)
@@ -565,12 +579,19 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		.progress = ingest_progress,
 		.progress_ctx = &b.pr,
 	};
+	cache_open(&cache, b.cfg.output_dir, &io, &b.d);
+	if (b.no_cache)
+		cache_forget(&cache);
+	io.cache = &cache;
+	stage_done(&sc, "cache");
 	if (ingest_path(b.cfg.content_dir, &io, &b.d, &list) < 0) {
 		diag_error(&b.d, NULL, 0, 0, "cannot read '%s': %s", b.cfg.content_dir, strerror(errno));
 		goto report;
 	}
 	progress_end(&b.pr);
 	stage_done(&sc, "ingest");
+	cache_ingest_save(&cache);
+	stage_done(&sc, "cache save");
 	site = site_build(&list, &b.cfg.bands, b.cfg.build_date, &b.d);
 	stage_done(&sc, "site model");
 	b.pages_total = site->njobs + site->nemployers + site->nstates + site->nbands + 16;
@@ -579,6 +600,7 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
 		goto report;
 	}
+	outdir_use_cache(&b.out, &cache);
 	/*
 	 * -j 1: everything in order on this thread.  Else the search index
 	 * is built on a thread of its own while the pages are rendered, and
@@ -588,12 +610,26 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	int threads = jobs > 0 ? jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	struct search_job sj = { .b = &b, .st = &search };
 	search_prepare(&sj, site);
+	/* The index reads only these copies: the same as the output's, the
+	 * output's index files are kept as they are. */
+	struct cache_hash skey = cache_search_key(&cache, sj.ptrs, sj.n, &b.cfg.bands);
+	long kept = -1;
+	if (cache_hash_eq(skey, cache.manifest_key) &&
+	    (kept = outdir_keep(&b.out, SEARCH_DEFAULT_DIR "/", &search.bytes)) >= 0) {
+		search.files = (size_t)kept;
+		b.search_kept = 1;
+		free(sj.ptrs);
+		free(sj.copies);
+		sj.ptrs = NULL;
+		sj.copies = NULL;
+	}
+	stage_done(&sc, "search key");
 	pthread_t search_tid;
 	int search_async = 0;
-	if (threads > 1) {
+	if (threads > 1)
 		outdir_start_writers(&b.out, threads);
+	if (threads > 1 && !b.search_kept)
 		search_async = pthread_create(&search_tid, NULL, search_thread, &sj) == 0;
-	}
 	/* Feeds first: besides its own page they are the one reader of a
 	 * posting's description HTML, which emit_page() then frees. */
 	if ((feeds = feeds_write(site, &b.cfg, &b.out)) < 0) {
@@ -630,13 +666,13 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	stage_done(&sc, "sitemap");
 	if (search_async)
 		pthread_join(search_tid, NULL);
-	else
+	else if (!b.search_kept)
 		search_thread(&sj);
 	search_async = 0;
 	stage_done(&sc, threads > 1 ? "search (wait)" : "search index");
 	if (sj.r < 0)
 		goto report;
-	if (outdir_wait(&b.out) < 0) {
+	if ((!b.search_kept && outdir_adopt(&b.out, "search") < 0) || outdir_wait(&b.out) < 0) {
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
 		goto report;
 	}
@@ -663,6 +699,8 @@ report:
 	progress_end(&b.pr);
 	double ms = now_ms() - b.pr.start;
 	write_report(&b, &list, site, ms, rc == EXIT_OK);
+	b.cache_hits = cache.hits;
+	b.cache_misses = cache.misses;
 	if (rc == EXIT_OK)
 		print_summary(&b, &list, site, statics, feeds, maps, &search, &charts, ms);
 	else
@@ -671,6 +709,7 @@ report:
 out:
 	free(data_dir);
 	outdir_release(&b.out);
+	cache_close(&cache);
 	sitemap_release(&b.sm);
 	buf_release(&b.page);
 	buf_release(&b.path);

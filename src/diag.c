@@ -41,7 +41,7 @@ void diag_report(struct diag *d, enum diag_level level, const char *file,
 		 unsigned line, unsigned col, const char *kind,
 		 const char *fmt, ...)
 {
-	static const char *names[] = { "note", "warning", "error" };
+	static const char *names[] = { "note", "warning", "error", "warning" };
 	struct buf msg = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);

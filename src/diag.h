@@ -13,7 +13,12 @@
 #include <pthread.h>
 #include <stdio.h>
 
-enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
+/*
+ * DIAG_ADVISORY prints as a warning but is not counted: it is about the
+ * tool's own state (a build cache it ignored), not the content, so
+ * --strict does not fail on it.
+ */
+enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR, DIAG_ADVISORY };
 
 struct diag_kind {
 	char *kind;

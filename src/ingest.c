@@ -306,7 +306,7 @@ static int ingest_json(const char *path, struct slice text, const struct ingest_
 		textdoc_init(&doc);
 		if (ld.v[i].description)
 			describe_html(p, slice_from(ld.v[i].description), &doc, opts);
-		struct extract_src src = { .doc = &doc, .ld = &ld.v[i] };
+		struct extract_src src = { .doc = &doc, .ld = &ld.v[i], .bands = opts->bands };
 		extract_fields(&src, p);
 		p->id = make_id(p, path);
 		if (ld.n > 1) {
@@ -457,6 +457,7 @@ static int ingest_document(const char *path, struct slice text, struct repair_re
 		.html_title = html.title,
 		.html_title_line = html.title_line ? html.title_line + body_line - 1 : 0,
 		.html_apply_url = html.apply_url,
+		.bands = opts->bands,
 	};
 	extract_fields(&src, p);
 	const struct fm_entry *slug = fr == FM_OK ? front_matter_get(&fm, "slug") : NULL;

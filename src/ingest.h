@@ -26,6 +26,8 @@ struct ingest_opts {
 	/* Called after each file (from worker threads), may be NULL. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* Postings of unchanged files come from here (cache.h); may be NULL. */
+	struct build_cache *cache;
 };
 
 #define INGEST_DEFAULT_MAX_FILE (2u << 20)

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "util.h"
 
 static void set_error(struct outdir *o, const char *what, const char *path)
@@ -233,7 +234,165 @@ static int pool_write(struct outdir *o, const char *rel, struct slice data)
 	return 0;
 }
 
-int outdir_write(struct outdir *o, const char *rel, struct slice data)
+/* ---- the files of this build (for the manifest) ---- */
+
+struct outdir_names {
+	size_t *v; /* index + 1 into o->items, 0 = empty */
+	size_t cap;
+};
+
+static size_t *name_slot(struct outdir *o, const char *rel)
+{
+	struct outdir_names *t = o->names;
+	size_t i = (size_t)cache_hash_bytes(rel, strlen(rel)).lo & (t->cap - 1);
+	while (t->v[i] && strcmp(o->items[t->v[i] - 1].path, rel))
+		i = (i + 1) & (t->cap - 1);
+	return &t->v[i];
+}
+
+/* The item for `rel`, made if new; *fresh says which. */
+static struct manifest_item *record(struct outdir *o, const char *rel, int *fresh)
+{
+	if (!o->names) {
+		o->names = xcalloc(1, sizeof *o->names);
+		o->names->cap = 1024;
+		o->names->v = xcalloc(o->names->cap, sizeof *o->names->v);
+	}
+	size_t *slot = name_slot(o, rel);
+	*fresh = !*slot;
+	if (*slot)
+		return &o->items[*slot - 1];
+	o->items = xgrow(o->items, &o->items_cap, o->nitems + 1, sizeof *o->items);
+	struct manifest_item *it = &o->items[o->nitems++];
+	it->path = xstrdup(rel);
+	*slot = o->nitems;
+	if (2 * o->nitems > o->names->cap) {
+		struct outdir_names *t = o->names;
+		free(t->v);
+		t->cap *= 2;
+		t->v = xcalloc(t->cap, sizeof *t->v);
+		for (size_t i = 0; i < o->nitems; i++)
+			*name_slot(o, o->items[i].path) = i + 1;
+	}
+	return it;
+}
+
+/* Does the output already hold these bytes at `rel`? */
+static int unchanged(struct outdir *o, const char *rel, uint64_t size, struct cache_hash h)
+{
+	const struct cache_file *f = cache_manifest_find(o->cache, rel);
+	if (!f || f->size != size || !cache_hash_eq(f->hash, h))
+		return 0;
+	char *path = path_join(o->final, rel);
+	struct stat st;
+	int same = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size;
+	free(path);
+	return same;
+}
+
+void outdir_use_cache(struct outdir *o, struct build_cache *c)
+{
+	struct stat st;
+	o->cache = c;
+	o->incremental = c && c->manifest_ok && lstat(o->final, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int adopt_tree(struct outdir *o, const char *dir, const char *rel, struct buf *data)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : (set_error(o, "read", dir), -1);
+	int r = 0;
+	struct dirent *e;
+	while (!r && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *full = path_join(dir, e->d_name), *sub = path_join(rel, e->d_name);
+		struct stat st;
+		if (lstat(full, &st) < 0) {
+			set_error(o, "read", full);
+			r = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			r = adopt_tree(o, full, sub, data);
+		} else if (S_ISREG(st.st_mode)) {
+			buf_reset(data);
+			if (read_file(full, data, 0) < 0) {
+				set_error(o, "read", full);
+				r = -1;
+			} else {
+				int fresh;
+				struct manifest_item *it = record(o, sub, &fresh);
+				it->size = data->n;
+				it->hash = cache_hash_bytes(data->p, data->n);
+				if (o->incremental && unchanged(o, sub, it->size, it->hash)) {
+					unlink(full);
+					o->unchanged++;
+				}
+			}
+		}
+		free(full);
+		free(sub);
+	}
+	closedir(d);
+	return r;
+}
+
+int outdir_adopt(struct outdir *o, const char *rel)
+{
+	if (!o->cache)
+		return 0;
+	char *dir = path_join(o->tmp, rel);
+	struct buf data = BUF_INIT;
+	int r = adopt_tree(o, dir, rel, &data);
+	buf_release(&data);
+	free(dir);
+	return r;
+}
+
+struct keep {
+	struct outdir *o;
+	const char *prefix;
+	size_t plen, files, bytes;
+	int pass, ok;
+};
+
+static int keep_one(void *ctx, const struct cache_file *f)
+{
+	struct keep *k = ctx;
+	if (f->path_len < k->plen || memcmp(f->path, k->prefix, k->plen))
+		return 0;
+	char *rel = xstrndup(f->path, f->path_len);
+	if (!k->pass) {
+		k->ok = unchanged(k->o, rel, f->size, f->hash);
+	} else {
+		int fresh;
+		struct manifest_item *it = record(k->o, rel, &fresh);
+		it->size = f->size;
+		it->hash = f->hash;
+		k->o->unchanged++;
+		k->files++;
+		k->bytes += f->size;
+	}
+	free(rel);
+	return !k->ok;
+}
+
+long outdir_keep(struct outdir *o, const char *prefix, size_t *bytes)
+{
+	if (!o->incremental)
+		return -1;
+	struct keep k = { o, prefix, strlen(prefix), 0, 0, 0, 1 };
+	cache_manifest_each(o->cache, keep_one, &k);
+	if (!k.ok)
+		return -1;
+	k.pass = 1;
+	cache_manifest_each(o->cache, keep_one, &k);
+	if (bytes)
+		*bytes = k.bytes;
+	return (long)k.files;
+}
+
+static int write_now(struct outdir *o, const char *rel, struct slice data)
 {
 	if (o->pool)
 		return pool_write(o, rel, data);
@@ -245,6 +404,23 @@ int outdir_write(struct outdir *o, const char *rel, struct slice data)
 		o->files++, o->bytes += data.n;
 	free(path);
 	return r;
+}
+
+int outdir_write(struct outdir *o, const char *rel, struct slice data)
+{
+	if (!o->cache)
+		return write_now(o, rel, data);
+	int fresh;
+	struct manifest_item *it = record(o, rel, &fresh);
+	it->size = data.n;
+	it->hash = cache_hash_bytes(data.p, data.n);
+	/* A name written twice (a site's static file over the built-in one)
+	 * is always written: its first bytes may be in tmp already. */
+	if (o->incremental && fresh && unchanged(o, rel, it->size, it->hash)) {
+		o->unchanged++;
+		return 0;
+	}
+	return write_now(o, rel, data);
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -305,6 +481,113 @@ long outdir_copy_tree(struct outdir *o, const char *src, const char *rel)
 	return copied;
 }
 
+/* Move every file under tmp/rel into final/rel (an incremental commit). */
+static int move_in(struct outdir *o, const char *rel)
+{
+	char *dir = *rel ? path_join(o->tmp, rel) : xstrdup(o->tmp);
+	DIR *d = opendir(dir);
+	if (!d) {
+		set_error(o, "read", dir);
+		free(dir);
+		return -1;
+	}
+	int r = 0;
+	struct dirent *e;
+	while (!r && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
+		char *from = path_join(o->tmp, sub), *to = path_join(o->final, sub);
+		struct stat st, dst;
+		if (lstat(from, &st) < 0) {
+			set_error(o, "read", from);
+			r = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			/* a file where this build has a folder goes */
+			if (lstat(to, &dst) == 0 && !S_ISDIR(dst.st_mode))
+				unlink(to);
+			if (mkdir(to, 0755) < 0 && errno != EEXIST) {
+				set_error(o, "create", to);
+				r = -1;
+			} else {
+				r = move_in(o, sub);
+			}
+		} else {
+			if (lstat(to, &dst) == 0 && S_ISDIR(dst.st_mode))
+				remove_tree(to);
+			if (rename(from, to) < 0) {
+				set_error(o, "move into place", from);
+				r = -1;
+			}
+		}
+		free(sub);
+		free(from);
+		free(to);
+	}
+	closedir(d);
+	free(dir);
+	return r;
+}
+
+/*
+ * Remove every file under final/rel that this build did not make (gone
+ * since the last build, or put there by hand), and folders left empty.
+ * Returns the entries left in the folder.
+ */
+static size_t sweep(struct outdir *o, const char *rel)
+{
+	char *dir = *rel ? path_join(o->final, rel) : xstrdup(o->final);
+	DIR *d = opendir(dir);
+	size_t left = 0;
+	if (!d) {
+		free(dir);
+		return 1;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
+		int isdir = e->d_type == DT_DIR;
+		if (e->d_type == DT_UNKNOWN) {
+			struct stat st;
+			char *full = path_join(o->final, sub);
+			isdir = lstat(full, &st) == 0 && S_ISDIR(st.st_mode);
+			free(full);
+		}
+		if (isdir) {
+			if (sweep(o, sub)) {
+				left++;
+			} else {
+				char *full = path_join(o->final, sub);
+				left += rmdir(full) < 0;
+				free(full);
+			}
+		} else if (*name_slot(o, sub)) {
+			left++;
+		} else {
+			char *full = path_join(o->final, sub);
+			left += unlink(full) < 0;
+			free(full);
+		}
+		free(sub);
+	}
+	closedir(d);
+	free(dir);
+	return left;
+}
+
+static int commit_in_place(struct outdir *o)
+{
+	if (move_in(o, "") < 0)
+		return -1;
+	sweep(o, "");
+	remove_tree(o->tmp);
+	free(o->tmp);
+	o->tmp = NULL;
+	return 0;
+}
+
 int outdir_commit(struct outdir *o)
 {
 	struct stat st;
@@ -313,6 +596,22 @@ int outdir_commit(struct outdir *o)
 	pool_stop(o);
 	if (failed < 0)
 		return -1;
+	if (o->cache) {
+		/* Never a manifest that may not describe the output: gone
+		 * until the new one is written. */
+		cache_manifest_drop(o->cache);
+		if (!o->names) {
+			o->names = xcalloc(1, sizeof *o->names);
+			o->names->cap = 16;
+			o->names->v = xcalloc(o->names->cap, sizeof *o->names->v);
+		}
+	}
+	if (o->incremental) {
+		if (commit_in_place(o) < 0)
+			return -1;
+		cache_manifest_save(o->cache, o->items, o->nitems);
+		return 0;
+	}
 	if (lstat(o->final, &st) == 0) {
 		struct buf b = BUF_INIT;
 		buf_printf(&b, "%s.old-XXXXXX", o->final);
@@ -343,6 +642,8 @@ int outdir_commit(struct outdir *o)
 		remove_tree(old);
 		free(old);
 	}
+	if (o->cache)
+		cache_manifest_save(o->cache, o->items, o->nitems);
 	return 0;
 }
 
@@ -354,5 +655,11 @@ void outdir_release(struct outdir *o)
 	free(o->tmp);
 	free(o->final);
 	free(o->error);
+	for (size_t i = 0; i < o->nitems; i++)
+		free(o->items[i].path);
+	free(o->items);
+	if (o->names)
+		free(o->names->v);
+	free(o->names);
 	memset(o, 0, sizeof *o);
 }

@@ -14,6 +14,8 @@
 #include "buf.h"
 
 struct outdir_pool;
+struct build_cache;
+struct outdir_names;
 
 struct outdir {
 	char *final;      /* "public" */
@@ -22,10 +24,35 @@ struct outdir {
 	size_t bytes;
 	char *error;      /* the last error, owned */
 	struct outdir_pool *pool; /* writer threads, or NULL: write at once */
+	/* with a build cache: every file's size and hash, for its manifest */
+	struct build_cache *cache;
+	int incremental;  /* write changed files only, move them in at commit */
+	size_t unchanged; /* files not written: the output has these bytes */
+	struct manifest_item *items;
+	size_t nitems, items_cap;
+	struct outdir_names *names; /* path -> index into items */
 };
 
 /* Create the temporary folder.  0, or -1 with o->error set. */
 int outdir_open(struct outdir *o, const char *final);
+/*
+ * Record every file in `c`'s manifest at commit.  When `c` has a manifest
+ * of the output as it is, the build becomes incremental: a file whose size
+ * and hash match the manifest, and whose copy in the output still has that
+ * size, is not written; the others go to the temporary folder and are
+ * moved into the output at commit, where files no longer made are removed.
+ * The result has the same files and bytes as a full build.
+ */
+void outdir_use_cache(struct outdir *o, struct build_cache *c);
+/* Files written into o->tmp/rel by others (the search index): record them
+ * and, incrementally, drop those the output already has.  0 or -1. */
+int outdir_adopt(struct outdir *o, const char *rel);
+/*
+ * Incrementally: keep every file of the old manifest under `prefix`
+ * ("search/") as it is, when each is still in the output with its size.
+ * Returns the files kept (their bytes in *bytes), or -1: none kept.
+ */
+long outdir_keep(struct outdir *o, const char *prefix, size_t *bytes);
 /* Write `data` to `rel` (e.g. "jobs/x/index.html") inside it; one write.
  * With writer threads the data is copied and queued: a failure then shows
  * at a later outdir_write(), outdir_wait() or outdir_commit(). */

@@ -39,6 +39,8 @@ static const unsigned SHIFT[2] = { 3, 2 };
 
 static int is_stopword(const char *w, size_t n)
 {
+	if (n > 5) /* the longest is "their" */
+		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(STOPWORDS); i++)
 		if (strlen(STOPWORDS[i]) == n && !memcmp(STOPWORDS[i], w, n))
 			return 1;
@@ -73,8 +75,8 @@ static void emit_word(const char *w, size_t n, size_t ncp, int digits,
 	out->v[out->n++] = s;
 }
 
-void search_tokenize(struct slice text, enum search_tier tier,
-		     struct strlist *out)
+/* Words of `text` as folded (NFKD, no marks, case-folded) text. */
+static void tokenize_folded(struct slice text, enum search_tier tier, struct strlist *out)
 {
 	utf8proc_uint8_t *folded = NULL;
 	utf8proc_ssize_t len = 0;
@@ -120,6 +122,45 @@ void search_tokenize(struct slice text, enum search_tier tier,
 	if (ncp)
 		emit_word(s + start, (size_t)len - start, ncp, digits, tier, out);
 	free(folded);
+}
+
+/*
+ * Folding maps ASCII to itself, and an ASCII byte that is not a letter or
+ * digit is a separator before and after it, so the text is cut at those
+ * first and only the pieces with other bytes go through utf8proc: most
+ * postings are mostly ASCII.  The words are the same as folding it whole.
+ */
+static int ascii_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+void search_tokenize(struct slice text, enum search_tier tier, struct strlist *out)
+{
+	const unsigned char *p = (const unsigned char *)text.p;
+	size_t i = 0, n = text.n;
+	char word[MAX_WORD + 1];
+	while (i < n) {
+		while (i < n && p[i] < 128 && !ascii_alnum(p[i]))
+			i++;
+		size_t start = i;
+		int ascii = 1, digits = 1;
+		while (i < n && (p[i] >= 128 || ascii_alnum(p[i]))) {
+			ascii &= p[i] < 128;
+			digits &= p[i] >= '0' && p[i] <= '9';
+			i++;
+		}
+		size_t len = i - start;
+		if (!len)
+			continue;
+		if (!ascii) {
+			tokenize_folded((struct slice){ text.p + start, len }, tier, out);
+		} else if (len >= MIN_WORD && len <= MAX_WORD) {
+			for (size_t k = 0; k < len; k++)
+				word[k] = (char)ascii_lower(p[start + k]);
+			emit_word(word, len, len, digits, tier, out);
+		}
+	}
 }
 
 /* ---- varint lists ------------------------------------------------- */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "ingest.h"
 #include "rx.h"
 #include "util.h"
@@ -179,7 +180,11 @@ static void *worker(void *arg)
 		size_t i = atomic_fetch_add(&p->next, 1);
 		if (i >= p->n)
 			break;
-		ingest_file(p->files[i], p->opts, p->d, &p->results[i]);
+		if (p->opts->cache)
+			cache_ingest_file(p->opts->cache, i, p->files[i], p->opts, p->d,
+					  &p->results[i]);
+		else
+			ingest_file(p->files[i], p->opts, p->d, &p->results[i]);
 		size_t done = atomic_fetch_add(&p->done, 1) + 1;
 		if (p->progress)
 			p->progress(p->progress_ctx, done, p->n);
@@ -193,6 +198,8 @@ int ingest_files(char **files, size_t n, const struct ingest_opts *opts,
 {
 	struct pool p = { .files = files, .n = n, .opts = opts, .d = d };
 	p.results = xcalloc(n ? n : 1, sizeof *p.results);
+	if (opts->cache)
+		cache_ingest_begin(opts->cache, n);
 	atomic_init(&p.next, 0);
 	atomic_init(&p.done, 0);
 	p.progress = opts->progress;

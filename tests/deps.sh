@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="gcc make pkgconf clang libclang-rt-14-dev
 libxml2-dev libxml2-utils libcmark-dev libpcre2-dev libyaml-dev libjansson-dev
-libutf8proc-dev libmicrohttpd-dev
+libutf8proc-dev libmicrohttpd-dev libxxhash-dev
 chromium nodejs npm python3 hugo wrk valgrind curl"
 
 missing=""

@@ -1,0 +1,809 @@
+#include "cache.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "util.h"
+
+/* Bump when the layout of either file or of a posting record changes. */
+#define CACHE_FORMAT 1u
+#define CACHE_MAGIC "JSCACHE"   /* 8 bytes with its NUL */
+#define KIND_POSTINGS 1u
+#define KIND_MANIFEST 2u
+#define HEADER_SIZE (8 + 4 + 4 + 16 + 16 + 8 + 16)
+/* A file modified this recently may change again within its mtime's
+ * granularity: its entry keeps no stat, so the next build hashes it. */
+#define RACY_SECONDS 2
+
+struct cache_hash cache_hash_bytes(const void *p, size_t n)
+{
+	XXH128_hash_t h = XXH3_128bits(p, n);
+	return (struct cache_hash){ h.low64, h.high64 };
+}
+
+/* ---- a path -> index table (open addressing, keys borrowed) ---- */
+
+struct slot {
+	const char *key;
+	size_t len;
+	size_t value;
+};
+
+struct cache_table {
+	struct slot *v;
+	size_t cap; /* a power of two */
+};
+
+static struct cache_table *table_new(size_t n)
+{
+	struct cache_table *t = xcalloc(1, sizeof *t);
+	t->cap = 16;
+	while (t->cap < 2 * n)
+		t->cap *= 2;
+	t->v = xcalloc(t->cap, sizeof *t->v);
+	return t;
+}
+
+static void table_free(struct cache_table *t)
+{
+	if (t)
+		free(t->v);
+	free(t);
+}
+
+static struct slot *table_slot(const struct cache_table *t, const char *key, size_t len)
+{
+	size_t i = (size_t)XXH3_64bits(key, len) & (t->cap - 1);
+	while (t->v[i].key && (t->v[i].len != len || memcmp(t->v[i].key, key, len)))
+		i = (i + 1) & (t->cap - 1);
+	return &t->v[i];
+}
+
+static void table_put(struct cache_table *t, const char *key, size_t len, size_t value)
+{
+	struct slot *s = table_slot(t, key, len);
+	*s = (struct slot){ key, len, value };
+}
+
+static const struct slot *table_get(const struct cache_table *t, const char *key, size_t len)
+{
+	if (!t)
+		return NULL;
+	const struct slot *s = table_slot(t, key, len);
+	return s->key ? s : NULL;
+}
+
+/* ---- encoding: little-endian integers, strings as u32 length + bytes ---- */
+
+#define NULL_STR 0xffffffffu
+
+static void put_u32(struct buf *b, uint32_t v)
+{
+	unsigned char x[4] = { v, v >> 8, v >> 16, v >> 24 };
+	buf_put(b, x, 4);
+}
+
+static void put_u64(struct buf *b, uint64_t v)
+{
+	put_u32(b, (uint32_t)v);
+	put_u32(b, (uint32_t)(v >> 32));
+}
+
+static void put_f64(struct buf *b, double d)
+{
+	uint64_t v;
+	memcpy(&v, &d, 8);
+	put_u64(b, v);
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+	if (!s) {
+		put_u32(b, NULL_STR);
+		return;
+	}
+	size_t n = strlen(s);
+	put_u32(b, (uint32_t)n);
+	buf_put(b, s, n);
+}
+
+static void put_hash(struct buf *b, struct cache_hash h)
+{
+	put_u64(b, h.lo);
+	put_u64(b, h.hi);
+}
+
+struct reader {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static const unsigned char *take(struct reader *r, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const unsigned char *s = r->p;
+	r->p += n;
+	return s;
+}
+
+static uint32_t get_u32(struct reader *r)
+{
+	const unsigned char *x = take(r, 4);
+	return x ? (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 |
+		   (uint32_t)x[3] << 24 : 0;
+}
+
+static uint64_t get_u64(struct reader *r)
+{
+	uint64_t lo = get_u32(r);
+	return lo | (uint64_t)get_u32(r) << 32;
+}
+
+static double get_f64(struct reader *r)
+{
+	uint64_t v = get_u64(r);
+	double d;
+	memcpy(&d, &v, 8);
+	return d;
+}
+
+static struct cache_hash get_hash(struct reader *r)
+{
+	struct cache_hash h;
+	h.lo = get_u64(r);
+	h.hi = get_u64(r);
+	return h;
+}
+
+/* A string in place: *len set, NULL for a null string (or on error). */
+static const char *get_strref(struct reader *r, size_t *len)
+{
+	uint32_t n = get_u32(r);
+	*len = 0;
+	if (n == NULL_STR)
+		return NULL;
+	const unsigned char *s = take(r, n);
+	if (s)
+		*len = n;
+	return (const char *)s;
+}
+
+static char *get_str(struct reader *r)
+{
+	size_t n;
+	const char *s = get_strref(r, &n);
+	if (!s)
+		return NULL;
+	if (memchr(s, '\0', n)) {
+		r->bad = 1;
+		return NULL;
+	}
+	return xstrndup(s, n);
+}
+
+static void get_fixed(struct reader *r, char *dst, size_t size)
+{
+	size_t n;
+	const char *s = get_strref(r, &n);
+	if (!s || n >= size || memchr(s, '\0', n)) {
+		r->bad = 1;
+		dst[0] = '\0';
+		return;
+	}
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/* ---- postings ---- */
+
+static void put_posting(struct buf *b, const struct posting *p)
+{
+	put_str(b, p->source);
+	put_str(b, p->id);
+	put_str(b, p->title);
+	put_str(b, p->employer);
+	put_str(b, p->employer_slug);
+	put_str(b, p->city);
+	put_str(b, p->state);
+	put_u32(b, (uint32_t)p->workplace);
+	put_f64(b, p->salary_min);
+	put_f64(b, p->salary_max);
+	put_u32(b, (uint32_t)p->salary_period);
+	put_str(b, p->salary_currency);
+	put_f64(b, p->annual_min);
+	put_f64(b, p->annual_max);
+	put_str(b, p->salary_band);
+	put_u32(b, (uint32_t)p->employment_type);
+	put_str(b, p->date_posted);
+	put_str(b, p->valid_through);
+	put_str(b, p->apply_url);
+	put_str(b, p->format);
+	put_u32(b, (uint32_t)p->has_front_matter);
+	put_str(b, p->location_text);
+	put_str(b, p->salary_text);
+	put_str(b, p->description_html);
+	put_str(b, p->description_text);
+	put_u32(b, (uint32_t)p->nwarnings);
+	for (size_t i = 0; i < p->nwarnings; i++) {
+		put_str(b, p->warnings[i].kind);
+		put_str(b, p->warnings[i].message);
+		put_u32(b, p->warnings[i].line);
+	}
+}
+
+/* The static string among `v` equal to the encoded one; NULL = none. */
+static const char *get_static(struct reader *r, const char *const *v, size_t n)
+{
+	size_t len;
+	const char *s = get_strref(r, &len);
+	for (size_t i = 0; s && i < n; i++)
+		if (v[i] && strlen(v[i]) == len && !memcmp(v[i], s, len))
+			return v[i];
+	r->bad = 1;
+	return NULL;
+}
+
+static struct posting *get_posting(struct reader *r, const struct band_table *bands)
+{
+	char *source = get_str(r);
+	if (!source)
+		return NULL;
+	struct posting *p = posting_new(source);
+	free(source);
+	free(p->id);
+	p->id = get_str(r);
+	p->title = get_str(r);
+	p->employer = get_str(r);
+	p->employer_slug = get_str(r);
+	p->city = get_str(r);
+	get_fixed(r, p->state, sizeof p->state);
+	uint32_t w = get_u32(r);
+	p->workplace = w <= WORKPLACE_ONSITE ? (enum workplace)w : WORKPLACE_NONE;
+	p->salary_min = get_f64(r);
+	p->salary_max = get_f64(r);
+	uint32_t per = get_u32(r);
+	p->salary_period = per <= PERIOD_YEAR ? (enum salary_period)per : PERIOD_NONE;
+	free(p->salary_currency);
+	p->salary_currency = get_str(r);
+	p->annual_min = get_f64(r);
+	p->annual_max = get_f64(r);
+	/* a static string: the table's slug for this pay, or "not-disclosed" */
+	const char *band[] = { band_for(bands, p->annual_min, p->annual_max), BAND_NOT_DISCLOSED };
+	p->salary_band = get_static(r, band, 2);
+	uint32_t et = get_u32(r);
+	p->employment_type = et <= EMPLOYMENT_INTERNSHIP ? (enum employment_type)et : EMPLOYMENT_NONE;
+	get_fixed(r, p->date_posted, sizeof p->date_posted);
+	get_fixed(r, p->valid_through, sizeof p->valid_through);
+	p->apply_url = get_str(r);
+	static const char *const formats[] = { "markdown", "html", "text", "json" };
+	p->format = get_static(r, formats, 4);
+	p->has_front_matter = (int)get_u32(r);
+	p->location_text = get_str(r);
+	p->salary_text = get_str(r);
+	p->description_html = get_str(r);
+	p->description_text = get_str(r);
+	uint32_t nw = get_u32(r);
+	for (uint32_t i = 0; i < nw && !r->bad; i++) {
+		char *kind = get_str(r), *msg = get_str(r);
+		unsigned line = get_u32(r);
+		if (kind && msg)
+			posting_warn(p, line, kind, "%s", msg);
+		else
+			r->bad = 1;
+		free(kind);
+		free(msg);
+	}
+	if (r->bad) {
+		posting_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* ---- file envelope ---- */
+
+static void stamp_init(struct build_cache *c)
+{
+	struct buf exe = BUF_INIT;
+	buf_printf(&exe, "jobsite cache %u %s\n", CACHE_FORMAT, JOBSITE_VERSION);
+	/* the binary itself: a rebuilt jobsite may parse differently */
+	read_file("/proc/self/exe", &exe, 0);
+	c->stamp = cache_hash_bytes(exe.p, exe.n);
+	buf_release(&exe);
+}
+
+static struct cache_hash ingest_key(const struct ingest_opts *o)
+{
+	struct buf b = BUF_INIT;
+	const struct band_table *t = o->bands ? o->bands : band_default();
+	put_u64(&b, o->max_file_size ? o->max_file_size : INGEST_DEFAULT_MAX_FILE);
+	put_str(&b, o->build_date ? o->build_date : "");
+	put_u32(&b, (uint32_t)o->keep_description);
+	put_u32(&b, (uint32_t)t->n);
+	for (size_t i = 0; i < t->n; i++) {
+		put_f64(&b, t->v[i].min);
+		put_str(&b, t->v[i].slug);
+		put_str(&b, t->v[i].label);
+	}
+	struct cache_hash h = cache_hash_bytes(b.p, b.n);
+	buf_release(&b);
+	return h;
+}
+
+/* The postings depend on the binary; the manifest only describes bytes. */
+static struct cache_hash stamp_of(const struct build_cache *c, uint32_t kind)
+{
+	return kind == KIND_POSTINGS ? c->stamp : (struct cache_hash){ CACHE_FORMAT, 0 };
+}
+
+static void header(struct buf *b, const struct build_cache *c, uint32_t kind, struct cache_hash key,
+		   struct slice payload)
+{
+	buf_put(b, CACHE_MAGIC, 8);
+	put_u32(b, CACHE_FORMAT);
+	put_u32(b, kind);
+	put_hash(b, stamp_of(c, kind));
+	put_hash(b, key);
+	put_u64(b, payload.n);
+	put_hash(b, cache_hash_bytes(payload.p, payload.n));
+}
+
+/*
+ * Read `path` into `blob` and check its envelope.  Returns the payload's
+ * offset in blob, or 0 (blob emptied) when the file is absent or not to
+ * be trusted; says why on d.
+ */
+static size_t load(struct build_cache *c, const char *path, uint32_t kind, struct cache_hash *key,
+		   struct buf *blob)
+{
+	if (read_file(path, blob, 0) < 0) {
+		if (errno != ENOENT)
+			diag_report(c->d, DIAG_ADVISORY, path, 0, 0, NULL,
+				    "cannot read the build cache (%s); ignored, this is a full build",
+				    strerror(errno));
+		buf_reset(blob);
+		return 0;
+	}
+	struct reader r = { (const unsigned char *)blob->p, (const unsigned char *)blob->p + blob->n, 0 };
+	const unsigned char *magic = take(&r, 8);
+	uint32_t format = get_u32(&r), k = get_u32(&r);
+	struct cache_hash stamp = get_hash(&r), fkey = get_hash(&r);
+	uint64_t len = get_u64(&r);
+	struct cache_hash sum = get_hash(&r);
+	const char *why = NULL;
+	enum diag_level level = DIAG_ADVISORY;
+	if (r.bad || memcmp(magic, CACHE_MAGIC, 8) || k != kind)
+		why = "is not a jobsite cache file or is truncated";
+	else if (format != CACHE_FORMAT || !cache_hash_eq(stamp, stamp_of(c, kind)))
+		why = "is from another version of jobsite", level = DIAG_NOTE;
+	else if (kind == KIND_POSTINGS && !cache_hash_eq(fkey, *key))
+		why = "was made with other options", level = DIAG_NOTE;
+	else if (len != (uint64_t)(r.end - r.p))
+		why = len > (uint64_t)(r.end - r.p) ? "is truncated" : "has bytes past its end";
+	else if (!cache_hash_eq(sum, cache_hash_bytes(r.p, len)))
+		why = "is corrupt (checksum mismatch)";
+	if (why) {
+		diag_report(c->d, level, path, 0, 0, NULL, "build cache %s; ignored, this is a full build",
+			    why);
+		buf_reset(blob);
+		return 0;
+	}
+	*key = fkey;
+	return HEADER_SIZE;
+}
+
+static int save(struct build_cache *c, const char *path, uint32_t kind, struct cache_hash key,
+		struct slice payload)
+{
+	struct buf head = BUF_INIT, tmp = BUF_INIT;
+	header(&head, c, kind, key, payload);
+	buf_printf(&tmp, "%s.tmp", path);
+	int r = -1;
+	FILE *f = NULL;
+	if (mkdir_p(c->dir, 0755) == 0 && (f = fopen(buf_cstr(&tmp), "wb"))) {
+		int ok = fwrite(head.p, 1, head.n, f) == head.n &&
+			 fwrite(payload.p, 1, payload.n, f) == payload.n;
+		ok = (fclose(f) == 0) && ok;
+		r = ok && rename(buf_cstr(&tmp), path) == 0 ? 0 : -1;
+	}
+	if (r < 0) {
+		diag_report(c->d, DIAG_ADVISORY, path, 0, 0, NULL,
+			    "cannot write the build cache (%s); the next build is a full one",
+			    strerror(errno));
+		unlink(buf_cstr(&tmp));
+	}
+	buf_release(&head);
+	buf_release(&tmp);
+	return r;
+}
+
+/* ---- open / close ---- */
+
+static void index_postings(struct build_cache *c, size_t off)
+{
+	struct reader r = { (const unsigned char *)c->pblob.p + off,
+			    (const unsigned char *)c->pblob.p + c->pblob.n, 0 };
+	uint64_t n = get_u64(&r);
+	if (n > c->pblob.n)
+		r.bad = 1;
+	struct cache_table *t = r.bad ? NULL : table_new((size_t)n);
+	for (uint64_t i = 0; i < n && !r.bad; i++) {
+		size_t at = (size_t)(r.p - (const unsigned char *)c->pblob.p);
+		uint32_t len = get_u32(&r);
+		const unsigned char *entry = take(&r, len);
+		if (!entry)
+			break;
+		struct reader er = { entry, entry + len, 0 };
+		size_t plen;
+		const char *path = get_strref(&er, &plen);
+		if (!path) {
+			r.bad = 1;
+			break;
+		}
+		table_put(t, path, plen, at);
+	}
+	if (r.bad) {
+		/* the checksum held, so this is a bug, not a bad disk */
+		diag_report(c->d, DIAG_ADVISORY, c->postings_path, 0, 0, NULL,
+			    "build cache cannot be parsed; ignored, this is a full build");
+		table_free(t);
+		t = NULL;
+		buf_reset(&c->pblob);
+	}
+	c->ptab = t;
+}
+
+static void index_manifest(struct build_cache *c, size_t off)
+{
+	struct reader r = { (const unsigned char *)c->mblob.p + off,
+			    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
+	uint64_t n = get_u64(&r);
+	if (n > c->mblob.n)
+		r.bad = 1;
+	struct cache_table *t = r.bad ? NULL : table_new((size_t)n);
+	for (uint64_t i = 0; i < n && !r.bad; i++) {
+		size_t at = (size_t)(r.p - (const unsigned char *)c->mblob.p), plen;
+		const char *path = get_strref(&r, &plen);
+		get_u64(&r);
+		get_hash(&r);
+		if (!path)
+			r.bad = 1;
+		else
+			table_put(t, path, plen, at);
+	}
+	if (r.bad) {
+		diag_report(c->d, DIAG_ADVISORY, c->manifest_path, 0, 0, NULL,
+			    "build cache cannot be parsed; ignored, this is a full build");
+		table_free(t);
+		t = NULL;
+		buf_reset(&c->mblob);
+	}
+	c->mtab = t;
+	c->manifest_ok = t != NULL;
+}
+
+void cache_open(struct build_cache *c, const char *output, const struct ingest_opts *ingest,
+		struct diag *d)
+{
+	memset(c, 0, sizeof *c);
+	c->d = d;
+	size_t n = strlen(output);
+	while (n > 1 && output[n - 1] == '/')
+		n--;
+	char *out = xstrndup(output, n);
+	char *slash = strrchr(out, '/');
+	const char *name = slash ? slash + 1 : out;
+	if (slash == out)
+		c->dir = xstrdup("/.jobsite-cache");
+	else if (slash) {
+		*slash = '\0';
+		c->dir = path_join(out, ".jobsite-cache");
+	} else {
+		c->dir = xstrdup(".jobsite-cache");
+	}
+	struct buf p = BUF_INIT;
+	buf_printf(&p, "%s/%s.postings", c->dir, name);
+	c->postings_path = buf_detach(&p, NULL);
+	buf_printf(&p, "%s/%s.manifest", c->dir, name);
+	c->manifest_path = buf_detach(&p, NULL);
+	free(out);
+	stamp_init(c);
+	c->ingest_key = ingest_key(ingest);
+	struct cache_hash key = c->ingest_key;
+	size_t off = load(c, c->postings_path, KIND_POSTINGS, &key, &c->pblob);
+	if (off)
+		index_postings(c, off);
+	off = load(c, c->manifest_path, KIND_MANIFEST, &c->manifest_key, &c->mblob);
+	if (off)
+		index_manifest(c, off);
+}
+
+void cache_forget(struct build_cache *c)
+{
+	table_free(c->ptab);
+	table_free(c->mtab);
+	c->ptab = c->mtab = NULL;
+	buf_release(&c->pblob);
+	buf_release(&c->mblob);
+	c->manifest_ok = 0;
+	c->pchanged = 1;
+}
+
+void cache_close(struct build_cache *c)
+{
+	for (size_t i = 0; i < c->nfresh; i++)
+		buf_release(&c->fresh[i]);
+	free(c->fresh);
+	table_free(c->ptab);
+	table_free(c->mtab);
+	buf_release(&c->pblob);
+	buf_release(&c->mblob);
+	free(c->dir);
+	free(c->postings_path);
+	free(c->manifest_path);
+	memset(c, 0, sizeof *c);
+}
+
+/* ---- ingest through the cache ---- */
+
+void cache_ingest_begin(struct build_cache *c, size_t n)
+{
+	c->fresh = xcalloc(n ? n : 1, sizeof *c->fresh);
+	c->nfresh = n;
+	/* a file gone since the last build changes the cache */
+	size_t old = 0;
+	for (size_t i = 0; c->ptab && i < c->ptab->cap; i++)
+		old += c->ptab->v[i].key != NULL;
+	if (old != n)
+		c->pchanged = 1;
+}
+
+struct fstat {
+	uint64_t size, ino;
+	int64_t mtime_ns, ctime_ns;
+};
+
+static struct fstat fstat_of(const struct stat *st)
+{
+	struct fstat f = {
+		(uint64_t)st->st_size, (uint64_t)st->st_ino,
+		(int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+		(int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec,
+	};
+	/* racily clean: keep no stat, so the next build hashes the bytes */
+	if (st->st_mtim.tv_sec + RACY_SECONDS >= time(NULL) ||
+	    st->st_ctim.tv_sec + RACY_SECONDS >= time(NULL))
+		f.mtime_ns = f.ctime_ns = 0;
+	return f;
+}
+
+/* Decode an entry's postings into out: their count, or -1. */
+static int decode_entry(struct reader *r, const struct ingest_opts *opts, long long mtime,
+			struct diag *d, struct posting_list *out)
+{
+	uint32_t n = get_u32(r);
+	struct posting_list tmp = { 0 };
+	for (uint32_t i = 0; i < n && !r->bad; i++) {
+		struct posting *p = get_posting(r, opts->bands ? opts->bands : band_default());
+		if (p)
+			posting_list_push(&tmp, p);
+	}
+	if (r->bad || r->p != r->end || !n) {
+		posting_list_release(&tmp);
+		return -1;
+	}
+	for (size_t i = 0; i < tmp.n; i++) {
+		struct posting *p = tmp.v[i];
+		p->mtime = mtime;
+		/* as ingest reports them (ingest.c, report_warnings) */
+		for (size_t k = 0; k < p->nwarnings; k++)
+			diag_report(d, DIAG_WARNING, p->source, p->warnings[k].line, 0,
+				    p->warnings[k].kind, "%s", p->warnings[k].message);
+		posting_list_push(out, p);
+	}
+	free(tmp.v);
+	return (int)n;
+}
+
+static void put_entry_head(struct buf *b, const char *path, struct fstat f, struct cache_hash h)
+{
+	put_str(b, path);
+	put_u64(b, f.size);
+	put_u64(b, (uint64_t)f.mtime_ns);
+	put_u64(b, (uint64_t)f.ctime_ns);
+	put_u64(b, f.ino);
+	put_hash(b, h);
+}
+
+int cache_ingest_file(struct build_cache *c, size_t i, const char *path,
+		      const struct ingest_opts *opts, struct diag *d, struct posting_list *out)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return ingest_file(path, opts, d, out); /* says why it is skipped */
+	const struct slot *s = table_get(c->ptab, path, strlen(path));
+	struct reader r = { 0 };
+	struct fstat old = { 0 }, now = fstat_of(&st);
+	struct cache_hash oldhash = { 0, 0 };
+	const unsigned char *body = NULL;
+	if (s) {
+		const unsigned char *e = (const unsigned char *)c->pblob.p + s->value;
+		r = (struct reader){ e, (const unsigned char *)c->pblob.p + c->pblob.n, 0 };
+		uint32_t len = get_u32(&r);
+		r.end = r.p + len;
+		size_t plen;
+		get_strref(&r, &plen);
+		old.size = get_u64(&r);
+		old.mtime_ns = (int64_t)get_u64(&r);
+		old.ctime_ns = (int64_t)get_u64(&r);
+		old.ino = get_u64(&r);
+		oldhash = get_hash(&r);
+		body = r.p;
+		if (old.mtime_ns && old.size == now.size && old.ino == now.ino &&
+		    old.mtime_ns == (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec &&
+		    old.ctime_ns == (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec) {
+			int n = decode_entry(&r, opts, (long long)st.st_mtime, d, out);
+			if (n > 0) {
+				buf_put(&c->fresh[i], e + 4, len);
+				__atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED);
+				return n;
+			}
+		}
+	}
+	size_t max = opts->max_file_size ? opts->max_file_size : INGEST_DEFAULT_MAX_FILE;
+	struct buf raw = BUF_INIT;
+	if (read_file(path, &raw, max) < 0) {
+		buf_release(&raw);
+		__atomic_store_n(&c->pchanged, 1, __ATOMIC_RELAXED);
+		return ingest_file(path, opts, d, out);
+	}
+	struct cache_hash h = cache_hash_bytes(raw.p, raw.n);
+	__atomic_store_n(&c->pchanged, 1, __ATOMIC_RELAXED);
+	if (body && cache_hash_eq(h, oldhash)) {
+		/* touched, not changed */
+		r.p = body;
+		r.bad = 0;
+		size_t before = out->n;
+		int n = decode_entry(&r, opts, (long long)st.st_mtime, d, out);
+		if (n > 0) {
+			put_entry_head(&c->fresh[i], path, now, h);
+			buf_put(&c->fresh[i], body, (size_t)(r.end - body));
+			__atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED);
+			buf_release(&raw);
+			return n;
+		}
+		out->n = before;
+	}
+	__atomic_add_fetch(&c->misses, 1, __ATOMIC_RELAXED);
+	size_t before = out->n, skipped = out->nskipped;
+	int n = ingest_memory(path, buf_slice(&raw), opts, d, out);
+	buf_release(&raw);
+	for (size_t k = before; k < out->n; k++)
+		out->v[k]->mtime = (long long)st.st_mtime;
+	if (n > 0 && out->nskipped == skipped) {
+		struct buf *b = &c->fresh[i];
+		put_entry_head(b, path, now, h);
+		put_u32(b, (uint32_t)n);
+		for (size_t k = before; k < out->n; k++)
+			put_posting(b, out->v[k]);
+	}
+	return n;
+}
+
+int cache_ingest_save(struct build_cache *c)
+{
+	if (!c->pchanged)
+		return 0;
+	struct buf payload = BUF_INIT;
+	size_t n = 0;
+	for (size_t i = 0; i < c->nfresh; i++)
+		n += c->fresh[i].n > 0;
+	put_u64(&payload, n);
+	for (size_t i = 0; i < c->nfresh; i++) {
+		if (!c->fresh[i].n)
+			continue;
+		put_u32(&payload, (uint32_t)c->fresh[i].n);
+		buf_put(&payload, c->fresh[i].p, c->fresh[i].n);
+		buf_release(&c->fresh[i]);
+	}
+	int r = save(c, c->postings_path, KIND_POSTINGS, c->ingest_key, buf_slice(&payload));
+	buf_release(&payload);
+	return r;
+}
+
+/* ---- the search index's input ---- */
+
+struct cache_hash cache_search_key(struct build_cache *c, struct posting *const *v, size_t n,
+				   const struct band_table *bands)
+{
+	XXH3_state_t *st = XXH3_createState();
+	struct buf b = BUF_INIT;
+	put_hash(&b, c->stamp);
+	put_u64(&b, n);
+	for (size_t i = 0; i < bands->n; i++) {
+		put_str(&b, bands->v[i].slug);
+		put_str(&b, bands->v[i].label);
+	}
+	XXH3_128bits_reset(st);
+	for (size_t i = 0; i < n; i++) {
+		put_posting(&b, v[i]);
+		if (b.n > (1u << 16) || i + 1 == n) {
+			XXH3_128bits_update(st, b.p, b.n);
+			buf_reset(&b);
+		}
+	}
+	XXH3_128bits_update(st, b.p, b.n);
+	XXH128_hash_t h = XXH3_128bits_digest(st);
+	XXH3_freeState(st);
+	buf_release(&b);
+	c->search_key = (struct cache_hash){ h.low64, h.high64 };
+	return c->search_key;
+}
+
+/* ---- the manifest ---- */
+
+static struct cache_file file_at(const struct build_cache *c, size_t at)
+{
+	struct reader r = { (const unsigned char *)c->mblob.p + at,
+			    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
+	struct cache_file f;
+	f.path = get_strref(&r, &f.path_len);
+	f.size = get_u64(&r);
+	f.hash = get_hash(&r);
+	return f;
+}
+
+const struct cache_file *cache_manifest_find(const struct build_cache *c, const char *rel)
+{
+	static _Thread_local struct cache_file f;
+	const struct slot *s = c->manifest_ok ? table_get(c->mtab, rel, strlen(rel)) : NULL;
+	if (!s)
+		return NULL;
+	f = file_at(c, s->value);
+	return &f;
+}
+
+void cache_manifest_each(const struct build_cache *c,
+			 int (*fn)(void *ctx, const struct cache_file *f), void *ctx)
+{
+	if (!c->manifest_ok)
+		return;
+	for (size_t i = 0; i < c->mtab->cap; i++) {
+		if (!c->mtab->v[i].key)
+			continue;
+		struct cache_file f = file_at(c, c->mtab->v[i].value);
+		if (fn(ctx, &f))
+			return;
+	}
+}
+
+void cache_manifest_drop(struct build_cache *c)
+{
+	if (unlink(c->manifest_path) < 0 && errno != ENOENT)
+		diag_report(c->d, DIAG_ADVISORY, c->manifest_path, 0, 0, NULL,
+			    "cannot remove the build cache: %s", strerror(errno));
+}
+
+int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, size_t n)
+{
+	struct buf payload = BUF_INIT;
+	put_u64(&payload, n);
+	for (size_t i = 0; i < n; i++) {
+		put_str(&payload, v[i].path);
+		put_u64(&payload, v[i].size);
+		put_hash(&payload, v[i].hash);
+	}
+	int r = save(c, c->manifest_path, KIND_MANIFEST, c->search_key, buf_slice(&payload));
+	buf_release(&payload);
+	return r;
+}

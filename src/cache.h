@@ -1,0 +1,127 @@
+/*
+ * cache.h - the build cache beside the output, for incremental builds.
+ *
+ *   .jobsite-cache/<output name>.postings   normalized postings per file
+ *   .jobsite-cache/<output name>.manifest   every output file: size, hash
+ *
+ * Both files start with a magic, a format version, a stamp of the jobsite
+ * binary that wrote them (a hash of the executable, so a rebuilt jobsite
+ * never trusts an older one's cache), a key of the options they depend on,
+ * and an XXH3-128 checksum of the rest.  A file that fails any of these is
+ * ignored: missing or from another version or other options quietly (a
+ * note), corrupt or truncated with a warning; the build is then a full one.
+ *
+ * Postings: a file whose size, mtime, ctime and inode match its entry is
+ * not read at all; one whose stat differs is read and hashed, and a
+ * matching content hash still skips parsing.  Only files that gave
+ * postings and no skip are cached.  Their warnings are reported again on a
+ * hit, so a cached build prints and counts what a cold one does.
+ *
+ * Manifest: the size and XXH3-128 of every file in the output.  The output
+ * folder writes only files whose bytes differ from it (outdir.h).
+ */
+#ifndef JOBSITE_CACHE_H
+#define JOBSITE_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "band.h"
+#include "buf.h"
+#include "diag.h"
+#include "ingest.h"
+
+struct cache_hash {
+	uint64_t lo, hi;
+};
+
+struct cache_hash cache_hash_bytes(const void *p, size_t n);
+static inline int cache_hash_eq(struct cache_hash a, struct cache_hash b)
+{
+	return a.lo == b.lo && a.hi == b.hi;
+}
+
+struct cache_table;     /* path -> entry, open addressing */
+
+struct build_cache {
+	char *dir;              /* ".jobsite-cache" beside the output */
+	char *postings_path;
+	char *manifest_path;
+	struct cache_hash stamp;/* the binary + format version */
+	struct diag *d;
+
+	/* postings read at open (ingest); entries point into `pblob` */
+	struct buf pblob;
+	struct cache_table *ptab;
+	struct cache_hash ingest_key;
+	/* this run's entries, one per file given to cache_ingest_begin() */
+	struct buf *fresh;
+	size_t nfresh;
+	int pchanged;           /* something differs: write the file again */
+	size_t hits, misses;
+
+	/* the manifest read at open; entries point into `mblob` */
+	struct buf mblob;
+	struct cache_table *mtab;
+	int manifest_ok;
+	struct cache_hash manifest_key; /* the search key of that output */
+	struct cache_hash search_key;   /* this build's (cache_search_key) */
+};
+
+/* A file of the old manifest. */
+struct cache_file {
+	const char *path;       /* relative to the output, not NUL-terminated */
+	size_t path_len;
+	uint64_t size;
+	struct cache_hash hash;
+};
+
+/*
+ * Open the cache of output folder `output` and read what is there.
+ * Problems are reported to `d` (never counted as warnings) and leave the
+ * part concerned empty.  `ingest` are the options that decide a posting's
+ * record (their hash keys the postings file).
+ */
+void cache_open(struct build_cache *c, const char *output, const struct ingest_opts *ingest,
+		struct diag *d);
+/* Trust nothing read (--no-cache); the files are still written afresh. */
+void cache_forget(struct build_cache *c);
+void cache_close(struct build_cache *c);
+
+/* Before ingest_files(): `n` files, in order. */
+void cache_ingest_begin(struct build_cache *c, size_t n);
+/*
+ * ingest_file() for file `i`, through the cache: the postings of an
+ * unchanged file come from it, others are parsed and recorded.  Safe to
+ * call from several threads for different `i`.
+ */
+int cache_ingest_file(struct build_cache *c, size_t i, const char *path,
+		      const struct ingest_opts *opts, struct diag *d, struct posting_list *out);
+/* Write the postings file if anything changed (files added, edited, gone).
+ * 0, or -1 (reported to d: the next build is then a cold one). */
+int cache_ingest_save(struct build_cache *c);
+
+/*
+ * The hash of everything the search index reads (the postings as given,
+ * in order, the band labels, this binary), kept in the manifest: equal to
+ * c->manifest_key, the index in the output is the one this build makes.
+ */
+struct cache_hash cache_search_key(struct build_cache *c, struct posting *const *v, size_t n,
+				   const struct band_table *bands);
+
+/* The old manifest's entry for `rel`, or NULL. */
+const struct cache_file *cache_manifest_find(const struct build_cache *c, const char *rel);
+/* Every entry of the old manifest, in its order; fn returns nonzero to stop. */
+void cache_manifest_each(const struct build_cache *c,
+			 int (*fn)(void *ctx, const struct cache_file *f), void *ctx);
+/* Forget the manifest on disk (before the output changes in place). */
+void cache_manifest_drop(struct build_cache *c);
+/* Write the manifest of the output just committed: `n` files. */
+struct manifest_item {
+	char *path;
+	uint64_t size;
+	struct cache_hash hash;
+};
+int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, size_t n);
+
+#endif

@@ -1,0 +1,196 @@
+#!/bin/bash
+# Incremental builds (issue #7): a site rebuilt with its .jobsite-cache/
+# after each kind of change has exactly the files and bytes of a clean
+# build of the same input (diff -r against a build into a fresh folder),
+# and the summary shows that the rebuild really was incremental (postings
+# taken from the cache, files left unchanged).  A corrupt, truncated or
+# foreign cache gives a full, correct build with a warning; so does an
+# output folder someone edited by hand.
+set -u
+cd "$(dirname "$0")/.."
+: "${JOBSITE:=$PWD/jobsite}" "${TEST_TMP:=$(mktemp -d)}"
+: "${SHARED:=$(cd .. && pwd)/shared}"
+T=$TEST_TMP/incremental
+rm -rf "$T"; mkdir -p "$T"
+. tests/lib/check.sh
+
+S=$T/site
+python3 "$SHARED/tools/gen-corpus" --count 300 --seed 11 --out "$S/content/corpus" --quiet
+cp content/*.* "$S/content/"
+cp -r templates "$S/templates"
+printf 'title: Incremental Board\nbase_url: https://jobs.example.org/\nbuild_date: 2026-06-01\npage_size: 20\n' > "$S/jobsite.yml"
+cat > "$S/content/mover.md" <<'EOF'
+---
+title: Provider Network Liaison
+employer: Anthem
+location: Tampa, FL
+salary: $70,000 - $80,000 a year
+date: 2026-05-20
+---
+Work with provider offices across the Tampa market on contracts and claims.
+EOF
+
+OUT=$S/public
+n=0
+# build STEP [flags]: the incremental build of $S into $OUT; its summary
+# in $T/STEP.out, its messages in $T/STEP.err
+build() {
+	local step=$1; shift
+	"$JOBSITE" build -s "$S" -o "$OUT" "$@" > "$T/$step.out" 2> "$T/$step.err"
+}
+# field of the "files written" line: written, unchanged, cached, parsed
+field() {
+	sed -n 's/^ *files written *\([0-9]*\) *(\([0-9]*\) unchanged; postings: \([0-9]*\) cached, \([0-9]*\) parsed).*/\1 \2 \3 \4/p' "$T/$1.out" |
+		awk -v k="$2" '{ print $k }'
+}
+# same STEP: the output equals a clean build of the same input
+same() {
+	local step=$1
+	rm -rf "$T/clean"
+	"$JOBSITE" build -s "$S" -o "$T/clean/public" -q 2> /dev/null
+	check "$step: build exits 0" grep -q '^jobsite build:' "$T/$step.out"
+	check "$step: same files and bytes as a clean build" diff -r "$T/clean/public" "$OUT"
+	check "$step: no temporary folder left" test -z "$(ls -d "$OUT".* 2>/dev/null)"
+}
+
+build cold
+check "cold build exits 0" test $? -eq 0
+check "cold: nothing from the cache" test "$(field cold 3)" -eq 0
+check "cold: a cache beside the output" test -s "$S/.jobsite-cache/public.postings" -a -s "$S/.jobsite-cache/public.manifest"
+same cold
+total=$(find "$OUT" -type f | wc -l)
+
+build again
+check "no change: every posting from the cache" test "$(field again 4)" -eq 0 -a "$(field again 3)" -ge 300
+check "no change: no file written" test "$(field again 1)" -eq 0
+check "no change: search index kept" grep -q 'search files.*unchanged' "$T/again.out"
+same again
+
+touch "$S/content/mover.md"
+build touched
+check "touched, not changed: nothing parsed" test "$(field touched 4)" -eq 0
+check "touched: no file written" test "$(field touched 1)" -eq 0
+same touched
+
+# 1. a posting's body
+printf '\nBilingual (English and Spanish) candidates are encouraged to apply.\n' >> "$S/content/mover.md"
+build body
+check "body: one file parsed" test "$(field body 4)" -eq 1
+w=$(field body 1)
+check "body: some files written, most not ($w of $total)" test "$w" -ge 1 -a "$w" -lt $((total / 4))
+check "body: the page has the new text" grep -rq 'Bilingual (English and Spanish)' "$OUT/jobs"
+same body
+
+# 2. its employer: it moves from Anthem's page to Sidecar Health's
+sed -i 's/^employer: Anthem$/employer: Sidecar Health/' "$S/content/mover.md"
+build employer
+same employer
+check "employer: on the new employer's page" grep -q 'Provider Network Liaison' "$OUT/employers/sidecar-health/index.html"
+check "employer: gone from the old one" sh -c "! grep -q 'Provider Network Liaison' '$OUT/employers/anthem/index.html'"
+
+# 3. a posting deleted: its page goes, and every list it was on changes
+victim=$(ls "$S/content/corpus" | head -1)
+rm "$S/content/corpus/$victim"
+build deleted
+check "deleted: files left unchanged" test "$(field deleted 2)" -gt $((total / 2))
+same deleted
+
+# 4. a posting added
+cat > "$S/content/added.md" <<'EOF'
+---
+title: Payer Contracting Analyst
+employer: Brand New Health Plan
+location: Boise, ID
+salary: $90,000 - $110,000 a year
+date: 2026-05-31
+---
+Model payer contract terms for a new plan in Idaho.
+EOF
+build added
+check "added: one file parsed" test "$(field added 4)" -eq 1
+same added
+check "added: its employer has a page" test -s "$OUT/employers/brand-new-health-plan/index.html"
+
+# 5. a template
+sed -i 's|</footer>|<p class="colophon">Rebuilt incrementally.</p></footer>|' "$S/templates/base.mustache"
+check "the template edit took" grep -q colophon "$S/templates/base.mustache"
+build template
+check "template: nothing parsed" test "$(field template 4)" -eq 0
+same template
+check "template: every page has the change" test "$(grep -rl 'Rebuilt incrementally' "$OUT/jobs" | wc -l)" -ge 300
+
+# 6. the config
+sed -i 's/^title: Incremental Board$/title: Renamed Board/' "$S/jobsite.yml"
+build config
+same config
+check "config: the new title is on the home page" grep -q 'Renamed Board' "$OUT/index.html"
+# config that changes what ingest makes: other salary bands
+printf 'salary_bands:\n  edges: [60000, 120000]\n' >> "$S/jobsite.yml"
+build bands
+check "bands: every posting parsed again" test "$(field bands 3)" -eq 0
+same bands
+
+# the output edited by hand: a page deleted, a page changed, both restored
+page=$(find "$OUT/jobs" -name index.html | head -1)
+rm "$page"
+echo "defaced" > "$OUT/index.html"
+mkdir -p "$OUT/extra/deeper"
+echo "stray" > "$OUT/extra/deeper/stray.html"
+echo "stray" > "$OUT/jobs/stray.html"
+build handedit
+check "hand-edited output: two files written again" test "$(field handedit 1)" -eq 2
+same handedit
+
+# -j 1 gives the same as the threaded rebuild
+printf '\nA second added line.\n' >> "$S/content/added.md"
+build serial -j 1
+same serial
+
+# a failing --strict build leaves the output and its cache as they were
+cp -r "$OUT" "$T/before"
+printf -- '---\ntitle: \n---\n\n' > "$S/content/bad.md"
+"$JOBSITE" build -s "$S" -o "$OUT" --strict > /dev/null 2> "$T/strict.err"
+check "strict build with warnings fails" test $? -ne 0
+check "strict: output left as it was" diff -r "$T/before" "$OUT"
+rm "$S/content/bad.md"
+build afterstrict
+check "after strict: cache still used" test "$(field afterstrict 3)" -ge 300 -a "$(field afterstrict 4)" -eq 0
+same afterstrict
+
+# a damaged cache: never trusted, a full build with a warning
+C=$S/.jobsite-cache
+for what in corrupt truncated foreign; do
+	for f in postings manifest; do
+		case $what in
+		corrupt) python3 - "$C/public.$f" <<'EOF'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+b[len(b) // 2] ^= 0x5a
+open(p, 'wb').write(bytes(b))
+EOF
+			;;
+		truncated) truncate -s $(( $(stat -c %s "$C/public.$f") * 2 / 3 )) "$C/public.$f" ;;
+		foreign) head -c 4000 /dev/urandom > "$C/public.$f" ;;
+		esac
+	done
+	printf '\nChanged with a %s cache.\n' "$what" >> "$S/content/added.md"
+	build "$what"
+	check "$what cache: build exits 0" test $? -eq 0
+	check "$what cache: a warning names the postings cache" grep -q "public.postings: warning: build cache" "$T/$what.err"
+	check "$what cache: a warning names the manifest" grep -q "public.manifest: warning: build cache" "$T/$what.err"
+	check "$what cache: nothing taken from it" test "$(field "$what" 3)" -eq 0 -a "$(field "$what" 2)" -eq 0
+	same "$what"
+	build "$what-next"
+	check "$what cache: rewritten, the next build uses it" test "$(field "$what-next" 3)" -ge 300
+	check "$what cache: the warning is not counted" cmp <(grep "^  warnings" "$T/$what.out") <(grep "^  warnings" "$T/$what-next.out")
+done
+check "corrupt: says checksum" grep -q 'corrupt (checksum mismatch)' "$T/corrupt.err"
+check "truncated: says truncated" grep -q 'is truncated' "$T/truncated.err"
+
+# --no-cache: a full build that trusts nothing, and writes the cache afresh
+build nocache --no-cache
+check "--no-cache: nothing from the cache" test "$(field nocache 3)" -eq 0 -a "$(field nocache 2)" -eq 0
+same nocache
+
+finish
