@@ -1,5 +1,6 @@
 #include "build.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -265,9 +266,34 @@ static void posting_written(struct builder *b, const struct page_info *pi)
 	j->p->description_html = NULL;
 }
 
+/* A page is in the output: the sitemap, the counts, the progress bar. */
+static void page_done(struct builder *b, const struct page_info *pi)
+{
+	if (!strcmp(pi->kind, "posting"))
+		posting_written(b, pi);
+	if (pi->sitemap)
+		sitemap_add(&b->sm, pi->path, pi->lastmod);
+	size_t k = 0;
+	while (k < b->nkinds && strcmp(b->kinds[k].kind, pi->kind))
+		k++;
+	if (k == b->nkinds && k < ARRAY_SIZE(b->kinds))
+		b->kinds[b->nkinds++] = (struct kind_count){ pi->kind, 0 };
+	if (k < ARRAY_SIZE(b->kinds))
+		b->kinds[k].n++;
+	b->npages++;
+	progress_show(&b->pr, "writing", b->npages, b->pages_total);
+}
+
 static int emit_page(void *ctx, const struct page_info *pi, const struct mv *data)
 {
 	struct builder *b = ctx;
+	if (!data) {
+		/* made from the same inputs as the file in the output? */
+		if (!outdir_keep_file(&b->out, pi->file, pi->key))
+			return 1;
+		page_done(b, pi);
+		return 0;
+	}
 	size_t t = 0;
 	while (t < ARRAY_SIZE(page_templates) && strcmp(page_templates[t], pi->template))
 		t++;
@@ -283,24 +309,68 @@ static int emit_page(void *ctx, const struct page_info *pi, const struct mv *dat
 		template_error(b, &err);
 		return -1;
 	}
-	if (outdir_write(&b->out, pi->file, buf_slice(&b->page)) < 0) {
+	if (outdir_write_keyed(&b->out, pi->file, buf_slice(&b->page), pi->key) < 0) {
 		diag_error(&b->d, NULL, 0, 0, "%s", b->out.error);
 		return -1;
 	}
-	if (!strcmp(pi->kind, "posting"))
-		posting_written(b, pi);
-	if (pi->sitemap)
-		sitemap_add(&b->sm, pi->path, pi->lastmod);
-	size_t k = 0;
-	while (k < b->nkinds && strcmp(b->kinds[k].kind, pi->kind))
-		k++;
-	if (k == b->nkinds && k < ARRAY_SIZE(b->kinds))
-		b->kinds[b->nkinds++] = (struct kind_count){ pi->kind, 0 };
-	if (k < ARRAY_SIZE(b->kinds))
-		b->kinds[k].n++;
-	b->npages++;
-	progress_show(&b->pr, "writing", b->npages, b->pages_total);
+	page_done(b, pi);
 	return 0;
+}
+
+/* Every regular file of `dir` by name, into the key. */
+static void key_dir(struct buf *k, const char *dir)
+{
+	struct dirent **names = NULL;
+	int n = dir ? scandir(dir, &names, NULL, alphasort) : -1;
+	struct buf data = BUF_INIT;
+	for (int i = 0; i < n; i++) {
+		char *path = path_join(dir, names[i]->d_name);
+		struct stat st;
+		if (names[i]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			buf_reset(&data);
+			read_file(path, &data, 0);
+			struct cache_hash h = cache_hash_bytes(data.p, data.n);
+			buf_printf(k, "%s %016llx%016llx\n", names[i]->d_name,
+				   (unsigned long long)h.hi, (unsigned long long)h.lo);
+		}
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	buf_release(&data);
+}
+
+/*
+ * What every page shares, for the keys of pages.h: this binary, the
+ * templates (the site's and the built-in ones), the config, the build
+ * date.  -v turns keys off: a kept page would not print its notes.
+ */
+static int page_key_base(struct builder *b, const struct build_cache *c, const struct site *s,
+			 const char *data_dir, unsigned char out[16])
+{
+	if (b->d.verbose || b->no_cache)
+		return 0;
+	const struct config *g = &b->cfg;
+	struct buf k = BUF_INIT;
+	buf_printf(&k, "%016llx%016llx\n", (unsigned long long)c->stamp.hi,
+		   (unsigned long long)c->stamp.lo);
+	key_dir(&k, g->templates_dir);
+	buf_puts(&k, "--\n");
+	char *builtin = data_dir ? path_join(data_dir, "templates") : NULL;
+	key_dir(&k, builtin);
+	free(builtin);
+	buf_printf(&k, "%s\n%s\n%s\n%u\n%d\n%zu\n%zu\n%s\n%s\n%s\n", g->title ? g->title : "",
+		   g->description ? g->description : "", g->base_url ? g->base_url : "",
+		   g->page_size, g->link_index, g->sitemap_max, g->feed_size, g->build_date,
+		   s->build_date, s->newest_date);
+	for (size_t i = 0; i < g->bands.n; i++)
+		buf_printf(&k, "%.17g %s %s\n", g->bands.v[i].min, g->bands.v[i].slug,
+			   g->bands.v[i].label);
+	struct cache_hash h = cache_hash_bytes(k.p, k.n);
+	memcpy(out, &h.lo, 8);
+	memcpy(out + 8, &h.hi, 8);
+	buf_release(&k);
+	return 1;
 }
 
 static char *report_path(const char *output)
@@ -590,7 +660,7 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	}
 	progress_end(&b.pr);
 	stage_done(&sc, "ingest");
-	cache_ingest_save(&cache);
+	cache_ingest_save(&cache, &list);
 	stage_done(&sc, "cache save");
 	site = site_build(&list, &b.cfg.bands, b.cfg.build_date, &b.d);
 	stage_done(&sc, "site model");
@@ -639,7 +709,10 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	stage_done(&sc, "feeds");
 	b.site = site;
 	struct mdata *md = mdata_new();
-	int r = pages_generate(site, &b.cfg, md, &b.d, emit_page, &b, &charts);
+	unsigned char key_base[16];
+	int keyed = page_key_base(&b, &cache, site, data_dir, key_base);
+	int r = pages_generate(site, &b.cfg, md, &b.d, emit_page, &b, &charts,
+			       keyed ? key_base : NULL);
 	mdata_free(md);
 	progress_end(&b.pr);
 	stage_done(&sc, "pages");

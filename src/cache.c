@@ -13,7 +13,7 @@
 #include "util.h"
 
 /* Bump when the layout of either file or of a posting record changes. */
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u
 #define CACHE_MAGIC "JSCACHE"   /* 8 bytes with its NUL */
 #define KIND_POSTINGS 1u
 #define KIND_MANIFEST 2u
@@ -347,15 +347,15 @@ static struct cache_hash stamp_of(const struct build_cache *c, uint32_t kind)
 }
 
 static void header(struct buf *b, const struct build_cache *c, uint32_t kind, struct cache_hash key,
-		   struct slice payload)
+		   uint64_t len, struct cache_hash sum)
 {
 	buf_put(b, CACHE_MAGIC, 8);
 	put_u32(b, CACHE_FORMAT);
 	put_u32(b, kind);
 	put_hash(b, stamp_of(c, kind));
 	put_hash(b, key);
-	put_u64(b, payload.n);
-	put_hash(b, cache_hash_bytes(payload.p, payload.n));
+	put_u64(b, len);
+	put_hash(b, sum);
 }
 
 /*
@@ -406,7 +406,7 @@ static int save(struct build_cache *c, const char *path, uint32_t kind, struct c
 		struct slice payload)
 {
 	struct buf head = BUF_INIT, tmp = BUF_INIT;
-	header(&head, c, kind, key, payload);
+	header(&head, c, kind, key, payload.n, cache_hash_bytes(payload.p, payload.n));
 	buf_printf(&tmp, "%s.tmp", path);
 	int r = -1;
 	FILE *f = NULL;
@@ -476,6 +476,7 @@ static void index_manifest(struct build_cache *c, size_t off)
 		const char *path = get_strref(&r, &plen);
 		get_u64(&r);
 		get_hash(&r);
+		get_hash(&r);
 		if (!path)
 			r.bad = 1;
 		else
@@ -541,8 +542,6 @@ void cache_forget(struct build_cache *c)
 
 void cache_close(struct build_cache *c)
 {
-	for (size_t i = 0; i < c->nfresh; i++)
-		buf_release(&c->fresh[i]);
 	free(c->fresh);
 	table_free(c->ptab);
 	table_free(c->mtab);
@@ -556,6 +555,24 @@ void cache_close(struct build_cache *c)
 
 /* ---- ingest through the cache ---- */
 
+struct fstat {
+	uint64_t size, ino;
+	int64_t mtime_ns, ctime_ns;
+};
+
+/*
+ * What file i of this run puts in the next cache, decided on a worker and
+ * written by cache_ingest_save() in file order.  Nothing is copied: the
+ * bytes come from the old cache or from the postings themselves.
+ */
+struct cache_fresh {
+	enum { FRESH_NONE, FRESH_OLD, FRESH_REHEAD, FRESH_NEW } how;
+	uint32_t n;            /* postings the file gave (any how) */
+	struct fstat st;       /* REHEAD, NEW */
+	struct cache_hash hash;
+	size_t old_off, old_len; /* OLD: whole entry; REHEAD: its postings */
+};
+
 void cache_ingest_begin(struct build_cache *c, size_t n)
 {
 	c->fresh = xcalloc(n ? n : 1, sizeof *c->fresh);
@@ -568,10 +585,6 @@ void cache_ingest_begin(struct build_cache *c, size_t n)
 		c->pchanged = 1;
 }
 
-struct fstat {
-	uint64_t size, ino;
-	int64_t mtime_ns, ctime_ns;
-};
 
 static struct fstat fstat_of(const struct stat *st)
 {
@@ -628,18 +641,27 @@ static void put_entry_head(struct buf *b, const char *path, struct fstat f, stru
 int cache_ingest_file(struct build_cache *c, size_t i, const char *path,
 		      const struct ingest_opts *opts, struct diag *d, struct posting_list *out)
 {
+	struct cache_fresh *f = &c->fresh[i];
+	size_t before = out->n, skipped = out->nskipped;
+	struct cache_hash oldhash = { 0, 0 };
+	int n = 0;
 	struct stat st;
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return ingest_file(path, opts, d, out); /* says why it is skipped */
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		__atomic_store_n(&c->pchanged, 1, __ATOMIC_RELAXED);
+		n = ingest_file(path, opts, d, out); /* says why it is skipped */
+		goto done;
+	}
 	const struct slot *s = table_get(c->ptab, path, strlen(path));
 	struct reader r = { 0 };
-	struct fstat old = { 0 }, now = fstat_of(&st);
-	struct cache_hash oldhash = { 0, 0 };
-	const unsigned char *body = NULL;
+	struct fstat old = { 0 };
+	f->st = fstat_of(&st);
+	const unsigned char *entry = NULL, *body = NULL;
+	uint32_t len = 0;
 	if (s) {
-		const unsigned char *e = (const unsigned char *)c->pblob.p + s->value;
-		r = (struct reader){ e, (const unsigned char *)c->pblob.p + c->pblob.n, 0 };
-		uint32_t len = get_u32(&r);
+		const unsigned char *base = (const unsigned char *)c->pblob.p;
+		r = (struct reader){ base + s->value, base + c->pblob.n, 0 };
+		len = get_u32(&r);
+		entry = r.p;
 		r.end = r.p + len;
 		size_t plen;
 		get_strref(&r, &plen);
@@ -649,75 +671,155 @@ int cache_ingest_file(struct build_cache *c, size_t i, const char *path,
 		old.ino = get_u64(&r);
 		oldhash = get_hash(&r);
 		body = r.p;
-		if (old.mtime_ns && old.size == now.size && old.ino == now.ino &&
+		if (old.mtime_ns && old.size == (uint64_t)st.st_size && old.ino == (uint64_t)st.st_ino &&
 		    old.mtime_ns == (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec &&
 		    old.ctime_ns == (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec) {
-			int n = decode_entry(&r, opts, (long long)st.st_mtime, d, out);
+			n = decode_entry(&r, opts, (long long)st.st_mtime, d, out);
 			if (n > 0) {
-				buf_put(&c->fresh[i], e + 4, len);
+				f->how = FRESH_OLD;
+				f->old_off = (size_t)(entry - base);
+				f->old_len = len;
 				__atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED);
-				return n;
+				goto done;
 			}
+			n = 0;
 		}
 	}
+	__atomic_store_n(&c->pchanged, 1, __ATOMIC_RELAXED);
 	size_t max = opts->max_file_size ? opts->max_file_size : INGEST_DEFAULT_MAX_FILE;
 	struct buf raw = BUF_INIT;
 	if (read_file(path, &raw, max) < 0) {
 		buf_release(&raw);
-		__atomic_store_n(&c->pchanged, 1, __ATOMIC_RELAXED);
-		return ingest_file(path, opts, d, out);
+		n = ingest_file(path, opts, d, out);
+		goto done;
 	}
-	struct cache_hash h = cache_hash_bytes(raw.p, raw.n);
-	__atomic_store_n(&c->pchanged, 1, __ATOMIC_RELAXED);
-	if (body && cache_hash_eq(h, oldhash)) {
+	f->hash = cache_hash_bytes(raw.p, raw.n);
+	if (body && cache_hash_eq(f->hash, oldhash)) {
 		/* touched, not changed */
 		r.p = body;
 		r.bad = 0;
-		size_t before = out->n;
-		int n = decode_entry(&r, opts, (long long)st.st_mtime, d, out);
+		n = decode_entry(&r, opts, (long long)st.st_mtime, d, out);
 		if (n > 0) {
-			put_entry_head(&c->fresh[i], path, now, h);
-			buf_put(&c->fresh[i], body, (size_t)(r.end - body));
+			f->how = FRESH_REHEAD;
+			f->old_off = (size_t)(body - (const unsigned char *)c->pblob.p);
+			f->old_len = (size_t)(r.end - body);
 			__atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED);
 			buf_release(&raw);
-			return n;
+			goto done;
 		}
-		out->n = before;
+		n = 0;
 	}
 	__atomic_add_fetch(&c->misses, 1, __ATOMIC_RELAXED);
-	size_t before = out->n, skipped = out->nskipped;
-	int n = ingest_memory(path, buf_slice(&raw), opts, d, out);
+	n = ingest_memory(path, buf_slice(&raw), opts, d, out);
 	buf_release(&raw);
 	for (size_t k = before; k < out->n; k++)
 		out->v[k]->mtime = (long long)st.st_mtime;
-	if (n > 0 && out->nskipped == skipped) {
-		struct buf *b = &c->fresh[i];
-		put_entry_head(b, path, now, h);
-		put_u32(b, (uint32_t)n);
-		for (size_t k = before; k < out->n; k++)
-			put_posting(b, out->v[k]);
+	if (n > 0 && out->nskipped == skipped)
+		f->how = FRESH_NEW;
+done:
+	f->n = (uint32_t)(out->n - before);
+	if (f->how != FRESH_NONE) {
+		/* the record is a function of these bytes and this binary */
+		struct cache_hash fh = f->how == FRESH_OLD ? oldhash : f->hash;
+		for (size_t k = before; k < out->n; k++) {
+			struct cache_hash rk[4] = { c->stamp, c->ingest_key, fh, { k - before, 0 } };
+			struct cache_hash h = cache_hash_bytes(rk, sizeof rk);
+			out->v[k]->record_key[0] = h.lo;
+			out->v[k]->record_key[1] = h.hi;
+		}
 	}
 	return n;
 }
 
-int cache_ingest_save(struct build_cache *c)
+/* The payload goes to the file as it is made, hashed on the way. */
+struct stream {
+	FILE *f;
+	struct buf b;
+	XXH3_state_t *st;
+	uint64_t len;
+	int failed;
+};
+
+static void stream_flush(struct stream *w, size_t keep_below)
+{
+	if (w->b.n < keep_below)
+		return;
+	XXH3_128bits_update(w->st, w->b.p, w->b.n);
+	if (fwrite(w->b.p, 1, w->b.n, w->f) != w->b.n)
+		w->failed = 1;
+	w->len += w->b.n;
+	buf_reset(&w->b);
+}
+
+int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 {
 	if (!c->pchanged)
 		return 0;
-	struct buf payload = BUF_INIT;
-	size_t n = 0;
-	for (size_t i = 0; i < c->nfresh; i++)
-		n += c->fresh[i].n > 0;
-	put_u64(&payload, n);
+	size_t total = 0, entries = 0;
 	for (size_t i = 0; i < c->nfresh; i++) {
-		if (!c->fresh[i].n)
-			continue;
-		put_u32(&payload, (uint32_t)c->fresh[i].n);
-		buf_put(&payload, c->fresh[i].p, c->fresh[i].n);
-		buf_release(&c->fresh[i]);
+		total += c->fresh[i].n;
+		entries += c->fresh[i].how != FRESH_NONE;
 	}
-	int r = save(c, c->postings_path, KIND_POSTINGS, c->ingest_key, buf_slice(&payload));
-	buf_release(&payload);
+	if (total != l->n) {
+		/* not the postings of these files: keep the old cache */
+		diag_report(c->d, DIAG_ADVISORY, c->postings_path, 0, 0, NULL,
+			    "build cache not updated (%zu postings for %zu)", l->n, total);
+		return -1;
+	}
+	struct buf tmp = BUF_INIT;
+	buf_printf(&tmp, "%s.tmp", c->postings_path);
+	struct stream w = { 0 };
+	int r = -1;
+	if (mkdir_p(c->dir, 0755) == 0 && (w.f = fopen(buf_cstr(&tmp), "wb"))) {
+		static const char zero[HEADER_SIZE];
+		w.failed = fwrite(zero, 1, HEADER_SIZE, w.f) != HEADER_SIZE;
+		w.st = XXH3_createState();
+		XXH3_128bits_reset(w.st);
+		put_u64(&w.b, entries);
+		struct buf e = BUF_INIT;
+		const unsigned char *old = (const unsigned char *)c->pblob.p;
+		for (size_t i = 0, k = 0; i < c->nfresh; k += c->fresh[i].n, i++) {
+			const struct cache_fresh *f = &c->fresh[i];
+			if (f->how == FRESH_NONE)
+				continue;
+			buf_reset(&e);
+			if (f->how == FRESH_OLD) {
+				buf_put(&e, old + f->old_off, f->old_len);
+			} else {
+				put_entry_head(&e, l->v[k]->source, f->st, f->hash);
+				if (f->how == FRESH_REHEAD) {
+					buf_put(&e, old + f->old_off, f->old_len);
+				} else {
+					put_u32(&e, f->n);
+					for (size_t q = k; q < k + f->n; q++)
+						put_posting(&e, l->v[q]);
+				}
+			}
+			put_u32(&w.b, (uint32_t)e.n);
+			buf_put(&w.b, e.p, e.n);
+			stream_flush(&w, 1u << 20);
+		}
+		buf_release(&e);
+		stream_flush(&w, 0);
+		XXH128_hash_t h = XXH3_128bits_digest(w.st);
+		XXH3_freeState(w.st);
+		struct buf head = BUF_INIT;
+		header(&head, c, KIND_POSTINGS, c->ingest_key, w.len,
+		       (struct cache_hash){ h.low64, h.high64 });
+		if (fseek(w.f, 0, SEEK_SET) < 0 || fwrite(head.p, 1, head.n, w.f) != head.n)
+			w.failed = 1;
+		buf_release(&head);
+		w.failed |= fclose(w.f) != 0;
+		r = !w.failed && rename(buf_cstr(&tmp), c->postings_path) == 0 ? 0 : -1;
+	}
+	if (r < 0) {
+		diag_report(c->d, DIAG_ADVISORY, c->postings_path, 0, 0, NULL,
+			    "cannot write the build cache (%s); the next build is a full one",
+			    strerror(errno));
+		unlink(buf_cstr(&tmp));
+	}
+	buf_release(&w.b);
+	buf_release(&tmp);
 	return r;
 }
 
@@ -760,6 +862,7 @@ static struct cache_file file_at(const struct build_cache *c, size_t at)
 	f.path = get_strref(&r, &f.path_len);
 	f.size = get_u64(&r);
 	f.hash = get_hash(&r);
+	f.key = get_hash(&r);
 	return f;
 }
 
@@ -802,6 +905,7 @@ int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, si
 		put_str(&payload, v[i].path);
 		put_u64(&payload, v[i].size);
 		put_hash(&payload, v[i].hash);
+		put_hash(&payload, v[i].key);
 	}
 	int r = save(c, c->manifest_path, KIND_MANIFEST, c->search_key, buf_slice(&payload));
 	buf_release(&payload);

@@ -42,6 +42,7 @@ static inline int cache_hash_eq(struct cache_hash a, struct cache_hash b)
 }
 
 struct cache_table;     /* path -> entry, open addressing */
+struct cache_fresh;     /* what a file of this run puts in the next cache */
 
 struct build_cache {
 	char *dir;              /* ".jobsite-cache" beside the output */
@@ -55,7 +56,7 @@ struct build_cache {
 	struct cache_table *ptab;
 	struct cache_hash ingest_key;
 	/* this run's entries, one per file given to cache_ingest_begin() */
-	struct buf *fresh;
+	struct cache_fresh *fresh;
 	size_t nfresh;
 	int pchanged;           /* something differs: write the file again */
 	size_t hits, misses;
@@ -74,6 +75,7 @@ struct cache_file {
 	size_t path_len;
 	uint64_t size;
 	struct cache_hash hash;
+	struct cache_hash key;  /* what the page was made from; 0 = unknown */
 };
 
 /*
@@ -97,9 +99,10 @@ void cache_ingest_begin(struct build_cache *c, size_t n);
  */
 int cache_ingest_file(struct build_cache *c, size_t i, const char *path,
 		      const struct ingest_opts *opts, struct diag *d, struct posting_list *out);
-/* Write the postings file if anything changed (files added, edited, gone).
- * 0, or -1 (reported to d: the next build is then a cold one). */
-int cache_ingest_save(struct build_cache *c);
+/* Write the postings file if anything changed (files added, edited, gone);
+ * `l` is what ingest_files() made of the files, in their order.  0, or -1
+ * (reported to d: the next build is then a cold one). */
+int cache_ingest_save(struct build_cache *c, const struct posting_list *l);
 
 /*
  * The hash of everything the search index reads (the postings as given,
@@ -121,6 +124,7 @@ struct manifest_item {
 	char *path;
 	uint64_t size;
 	struct cache_hash hash;
+	struct cache_hash key;  /* page_info.key; 0 = none */
 };
 int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, size_t n);
 

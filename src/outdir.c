@@ -264,6 +264,7 @@ static struct manifest_item *record(struct outdir *o, const char *rel, int *fres
 		return &o->items[*slot - 1];
 	o->items = xgrow(o->items, &o->items_cap, o->nitems + 1, sizeof *o->items);
 	struct manifest_item *it = &o->items[o->nitems++];
+	memset(it, 0, sizeof *it);
 	it->path = xstrdup(rel);
 	*slot = o->nitems;
 	if (2 * o->nitems > o->names->cap) {
@@ -369,6 +370,7 @@ static int keep_one(void *ctx, const struct cache_file *f)
 		struct manifest_item *it = record(k->o, rel, &fresh);
 		it->size = f->size;
 		it->hash = f->hash;
+		it->key = f->key;
 		k->o->unchanged++;
 		k->files++;
 		k->bytes += f->size;
@@ -406,7 +408,38 @@ static int write_now(struct outdir *o, const char *rel, struct slice data)
 	return r;
 }
 
+int outdir_keep_file(struct outdir *o, const char *rel, const unsigned char *key)
+{
+	if (!o->incremental || !key)
+		return 0;
+	const struct cache_file *f = cache_manifest_find(o->cache, rel);
+	struct cache_hash k;
+	memcpy(&k.lo, key, 8);
+	memcpy(&k.hi, key + 8, 8);
+	if (!f || !cache_hash_eq(f->key, k))
+		return 0;
+	uint64_t size = f->size;
+	struct cache_hash hash = f->hash;
+	if (!unchanged(o, rel, size, hash))
+		return 0;
+	int fresh;
+	struct manifest_item *it = record(o, rel, &fresh);
+	if (!fresh)
+		return 0; /* made twice: the second must be written */
+	it->size = size;
+	it->hash = hash;
+	it->key = k;
+	o->unchanged++;
+	return 1;
+}
+
 int outdir_write(struct outdir *o, const char *rel, struct slice data)
+{
+	return outdir_write_keyed(o, rel, data, NULL);
+}
+
+int outdir_write_keyed(struct outdir *o, const char *rel, struct slice data,
+		       const unsigned char *key)
 {
 	if (!o->cache)
 		return write_now(o, rel, data);
@@ -414,6 +447,11 @@ int outdir_write(struct outdir *o, const char *rel, struct slice data)
 	struct manifest_item *it = record(o, rel, &fresh);
 	it->size = data.n;
 	it->hash = cache_hash_bytes(data.p, data.n);
+	it->key = (struct cache_hash){ 0, 0 };
+	if (key) {
+		memcpy(&it->key.lo, key, 8);
+		memcpy(&it->key.hi, key + 8, 8);
+	}
 	/* A name written twice (a site's static file over the built-in one)
 	 * is always written: its first bytes may be in tmp already. */
 	if (o->incremental && fresh && unchanged(o, rel, it->size, it->hash)) {

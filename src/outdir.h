@@ -53,6 +53,15 @@ int outdir_adopt(struct outdir *o, const char *rel);
  * Returns the files kept (their bytes in *bytes), or -1: none kept.
  */
 long outdir_keep(struct outdir *o, const char *prefix, size_t *bytes);
+/*
+ * Incrementally: keep `rel` as it is when the old manifest made it from
+ * the same 16-byte `key` (pages.h) and it is still in the output.  1 kept
+ * (recorded as unchanged), 0 not: make it and outdir_write_keyed() it.
+ */
+int outdir_keep_file(struct outdir *o, const char *rel, const unsigned char *key);
+/* outdir_write() recording `key` (16 bytes, or NULL) with the file. */
+int outdir_write_keyed(struct outdir *o, const char *rel, struct slice data,
+		       const unsigned char *key);
 /* Write `data` to `rel` (e.g. "jobs/x/index.html") inside it; one write.
  * With writer threads the data is copied and queued: a failure then shows
  * at a later outdir_write(), outdir_wait() or outdir_commit(). */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache.h"
 #include "jobfmt.h"
 #include "paystats.h"
 #include "schemaorg.h"
@@ -24,6 +25,9 @@ struct pctx {
 	struct buf tmp, tmp2;
 	struct pages_stats st;
 	size_t charts_before; /* st.charts when the current page began */
+	const unsigned char *key_base; /* templates, config, build: or NULL */
+	unsigned char (*cards)[16];    /* card_key() of each job, made once */
+	unsigned char *have_card;
 };
 
 /* Only for pages_stats, never for output. */
@@ -217,12 +221,21 @@ static struct mv *card_list(struct pctx *pc, const size_t *ids, size_t n)
 	return l;
 }
 
+static int emit_keyed(struct pctx *pc, const char *tmpl, const char *kind, const char *path,
+		      const char *file, int sitemap, const char *lastmod, const struct mv *data,
+		      const unsigned char *key)
+{
+	struct page_info pi = { tmpl, kind, file, path, sitemap, lastmod, key };
+	if (!data)
+		return pc->emit(pc->emit_ctx, &pi, NULL);
+	pc->st.chart_pages += pc->st.charts > pc->charts_before;
+	return pc->emit(pc->emit_ctx, &pi, data);
+}
+
 static int emit(struct pctx *pc, const char *tmpl, const char *kind, const char *path,
 		const char *file, int sitemap, const char *lastmod, const struct mv *data)
 {
-	struct page_info pi = { tmpl, kind, file, path, sitemap, lastmod };
-	pc->st.chart_pages += pc->st.charts > pc->charts_before;
-	return pc->emit(pc->emit_ctx, &pi, data);
+	return emit_keyed(pc, tmpl, kind, path, file, sitemap, lastmod, data, NULL);
 }
 
 static int emit_dir(struct pctx *pc, const char *tmpl, const char *kind, const char *path,
@@ -236,12 +249,90 @@ static int emit_dir(struct pctx *pc, const char *tmpl, const char *kind, const c
 	return r;
 }
 
+static void key_group(struct buf *k, const struct site_group *v, long i)
+{
+	if (i < 0) {
+		buf_puts(k, "-\n");
+		return;
+	}
+	buf_printf(k, "%s\n%s\n%s\n%d\n", v[i].slug, v[i].name, v[i].code ? v[i].code : "",
+		   v[i].jobs.n > 0);
+}
+
+static void hash16(const struct buf *k, unsigned char out[16])
+{
+	struct cache_hash h = cache_hash_bytes(k->p, k->n);
+	memcpy(out, &h.lo, 8);
+	memcpy(out + 8, &h.hi, 8);
+}
+
+/*
+ * Everything a job's card and page are made from, hashed: the templates,
+ * config and build date (key_base), the posting's record, and what they
+ * show of the site: its slug, state, and the groups it links to.  Two
+ * builds with the same keys make the same pages.  NULL when unknown.
+ */
+static const unsigned char *card_key(struct pctx *pc, size_t id)
+{
+	const struct site *s = pc->s;
+	const struct site_job *j = &s->jobs[id];
+	const struct posting *p = j->p;
+	if (!pc->key_base || (!p->record_key[0] && !p->record_key[1]))
+		return NULL;
+	if (!pc->cards) {
+		pc->cards = xcalloc(s->njobs ? s->njobs : 1, sizeof *pc->cards);
+		pc->have_card = xcalloc(s->njobs ? s->njobs : 1, 1);
+	}
+	if (pc->have_card[id])
+		return pc->cards[id];
+	struct buf k = BUF_INIT;
+	buf_put(&k, pc->key_base, 16);
+	buf_put(&k, p->record_key, sizeof p->record_key);
+	buf_printf(&k, "%s\n%d\n%d\n", j->slug, j->closed, j->remote);
+	key_group(&k, s->employers, j->employer);
+	key_group(&k, s->states, j->state);
+	key_group(&k, s->states, j->remote ? s->state_remote : -1);
+	key_group(&k, s->bands, (long)j->band);
+	hash16(&k, pc->cards[id]);
+	buf_release(&k);
+	pc->have_card[id] = 1;
+	return pc->cards[id];
+}
+
+static int posting_key(struct pctx *pc, const struct site_job *j, const char *path,
+		       unsigned char out[16])
+{
+	const unsigned char *card = card_key(pc, (size_t)(j - pc->s->jobs));
+	if (!card)
+		return 0;
+	struct buf k = BUF_INIT;
+	buf_put(&k, card, 16);
+	buf_printf(&k, "posting\n%s\n", path);
+	hash16(&k, out);
+	buf_release(&k);
+	return 1;
+}
+
 static int posting_page(struct pctx *pc, const struct site_job *j)
 {
 	struct mdata *md = pc->md;
 	const struct posting *p = j->p;
 	struct buf path = BUF_INIT;
 	site_job_path(&path, j);
+	unsigned char keybuf[16];
+	const unsigned char *key = NULL;
+	if (posting_key(pc, j, buf_cstr(&path), keybuf)) {
+		key = keybuf;
+		struct buf file = BUF_INIT;
+		buf_printf(&file, "%sindex.html", buf_cstr(&path));
+		int r = emit_keyed(pc, "posting", "posting", buf_cstr(&path), buf_cstr(&file),
+				   !j->closed, p->date_posted[0] ? p->date_posted : NULL, NULL, key);
+		buf_release(&file);
+		if (r != 1) {
+			buf_release(&path);
+			return r;
+		}
+	}
 	begin(pc, buf_cstr(&path), 0);
 	buf_reset(&pc->tmp);
 	if (p->employer)
@@ -276,8 +367,11 @@ static int posting_page(struct pctx *pc, const struct site_job *j)
 		diag_report(pc->d, DIAG_NOTE, p->source, 0, 0, "no JSON-LD",
 			    "no JobPosting JSON-LD: %s", why);
 	mv_set(md, root, "job", o);
-	int r = emit_dir(pc, "posting", "posting", buf_cstr(&path), !j->closed,
-			 p->date_posted[0] ? p->date_posted : NULL, root);
+	struct buf file = BUF_INIT;
+	buf_printf(&file, "%sindex.html", buf_cstr(&path));
+	int r = emit_keyed(pc, "posting", "posting", buf_cstr(&path), buf_cstr(&file), !j->closed,
+			   p->date_posted[0] ? p->date_posted : NULL, root, key);
+	buf_release(&file);
 	buf_release(&path);
 	return r;
 }
@@ -323,18 +417,64 @@ static struct mv *pagination(struct pctx *pc, const char *base, size_t k, size_t
  */
 typedef void (*extra_fn)(struct pctx *pc, struct mv *root, const void *arg);
 
+/*
+ * The key of list page k (see card_key): its place and words, and the
+ * cards it shows; `wide`: the cards of every page (the group's pay
+ * figures are on each), `what` the page's own names from `extra`.
+ */
+static int list_key(struct pctx *pc, const char *tmpl, const char *path, const char *title,
+		    const char *description, const struct site_ids *ids, size_t k, size_t npages,
+		    int wide, const char *what, unsigned char out[16])
+{
+	size_t size = pc->c->page_size;
+	size_t from = wide ? 0 : (k - 1) * size;
+	size_t to = wide ? ids->n : (from + size < ids->n ? from + size : ids->n);
+	struct buf key = BUF_INIT;
+	buf_put(&key, pc->key_base, 16);
+	buf_printf(&key, "%s\n%s\n%s\n%s\n%s\n%zu %zu %zu\n", tmpl, path, title, description, what,
+		   k, npages, ids->n);
+	int ok = 1;
+	for (size_t i = from; i < to && ok; i++) {
+		const unsigned char *c = card_key(pc, ids->v[i]);
+		if (c)
+			buf_put(&key, c, 16);
+		ok = c != NULL;
+	}
+	if (ok)
+		hash16(&key, out);
+	buf_release(&key);
+	return ok;
+}
+
 static int list_pages(struct pctx *pc, const char *tmpl, const char *kind, const char *base,
 		      const char *title, const char *description, const struct site_ids *ids,
-		      extra_fn extra, const void *arg)
+		      extra_fn extra, const void *arg, int wide, const char *what)
 {
 	size_t size = pc->c->page_size, npages = ids->n ? (ids->n + size - 1) / size : 1;
-	struct buf path = BUF_INIT, t = BUF_INIT;
+	struct buf path = BUF_INIT, t = BUF_INIT, file = BUF_INIT;
 	int r = 0;
 	for (size_t k = 1; k <= npages && !r; k++) {
 		buf_reset(&path);
 		buf_puts(&path, base);
 		if (k > 1)
 			buf_printf(&path, "page/%zu/", k);
+		const char *first = ids->n ? pc->s->jobs[ids->v[0]].p->date_posted : NULL;
+		const char *lastmod = first && *first ? first : NULL;
+		unsigned char keybuf[16];
+		const unsigned char *key = NULL;
+		if (pc->key_base && list_key(pc, tmpl, buf_cstr(&path), title, description, ids, k,
+					     npages, wide, what, keybuf)) {
+			key = keybuf;
+			buf_reset(&file);
+			buf_printf(&file, "%sindex.html", buf_cstr(&path));
+			r = emit_keyed(pc, tmpl, kind, buf_cstr(&path), buf_cstr(&file), 1, lastmod,
+				       NULL, key);
+			if (r == 0)
+				continue;
+			if (r != 1)
+				break;
+			r = 0;
+		}
 		begin(pc, buf_cstr(&path), 0);
 		buf_reset(&t);
 		buf_puts(&t, title);
@@ -351,12 +491,13 @@ static int list_pages(struct pctx *pc, const char *tmpl, const char *kind, const
 		mv_num(pc->md, root, "count", ids->n);
 		if (extra)
 			extra(pc, root, arg);
-		const char *lastmod = ids->n ? pc->s->jobs[ids->v[0]].p->date_posted : NULL;
-		r = emit_dir(pc, tmpl, kind, buf_cstr(&path), 1,
-			     lastmod && *lastmod ? lastmod : NULL, root);
+		buf_reset(&file);
+		buf_printf(&file, "%sindex.html", buf_cstr(&path));
+		r = emit_keyed(pc, tmpl, kind, buf_cstr(&path), buf_cstr(&file), 1, lastmod, root, key);
 	}
 	buf_release(&path);
 	buf_release(&t);
+	buf_release(&file);
 	return r;
 }
 
@@ -814,8 +955,11 @@ static int group_pages(struct pctx *pc, int sec, const struct site_group *v, siz
 			buf_printf(&desc, "%zu open %s, salary band %s.", g->jobs.n, noun, g->name);
 		}
 		struct group_arg ga = { sec, g };
+		struct buf what = BUF_INIT;
+		buf_printf(&what, "%d %s %s %s", sec, g->slug, g->name, g->code ? g->code : "");
 		r = list_pages(pc, tmpl[sec], tmpl[sec], buf_cstr(&base), buf_cstr(&title),
-			       buf_cstr(&desc), &g->jobs, group_extra, &ga);
+			       buf_cstr(&desc), &g->jobs, group_extra, &ga, 1, buf_cstr(&what));
+		buf_release(&what);
 	}
 	buf_release(&base);
 	buf_release(&title);
@@ -1049,13 +1193,14 @@ static void jobs_extra(struct pctx *pc, struct mv *root, const void *arg)
 }
 
 int pages_generate(const struct site *s, const struct config *c, struct mdata *md,
-		   struct diag *d, page_emit_fn fn, void *ctx, struct pages_stats *st)
+		   struct diag *d, page_emit_fn fn, void *ctx, struct pages_stats *st,
+		   const unsigned char *key_base)
 {
-	struct pctx pc = { s, c, md, d, fn, ctx, "", BUF_INIT, BUF_INIT, { 0 }, 0 };
+	struct pctx pc = { s, c, md, d, fn, ctx, "", BUF_INIT, BUF_INIT, { 0 }, 0, key_base, NULL, NULL };
 	int r = home_page(&pc);
 	if (!r)
 		r = list_pages(&pc, "jobs", "jobs", "jobs/", "All jobs",
-			       "Every open job, newest first.", &s->open, jobs_extra, NULL);
+			       "Every open job, newest first.", &s->open, jobs_extra, NULL, 0, "jobs");
 	for (size_t i = 0; i < s->njobs && !r; i++)
 		r = posting_page(&pc, &s->jobs[i]);
 	if (!r)
@@ -1076,6 +1221,8 @@ int pages_generate(const struct site *s, const struct config *c, struct mdata *m
 		r = not_found_page(&pc);
 	buf_release(&pc.tmp);
 	buf_release(&pc.tmp2);
+	free(pc.cards);
+	free(pc.have_card);
 	if (st)
 		*st = pc.st;
 	return r;

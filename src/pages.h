@@ -22,9 +22,15 @@ struct page_info {
 	const char *path;      /* root-relative URL: "jobs/x/" ("" = home) */
 	int sitemap;           /* belongs in the sitemap */
 	const char *lastmod;   /* "YYYY-MM-DD" or NULL */
+	/* 16 bytes naming everything the page is made from, or NULL. */
+	const unsigned char *key;
 };
 
-/* Return non-zero to stop the walk (that value is returned). */
+/*
+ * Return non-zero to stop the walk (that value is returned).  With `data`
+ * NULL the page has a key and the emitter may keep the file it made from
+ * the same key before: 0 kept, 1 not (the page is then made and emitted).
+ */
 typedef int (*page_emit_fn)(void *ctx, const struct page_info *pi, const struct mv *data);
 
 /* What the pay figures and charts cost, for the build summary. */
@@ -37,6 +43,7 @@ struct pages_stats {
 
 /* `st` may be NULL. */
 int pages_generate(const struct site *s, const struct config *c, struct mdata *md,
-		   struct diag *d, page_emit_fn emit, void *ctx, struct pages_stats *st);
+		   struct diag *d, page_emit_fn emit, void *ctx, struct pages_stats *st,
+		   const unsigned char *key_base);
 
 #endif

@@ -42,10 +42,63 @@ static int is_stopword(const char *w, size_t n)
 	if (n > 5) /* the longest is "their" */
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(STOPWORDS); i++)
-		if (strlen(STOPWORDS[i]) == n && !memcmp(STOPWORDS[i], w, n))
+		if (STOPWORDS[i][0] == w[0] && !strncmp(STOPWORDS[i], w, n) && !STOPWORDS[i][n])
 			return 1;
 	return 0;
 }
+
+/* Distinct words and how often each occurs (a posting's body). */
+struct wcount {
+	char *w;
+	size_t n;
+	unsigned count;
+};
+
+struct counter {
+	struct wcount *v;
+	size_t cap, n;
+};
+
+static size_t word_hash(const char *w, size_t n)
+{
+	size_t h = 14695981039346656037u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 1099511628211u;
+	return h;
+}
+
+static void counter_add(struct counter *c, const char *w, size_t n)
+{
+	if (2 * (c->n + 1) > c->cap) {
+		struct counter g = { xcalloc(c->cap ? 2 * c->cap : 256, sizeof *g.v),
+				     c->cap ? 2 * c->cap : 256, 0 };
+		for (size_t i = 0; i < c->cap; i++) {
+			if (!c->v[i].w)
+				continue;
+			size_t k = word_hash(c->v[i].w, c->v[i].n) & (g.cap - 1);
+			while (g.v[k].w)
+				k = (k + 1) & (g.cap - 1);
+			g.v[k] = c->v[i];
+			g.n++;
+		}
+		free(c->v);
+		*c = g;
+	}
+	size_t k = word_hash(w, n) & (c->cap - 1);
+	while (c->v[k].w && (c->v[k].n != n || memcmp(c->v[k].w, w, n)))
+		k = (k + 1) & (c->cap - 1);
+	if (!c->v[k].w) {
+		c->v[k] = (struct wcount){ xstrndup(w, n), n, 0 };
+		c->n++;
+	}
+	c->v[k].count++;
+}
+
+/* Where the tokenizer puts words: a list of every occurrence, or counts. */
+struct sink {
+	struct strlist *list;
+	struct counter *count;
+};
 
 static int is_alnum_cp(utf8proc_int32_t c)
 {
@@ -64,19 +117,23 @@ static int is_alnum_cp(utf8proc_int32_t c)
 }
 
 static void emit_word(const char *w, size_t n, size_t ncp, int digits,
-		      enum search_tier tier, struct strlist *out)
+		      enum search_tier tier, struct sink *out)
 {
 	if (ncp < MIN_WORD || ncp > MAX_WORD || is_stopword(w, n))
 		return;
 	if (digits && tier == SEARCH_TIER_BODY)
 		return;
-	char *s = xstrndup(w, n);
-	out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof *out->v);
-	out->v[out->n++] = s;
+	if (out->count) {
+		counter_add(out->count, w, n);
+		return;
+	}
+	struct strlist *l = out->list;
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = xstrndup(w, n);
 }
 
 /* Words of `text` as folded (NFKD, no marks, case-folded) text. */
-static void tokenize_folded(struct slice text, enum search_tier tier, struct strlist *out)
+static void tokenize_folded(struct slice text, enum search_tier tier, struct sink *out)
 {
 	utf8proc_uint8_t *folded = NULL;
 	utf8proc_ssize_t len = 0;
@@ -135,7 +192,7 @@ static int ascii_alnum(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-void search_tokenize(struct slice text, enum search_tier tier, struct strlist *out)
+static void tokenize(struct slice text, enum search_tier tier, struct sink *out)
 {
 	const unsigned char *p = (const unsigned char *)text.p;
 	size_t i = 0, n = text.n;
@@ -161,6 +218,11 @@ void search_tokenize(struct slice text, enum search_tier tier, struct strlist *o
 			emit_word(word, len, len, digits, tier, out);
 		}
 	}
+}
+
+void search_tokenize(struct slice text, enum search_tier tier, struct strlist *out)
+{
+	tokenize(text, tier, &(struct sink){ out, NULL });
 }
 
 /* ---- varint lists ------------------------------------------------- */
@@ -434,21 +496,26 @@ static unsigned tf_bucket(size_t tf)
 	return tf <= 1 ? 0 : tf == 2 ? 1 : tf <= 4 ? 2 : 3;
 }
 
+static int cmp_wcount(const void *a, const void *b)
+{
+	return strcmp(((const struct wcount *)a)->w, ((const struct wcount *)b)->w);
+}
+
+/* Each distinct body word once, in byte order, with its tf bucket. */
 static void index_body(struct termtab *t, const struct posting *p, size_t id)
 {
-	struct strlist words = { 0 };
-	search_tokenize(slice_from(p->description_text), SEARCH_TIER_BODY, &words);
-	if (words.n)
-		qsort(words.v, words.n, sizeof *words.v, cmp_cstr);
-	for (size_t i = 0; i < words.n;) {
-		size_t j = i + 1;
-		while (j < words.n && !strcmp(words.v[j], words.v[i]))
-			j++;
-		term_add(termtab_get(t, words.v[i], strlen(words.v[i])), id,
-			 SHIFT[1], tf_bucket(j - i));
-		i = j;
+	struct counter c = { 0 };
+	tokenize(slice_from(p->description_text), SEARCH_TIER_BODY, &(struct sink){ NULL, &c });
+	size_t n = 0;
+	for (size_t i = 0; i < c.cap; i++)
+		if (c.v[i].w)
+			c.v[n++] = c.v[i];
+	qsort(c.v, n, sizeof *c.v, cmp_wcount);
+	for (size_t i = 0; i < n; i++) {
+		term_add(termtab_get(t, c.v[i].w, c.v[i].n), id, SHIFT[1], tf_bucket(c.v[i].count));
+		free(c.v[i].w);
 	}
-	strlist_release(&words);
+	free(c.v);
 }
 
 /* A word in more than half the postings: store the ids without it. */

@@ -130,6 +130,40 @@ build bands
 check "bands: every posting parsed again" test "$(field bands 3)" -eq 0
 same bands
 
+# a closed posting links to its employer only while the employer has an
+# open one: its page changes although its file does not
+cat > "$S/content/closed.md" <<'EOF2'
+---
+title: Credentialing Specialist
+employer: Lonely Clinic
+location: Helena, MT
+date: 2025-10-01
+expires: 2026-01-31
+---
+Verify provider credentials for a small clinic.
+EOF2
+build closed
+same closed
+check "closed: its page says so" grep -rq 'Credentialing Specialist' "$OUT/jobs"
+check "closed: no employer page yet" test ! -e "$OUT/employers/lonely-clinic/index.html"
+cat > "$S/content/opened.md" <<'EOF2'
+---
+title: Front Desk Coordinator
+employer: Lonely Clinic
+location: Helena, MT
+date: 2026-05-30
+---
+Greet patients and schedule visits.
+EOF2
+build opened
+same opened
+check "opened: the employer has a page now" test -s "$OUT/employers/lonely-clinic/index.html"
+# the build date decides what is closed
+sed -i 's/^build_date: 2026-06-01$/build_date: 2026-01-15/' "$S/jobsite.yml"
+build builddate
+same builddate
+check "build date: the closed posting is open again" grep -q 'Credentialing Specialist' "$OUT/employers/lonely-clinic/index.html"
+
 # the output edited by hand: a page deleted, a page changed, both restored
 page=$(find "$OUT/jobs" -name index.html | head -1)
 rm "$page"
