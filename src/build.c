@@ -559,8 +559,47 @@ struct search_job {
 	struct posting **ptrs;
 	size_t n;
 	struct search_stats *st;
+	int threads;
 	int r;
+	/* the files it made, for the manifest (outdir_record) */
+	struct search_file {
+		char *rel;
+		uint64_t size;
+		struct cache_hash hash;
+		int kept;
+	} *files;
+	size_t nfiles, files_cap;
 };
+
+/* A search file: not written when the output has these bytes already. */
+static int search_write(void *ctx, const char *rel, struct slice data)
+{
+	struct search_job *sj = ctx;
+	struct outdir *o = &sj->b->out;
+	struct cache_hash h = cache_hash_bytes(data.p, data.n);
+	sj->files = xgrow(sj->files, &sj->files_cap, sj->nfiles + 1, sizeof *sj->files);
+	struct search_file *f = &sj->files[sj->nfiles++];
+	*f = (struct search_file){ xstrdup(rel), data.n, h, outdir_has(o, rel, data.n, h) };
+	if (f->kept)
+		return 0;
+	char *path = path_join(o->tmp, rel);
+	int r = write_file(path, data.p, data.n);
+	free(path);
+	return r;
+}
+
+/* After the index: its files into the manifest, on the main thread. */
+static void search_files_done(struct search_job *sj, struct outdir *o)
+{
+	for (size_t i = 0; i < sj->nfiles; i++) {
+		outdir_record(o, sj->files[i].rel, sj->files[i].size, sj->files[i].hash,
+			      sj->files[i].kept);
+		free(sj->files[i].rel);
+	}
+	free(sj->files);
+	sj->files = NULL;
+	sj->nfiles = 0;
+}
 
 static void search_prepare(struct search_job *sj, const struct site *s)
 {
@@ -598,7 +637,11 @@ static void *search_thread(void *arg)
 	struct search_job *sj = arg;
 	struct builder *b = sj->b;
 	sj->r = search_index_write(sj->ptrs, sj->n, b->out.tmp,
-				   &(struct search_opts){ .stats = sj->st, .bands = &b->cfg.bands }, &b->d);
+				   &(struct search_opts){ .stats = sj->st, .bands = &b->cfg.bands,
+						       .threads = sj->threads,
+						       .write = b->out.cache ? search_write : NULL,
+						       .write_ctx = sj },
+				   &b->d);
 	free(sj->ptrs);
 	free(sj->copies);
 	sj->ptrs = NULL;
@@ -678,7 +721,7 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	 * the same bytes either way (tests/t-threads.sh).
 	 */
 	int threads = jobs > 0 ? jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	struct search_job sj = { .b = &b, .st = &search };
+	struct search_job sj = { .b = &b, .st = &search, .threads = threads };
 	search_prepare(&sj, site);
 	/* The index reads only these copies: the same as the output's, the
 	 * output's index files are kept as they are. */
@@ -745,7 +788,8 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	stage_done(&sc, threads > 1 ? "search (wait)" : "search index");
 	if (sj.r < 0)
 		goto report;
-	if ((!b.search_kept && outdir_adopt(&b.out, "search") < 0) || outdir_wait(&b.out) < 0) {
+	search_files_done(&sj, &b.out);
+	if (outdir_wait(&b.out) < 0) {
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
 		goto report;
 	}
@@ -766,6 +810,7 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 fail_join:
 	if (search_async)
 		pthread_join(search_tid, NULL);
+	search_files_done(&sj, &b.out);
 	free(sj.ptrs);
 	free(sj.copies);
 report:

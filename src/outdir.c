@@ -279,7 +279,7 @@ static struct manifest_item *record(struct outdir *o, const char *rel, int *fres
 }
 
 /* Does the output already hold these bytes at `rel`? */
-static int unchanged(struct outdir *o, const char *rel, uint64_t size, struct cache_hash h)
+static int unchanged(const struct outdir *o, const char *rel, uint64_t size, struct cache_hash h)
 {
 	const struct cache_file *f = cache_manifest_find(o->cache, rel);
 	if (!f || f->size != size || !cache_hash_eq(f->hash, h))
@@ -298,56 +298,21 @@ void outdir_use_cache(struct outdir *o, struct build_cache *c)
 	o->incremental = c && c->manifest_ok && lstat(o->final, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int adopt_tree(struct outdir *o, const char *dir, const char *rel, struct buf *data)
+int outdir_has(const struct outdir *o, const char *rel, uint64_t size, struct cache_hash h)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : (set_error(o, "read", dir), -1);
-	int r = 0;
-	struct dirent *e;
-	while (!r && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char *full = path_join(dir, e->d_name), *sub = path_join(rel, e->d_name);
-		struct stat st;
-		if (lstat(full, &st) < 0) {
-			set_error(o, "read", full);
-			r = -1;
-		} else if (S_ISDIR(st.st_mode)) {
-			r = adopt_tree(o, full, sub, data);
-		} else if (S_ISREG(st.st_mode)) {
-			buf_reset(data);
-			if (read_file(full, data, 0) < 0) {
-				set_error(o, "read", full);
-				r = -1;
-			} else {
-				int fresh;
-				struct manifest_item *it = record(o, sub, &fresh);
-				it->size = data->n;
-				it->hash = cache_hash_bytes(data->p, data->n);
-				if (o->incremental && unchanged(o, sub, it->size, it->hash)) {
-					unlink(full);
-					o->unchanged++;
-				}
-			}
-		}
-		free(full);
-		free(sub);
-	}
-	closedir(d);
-	return r;
+	return o->incremental && unchanged(o, rel, size, h);
 }
 
-int outdir_adopt(struct outdir *o, const char *rel)
+void outdir_record(struct outdir *o, const char *rel, uint64_t size, struct cache_hash h, int kept)
 {
 	if (!o->cache)
-		return 0;
-	char *dir = path_join(o->tmp, rel);
-	struct buf data = BUF_INIT;
-	int r = adopt_tree(o, dir, rel, &data);
-	buf_release(&data);
-	free(dir);
-	return r;
+		return;
+	int fresh;
+	struct manifest_item *it = record(o, rel, &fresh);
+	it->size = size;
+	it->hash = h;
+	it->key = (struct cache_hash){ 0, 0 };
+	o->unchanged += kept;
 }
 
 struct keep {

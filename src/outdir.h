@@ -11,7 +11,10 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "buf.h"
+#include "cache.h"
 
 struct outdir_pool;
 struct build_cache;
@@ -44,9 +47,15 @@ int outdir_open(struct outdir *o, const char *final);
  * The result has the same files and bytes as a full build.
  */
 void outdir_use_cache(struct outdir *o, struct build_cache *c);
-/* Files written into o->tmp/rel by others (the search index): record them
- * and, incrementally, drop those the output already has.  0 or -1. */
-int outdir_adopt(struct outdir *o, const char *rel);
+/*
+ * For files others write into o->tmp (the search index, on its own
+ * thread): does the output hold these bytes at `rel` already (incremental
+ * builds only; safe from any thread)?  Then they need not be written.
+ * outdir_record() then enters each file in the manifest, on the thread
+ * that calls outdir_write(); `kept`: it was not written.
+ */
+int outdir_has(const struct outdir *o, const char *rel, uint64_t size, struct cache_hash h);
+void outdir_record(struct outdir *o, const char *rel, uint64_t size, struct cache_hash h, int kept);
 /*
  * Incrementally: keep every file of the old manifest under `prefix`
  * ("search/") as it is, when each is still in the output with its size.

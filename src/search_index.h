@@ -83,6 +83,11 @@ struct search_opts {
 	int no_script_twins;    /* 1: do not write the .js files */
 	const struct band_table *bands; /* band labels; NULL = made from slugs */
 	struct search_stats *stats; /* filled when not NULL */
+	int threads;            /* > 1: body words read on 2 threads (same bytes) */
+	/* When set, files go through this instead of being written into
+	 * OUTDIR: `rel` is "<dir>/<name>"; 0 or -1 (errno set). */
+	int (*write)(void *ctx, const char *rel, struct slice data);
+	void *write_ctx;
 };
 
 #define SEARCH_DEFAULT_DIR "search/data"

@@ -162,7 +162,8 @@ int main(int argc, char **argv)
 	struct diag d;
 	diag_init(&d, stderr);
 	struct search_stats st;
-	struct search_opts so = { .stats = &st };
+	const char *th = getenv("SEARCH_THREADS"); /* 2: read bodies on two threads */
+	struct search_opts so = { .stats = &st, .threads = th ? atoi(th) : 1 };
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = search_index_write(v, n, argv[3], &so, &d);
