@@ -745,15 +745,15 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 		search_async = pthread_create(&search_tid, NULL, search_thread, &sj) == 0;
 	/* Feeds first: besides its own page they are the one reader of a
 	 * posting's description HTML, which emit_page() then frees. */
-	if ((feeds = feeds_write(site, &b.cfg, &b.out)) < 0) {
+	unsigned char key_base[16];
+	int keyed = page_key_base(&b, &cache, site, data_dir, key_base);
+	if ((feeds = feeds_write(site, &b.cfg, &b.out, keyed ? key_base : NULL)) < 0) {
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
 		goto fail_join;
 	}
 	stage_done(&sc, "feeds");
 	b.site = site;
 	struct mdata *md = mdata_new();
-	unsigned char key_base[16];
-	int keyed = page_key_base(&b, &cache, site, data_dir, key_base);
 	int r = pages_generate(site, &b.cfg, md, &b.d, emit_page, &b, &charts,
 			       keyed ? key_base : NULL);
 	mdata_free(md);

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "cache.h"
 #include "jobfmt.h"
 #include "util.h"
 
@@ -88,17 +89,50 @@ static void put_entry(struct buf *b, const struct site *s, const struct config *
 	buf_release(&t);
 }
 
+/*
+ * What a feed is made of (see pages.h, page keys): the site's key_base
+ * (config, templates, build dates, binary), the feed's place and title,
+ * and each entry's record and slug.  0 when a record has no key.
+ */
+static int feed_key(const struct site *s, const struct feed *f, size_t n,
+		    const unsigned char *key_base, unsigned char out[16])
+{
+	if (!key_base)
+		return 0;
+	struct buf k = BUF_INIT;
+	buf_put(&k, key_base, 16);
+	buf_printf(&k, "feed\n%s\n%s\n%zu\n", f->dir, f->title, n);
+	int ok = 1;
+	for (size_t i = 0; i < n && ok; i++) {
+		const struct site_job *j = &s->jobs[f->ids->v[i]];
+		ok = j->p->record_key[0] || j->p->record_key[1];
+		buf_put(&k, j->p->record_key, sizeof j->p->record_key);
+		buf_printf(&k, "%s\n", j->slug);
+	}
+	struct cache_hash h = cache_hash_bytes(k.p, k.n);
+	memcpy(out, &h.lo, 8);
+	memcpy(out + 8, &h.hi, 8);
+	buf_release(&k);
+	return ok;
+}
+
 static int write_feed(const struct site *s, const struct config *c, struct outdir *o,
-		      const struct feed *f, struct buf *b)
+		      const struct feed *f, struct buf *b, const unsigned char *key_base)
 {
 	size_t n = f->ids->n < c->feed_size ? f->ids->n : c->feed_size;
+	unsigned char key[16];
+	int keyed = feed_key(s, f, n, key_base, key);
+	struct buf self = BUF_INIT;
+	buf_printf(&self, "%sfeed.xml", f->dir);
+	if (keyed && outdir_keep_file(o, buf_cstr(&self), key)) {
+		buf_release(&self);
+		return 0;
+	}
 	buf_reset(b);
 	buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
 	jobfmt_xml(b, f->title);
 	buf_puts(b, "</title>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
-	struct buf self = BUF_INIT;
-	buf_printf(&self, "%sfeed.xml", f->dir);
 	put_link(b, c, f->dir, buf_cstr(&self));
 	buf_puts(b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
 	put_link(b, c, f->dir, f->dir);
@@ -118,17 +152,18 @@ static int write_feed(const struct site *s, const struct config *c, struct outdi
 	for (size_t i = 0; i < n; i++)
 		put_entry(b, s, c, f, &s->jobs[f->ids->v[i]]);
 	buf_puts(b, "</feed>\n");
-	int r = outdir_write(o, buf_cstr(&self), buf_slice(b));
+	int r = outdir_write_keyed(o, buf_cstr(&self), buf_slice(b), keyed ? key : NULL);
 	buf_release(&self);
 	return r;
 }
 
-long feeds_write(const struct site *s, const struct config *c, struct outdir *o)
+long feeds_write(const struct site *s, const struct config *c, struct outdir *o,
+		 const unsigned char *key_base)
 {
 	struct buf b = BUF_INIT, dir = BUF_INIT, title = BUF_INIT;
 	long n = 0;
 	struct feed f = { "", c->title, &s->open };
-	if (write_feed(s, c, o, &f, &b) < 0)
+	if (write_feed(s, c, o, &f, &b, key_base) < 0)
 		goto fail;
 	n++;
 	static const char *sections[] = { "employers", "states" };
@@ -143,7 +178,7 @@ long feeds_write(const struct site *s, const struct config *c, struct outdir *o)
 			buf_reset(&title);
 			buf_printf(&title, "%s jobs - %s", g[i].name, c->title);
 			f = (struct feed){ buf_cstr(&dir), buf_cstr(&title), &g[i].jobs };
-			if (write_feed(s, c, o, &f, &b) < 0)
+			if (write_feed(s, c, o, &f, &b, key_base) < 0)
 				goto fail;
 			n++;
 		}

@@ -14,7 +14,12 @@
 #include "outdir.h"
 #include "site.h"
 
-/* Write every feed; returns how many, or -1 on a write error (o->error). */
-long feeds_write(const struct site *s, const struct config *c, struct outdir *o);
+/*
+ * Write every feed; returns how many, or -1 on a write error (o->error).
+ * With `key_base` (16 bytes, see pages.h) a feed made from the same
+ * entries as the one in the output is kept as it is (incremental builds).
+ */
+long feeds_write(const struct site *s, const struct config *c, struct outdir *o,
+		 const unsigned char *key_base);
 
 #endif

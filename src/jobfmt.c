@@ -154,6 +154,14 @@ void jobfmt_summary(struct buf *out, const char *text, size_t max)
 void jobfmt_xml(struct buf *out, const char *s)
 {
 	for (const unsigned char *c = (const unsigned char *)s; c && *c; c++) {
+		/* a run that needs no escape goes in one copy */
+		const unsigned char *run = c;
+		while (*c >= 0x20 && *c != '&' && *c != '<' && *c != '>' && *c != '"' && *c != '\'')
+			c++;
+		if (c > run)
+			buf_put(out, run, (size_t)(c - run));
+		if (!*c)
+			break;
 		switch (*c) {
 		case '&': buf_puts(out, "&amp;"); break;
 		case '<': buf_puts(out, "&lt;"); break;
