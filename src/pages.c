@@ -28,6 +28,18 @@ struct pctx {
 	const unsigned char *key_base; /* templates, config, build: or NULL */
 	unsigned char (*cards)[16];    /* card_key() of each job, made once */
 	unsigned char *have_card;
+	/* The figures of the last set pay_obj() summed up: every page of a
+	 * group shows its group's, and a group of 30,000 has 1,500 pages. */
+	struct pay_memo {
+		const size_t *ids;
+		size_t n;
+		struct paystats st;
+		size_t counts[BAND_MAX]; /* postings per salary band */
+	} pay;
+	/* The key of the last group's set of cards (list_key, wide) */
+	const size_t *wide_ids;
+	size_t wide_n;
+	unsigned char wide_key[16];
 };
 
 /* Only for pages_stats, never for output. */
@@ -427,13 +439,31 @@ static int list_key(struct pctx *pc, const char *tmpl, const char *path, const c
 		    int wide, const char *what, unsigned char out[16])
 {
 	size_t size = pc->c->page_size;
-	size_t from = wide ? 0 : (k - 1) * size;
-	size_t to = wide ? ids->n : (from + size < ids->n ? from + size : ids->n);
+	size_t from = (k - 1) * size;
+	size_t to = from + size < ids->n ? from + size : ids->n;
 	struct buf key = BUF_INIT;
+	int ok = 1;
+	if (wide && (pc->wide_ids != ids->v || pc->wide_n != ids->n)) {
+		/* the whole set once per group, not once per page */
+		pc->wide_ids = NULL;
+		for (size_t i = 0; i < ids->n && ok; i++) {
+			const unsigned char *c = card_key(pc, ids->v[i]);
+			if (c)
+				buf_put(&key, c, 16);
+			ok = c != NULL;
+		}
+		if (ok) {
+			hash16(&key, pc->wide_key);
+			pc->wide_ids = ids->v;
+			pc->wide_n = ids->n;
+		}
+		buf_reset(&key);
+	}
 	buf_put(&key, pc->key_base, 16);
 	buf_printf(&key, "%s\n%s\n%s\n%s\n%s\n%zu %zu %zu\n", tmpl, path, title, description, what,
 		   k, npages, ids->n);
-	int ok = 1;
+	if (wide && ok)
+		buf_put(&key, pc->wide_key, 16);
 	for (size_t i = from; i < to && ok; i++) {
 		const unsigned char *c = card_key(pc, ids->v[i]);
 		if (c)
@@ -586,11 +616,9 @@ static struct mv *chart_obj(struct pctx *pc, const char *id, const char *caption
 
 /* Histogram of midpoints over the site's bands. */
 static struct mv *histogram(struct pctx *pc, const char *id, const struct paysummary *s,
-			    const double *mids, size_t n)
+			    const size_t *counts)
 {
 	const struct band_table *t = &pc->c->bands;
-	size_t counts[BAND_MAX];
-	paystats_bin(t, mids, n, counts);
 	struct svgchart_bar bars[BAND_MAX];
 	char texts[BAND_MAX][24];
 	struct buf desc = BUF_INIT, svg = BUF_INIT;
@@ -693,14 +721,22 @@ static struct mv *pay_obj_(struct pctx *pc, const char *heading, const size_t *i
 			   int what)
 {
 	struct mdata *md = pc->md;
-	const struct posting **v = xmalloc((n ? n : 1) * sizeof *v);
-	double *mids = xmalloc((n ? n : 1) * sizeof *mids);
-	for (size_t i = 0; i < n; i++) {
-		v[i] = pc->s->jobs[ids[i]].p;
-		mids[i] = paystats_midpoint(v[i]);
+	struct pay_memo *pm = &pc->pay;
+	if (pm->ids != ids || pm->n != n) {
+		const struct posting **v = xmalloc((n ? n : 1) * sizeof *v);
+		double *mids = xmalloc((n ? n : 1) * sizeof *mids);
+		for (size_t i = 0; i < n; i++) {
+			v[i] = pc->s->jobs[ids[i]].p;
+			mids[i] = paystats_midpoint(v[i]);
+		}
+		paystats_compute(&pm->st, v, n);
+		paystats_bin(&pc->c->bands, mids, n, pm->counts);
+		pm->ids = ids;
+		pm->n = n;
+		free(v);
+		free(mids);
 	}
-	struct paystats st;
-	paystats_compute(&st, v, n);
+	const struct paystats st = pm->st;
 	const struct paysummary *s = &st.all;
 	struct mv *o = mv_obj(md);
 	mv_ref(md, o, "id", "pay");
@@ -772,13 +808,11 @@ static struct mv *pay_obj_(struct pctx *pc, const char *heading, const size_t *i
 	struct mv *charts = mv_list(md);
 	if (s->n_pay >= PAYSTATS_MIN_CHART) {
 		if (what & PAY_HISTOGRAM)
-			mv_push(md, charts, histogram(pc, "pay-hist", s, mids, n));
+			mv_push(md, charts, histogram(pc, "pay-hist", s, pm->counts));
 		if ((what & PAY_RANGES) && s->n_pay <= 50)
 			mv_push(md, charts, range_plot(pc, "pay-ranges", s, ids, n));
 	}
 	mv_set(md, o, "charts", charts);
-	free(v);
-	free(mids);
 	return o;
 }
 
@@ -1196,7 +1230,8 @@ int pages_generate(const struct site *s, const struct config *c, struct mdata *m
 		   struct diag *d, page_emit_fn fn, void *ctx, struct pages_stats *st,
 		   const unsigned char *key_base)
 {
-	struct pctx pc = { s, c, md, d, fn, ctx, "", BUF_INIT, BUF_INIT, { 0 }, 0, key_base, NULL, NULL };
+	struct pctx pc = { .s = s, .c = c, .md = md, .d = d, .emit = fn, .emit_ctx = ctx, .root = "",
+			   .tmp = BUF_INIT, .tmp2 = BUF_INIT, .key_base = key_base };
 	int r = home_page(&pc);
 	if (!r)
 		r = list_pages(&pc, "jobs", "jobs", "jobs/", "All jobs",
