@@ -371,7 +371,7 @@ static size_t load(struct build_cache *c, const char *path, uint32_t kind, struc
 			diag_report(c->d, DIAG_ADVISORY, path, 0, 0, NULL,
 				    "cannot read the build cache (%s); ignored, this is a full build",
 				    strerror(errno));
-		buf_reset(blob);
+		buf_release(blob);
 		return 0;
 	}
 	struct reader r = { (const unsigned char *)blob->p, (const unsigned char *)blob->p + blob->n, 0 };
@@ -395,7 +395,7 @@ static size_t load(struct build_cache *c, const char *path, uint32_t kind, struc
 	if (why) {
 		diag_report(c->d, level, path, 0, 0, NULL, "build cache %s; ignored, this is a full build",
 			    why);
-		buf_reset(blob);
+		buf_release(blob);
 		return 0;
 	}
 	*key = fkey;
@@ -458,7 +458,7 @@ static void index_postings(struct build_cache *c, size_t off)
 			    "build cache cannot be parsed; ignored, this is a full build");
 		table_free(t);
 		t = NULL;
-		buf_reset(&c->pblob);
+		buf_release(&c->pblob);
 	}
 	c->ptab = t;
 }
@@ -487,7 +487,7 @@ static void index_manifest(struct build_cache *c, size_t off)
 			    "build cache cannot be parsed; ignored, this is a full build");
 		table_free(t);
 		t = NULL;
-		buf_reset(&c->mblob);
+		buf_release(&c->mblob);
 	}
 	c->mtab = t;
 	c->manifest_ok = t != NULL;
@@ -838,7 +838,22 @@ struct cache_hash cache_search_key(struct build_cache *c, struct posting *const 
 	}
 	XXH3_128bits_reset(st);
 	for (size_t i = 0; i < n; i++) {
-		put_posting(&b, v[i]);
+		const struct posting *p = v[i];
+		if (p->record_key[0] || p->record_key[1]) {
+			/* the record by its key, and what the copy changed */
+			put_u32(&b, 1);
+			put_u64(&b, p->record_key[0]);
+			put_u64(&b, p->record_key[1]);
+			put_str(&b, p->id);
+			put_str(&b, p->employer);
+			put_str(&b, p->employer_slug);
+			put_str(&b, p->state);
+			put_str(&b, p->salary_band);
+			put_str(&b, p->description_html);
+		} else {
+			put_u32(&b, 0);
+			put_posting(&b, p);
+		}
 		if (b.n > (1u << 16) || i + 1 == n) {
 			XXH3_128bits_update(st, b.p, b.n);
 			buf_reset(&b);

@@ -106,7 +106,8 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l);
 
 /*
  * The hash of everything the search index reads (the postings as given,
- * in order, the band labels, this binary), kept in the manifest: equal to
+ * in order, the band labels, this binary; a posting with a record key by
+ * that key and the fields a copy may change), kept in the manifest: equal to
  * c->manifest_key, the index in the output is the one this build makes.
  */
 struct cache_hash cache_search_key(struct build_cache *c, struct posting *const *v, size_t n,
