@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 #include <time.h>
 
 #include "slug.h"
@@ -198,7 +199,8 @@ static void find_duplicates(struct posting **v, size_t n, size_t *dup)
 		h = hash_bytes(h, nz(p->employer), strlen(nz(p->employer)) + 1);
 		location_key(p, &loc);
 		h = hash_bytes(h, loc.p, loc.n + 1);
-		h = hash_bytes(h, desc, strlen(desc));
+		/* descriptions are most of the bytes: XXH3, not FNV byte by byte */
+		h = XXH3_64bits_withSeed(desc, strlen(desc), h);
 		k[i] = (struct dupkey){ h, i };
 		dup[i] = 0;
 	}
