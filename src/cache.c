@@ -823,6 +823,44 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 	return r;
 }
 
+/* ---- for tests and fuzzing ---- */
+
+void cache_load_payload(struct build_cache *c, int manifest, struct slice payload)
+{
+	struct buf *blob = manifest ? &c->mblob : &c->pblob;
+	buf_reset(blob);
+	buf_put(blob, "0123456789012345678901234567890123456789012345678901234567890123456789012",
+		HEADER_SIZE);
+	buf_put(blob, payload.p, payload.n);
+	if (manifest)
+		index_manifest(c, HEADER_SIZE);
+	else
+		index_postings(c, HEADER_SIZE);
+}
+
+size_t cache_decode_all(struct build_cache *c, const struct ingest_opts *o, struct diag *d,
+			struct posting_list *out)
+{
+	size_t ok = 0;
+	for (size_t i = 0; c->ptab && i < c->ptab->cap; i++) {
+		if (!c->ptab->v[i].key)
+			continue;
+		const unsigned char *base = (const unsigned char *)c->pblob.p;
+		struct reader r = { base + c->ptab->v[i].value, base + c->pblob.n, 0 };
+		uint32_t len = get_u32(&r);
+		r.end = r.p + len;
+		size_t plen;
+		get_strref(&r, &plen);
+		get_u64(&r);
+		get_u64(&r);
+		get_u64(&r);
+		get_u64(&r);
+		get_hash(&r);
+		ok += !r.bad && decode_entry(&r, o, 0, d, out) > 0;
+	}
+	return ok;
+}
+
 /* ---- the search index's input ---- */
 
 struct cache_hash cache_search_key(struct build_cache *c, struct posting *const *v, size_t n,

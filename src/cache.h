@@ -129,4 +129,14 @@ struct manifest_item {
 };
 int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, size_t n);
 
+/*
+ * For tests and fuzzing: take `payload` as the body of a postings file
+ * (manifest = 0) or a manifest (1) whose envelope checked out, then decode
+ * every postings entry as a cache hit would (postings appended to `out`,
+ * warnings to `d`).  Returns the entries that decoded.
+ */
+void cache_load_payload(struct build_cache *c, int manifest, struct slice payload);
+size_t cache_decode_all(struct build_cache *c, const struct ingest_opts *o, struct diag *d,
+			struct posting_list *out);
+
 #endif

@@ -1,6 +1,6 @@
 #!/bin/bash
-# ./jobsite under valgrind: build, inspect, check and render on the sample
-# site, and build on a small site of bad input.  Each run must end with no
+# ./jobsite under valgrind: build (cold and incremental), inspect, check and
+# render on the sample site, and build on a small site of bad input.  Each run must end with no
 # memory error and no definite or indirect leak ("still reachable" blocks
 # are libraries' caches and fine).  This covers the gcc binary the way
 # `make asan` covers the sanitized one.
@@ -54,6 +54,15 @@ vg() {
 }
 
 vg "build of the sample site" build -q -o "$root/public"
+# again, from the cache: nothing parsed or rendered; then with one posting
+# edited (its copy), so a page, the lists and the search index change
+vg "incremental build, nothing changed" build -q -o "$root/public"
+mkdir -p "$root/inc"
+cp -r content templates jobsite.yml "$root/inc/" 2>/dev/null
+vg "incremental site, first build" build -q -s "$root/inc" -o "$root/inc/public"
+f=$(ls "$root/inc/content" | head -1)
+printf '\nEdited under valgrind.\n' >> "$root/inc/content/$f"
+vg "incremental build, one posting edited" build -q -s "$root/inc" -o "$root/inc/public"
 test -f "$root/public/index.html"; ok "the sample site was built" $?
 for f in content/*; do
 	vg "inspect $f" inspect "$f"

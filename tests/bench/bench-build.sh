@@ -70,14 +70,16 @@ run_jobsite() {
 		out="$work/jobsite-out-$n-$run"
 		sync
 		if ! /usr/bin/time -f "%e %U %S %M" -o "$work/time" \
-			"$JOBSITE" build -q -c "$dir/jobsite.yml" -o "$out/public" > "$work/log" 2>&1; then
+			"$JOBSITE" build -c "$dir/jobsite.yml" -o "$out/public" > "$work/log" 2>&1; then
 			cat "$work/log"
 			echo "bench-build: jobsite build failed at $n postings"
 			return 1
 		fi
 		read -r wall user sys rss < "$work/time"
 		files=$(find "$out" -type f | wc -l)
-		echo "  jobsite $n run $run: ${wall}s wall, ${user}s user, ${sys}s sys, $((rss / 1024)) MiB peak RSS, $files files"
+		# the pay figures and charts (issue #9), from the build's summary
+		charts=$(sed -n 's/^ *charts *\([0-9]*\) *(on \([0-9]*\) pages, \([0-9]*\) KB of SVG, \([0-9]*\) ms.*/\1 charts on \2 pages, \4 ms/p' "$work/log")
+		echo "  jobsite $n run $run: ${wall}s wall, ${user}s user, ${sys}s sys, $((rss / 1024)) MiB peak RSS, $files files; $charts"
 		echo "$wall $user $sys $rss $files" >> "$work/t"
 	done
 	summarize "$n" jobsite
