@@ -262,7 +262,8 @@ static void posting_written(struct builder *b, const struct page_info *pi)
 	site_job_path(&b->path, j);
 	if (strcmp(buf_cstr(&b->path), pi->path))
 		return;
-	free(j->p->description_html);
+	if (!j->p->borrowed)
+		free(j->p->description_html);
 	j->p->description_html = NULL;
 }
 
@@ -827,12 +828,12 @@ report:
 out:
 	free(data_dir);
 	outdir_release(&b.out);
-	cache_close(&cache);
 	sitemap_release(&b.sm);
 	buf_release(&b.page);
 	buf_release(&b.path);
 	site_free(site);
 	posting_list_release(&list);
+	cache_close(&cache); /* after the postings: they may point into it */
 	if (b.set)
 		mustache_set_free(b.set);
 	config_release(&b.cfg);

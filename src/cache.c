@@ -7,13 +7,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include "util.h"
 
 /* Bump when the layout of either file or of a posting record changes. */
-#define CACHE_FORMAT 2u
+#define CACHE_FORMAT 3u
 #define CACHE_MAGIC "JSCACHE"   /* 8 bytes with its NUL */
 #define KIND_POSTINGS 1u
 #define KIND_MANIFEST 2u
@@ -111,7 +113,7 @@ static void put_str(struct buf *b, const char *s)
 	}
 	size_t n = strlen(s);
 	put_u32(b, (uint32_t)n);
-	buf_put(b, s, n);
+	buf_put(b, s, n + 1); /* with its NUL: decoded postings point at it */
 }
 
 static void put_hash(struct buf *b, struct cache_hash h)
@@ -172,23 +174,21 @@ static const char *get_strref(struct reader *r, size_t *len)
 	*len = 0;
 	if (n == NULL_STR)
 		return NULL;
-	const unsigned char *s = take(r, n);
+	const unsigned char *s = take(r, (size_t)n + 1);
+	if (s && s[n]) {
+		r->bad = 1;
+		s = NULL;
+	}
 	if (s)
 		*len = n;
 	return (const char *)s;
 }
 
+/* A string in place, NUL-terminated (an inner NUL only shortens it). */
 static char *get_str(struct reader *r)
 {
 	size_t n;
-	const char *s = get_strref(r, &n);
-	if (!s)
-		return NULL;
-	if (memchr(s, '\0', n)) {
-		r->bad = 1;
-		return NULL;
-	}
-	return xstrndup(s, n);
+	return (char *)get_strref(r, &n);
 }
 
 static void get_fixed(struct reader *r, char *dst, size_t size)
@@ -253,14 +253,16 @@ static const char *get_static(struct reader *r, const char *const *v, size_t n)
 	return NULL;
 }
 
+/*
+ * A posting whose strings point into the cache's bytes (posting.h,
+ * borrowed): decoding 100,000 postings is then no copy and no malloc per
+ * field.  The cache must outlive it.
+ */
 static struct posting *get_posting(struct reader *r, const struct band_table *bands)
 {
-	char *source = get_str(r);
-	if (!source)
-		return NULL;
-	struct posting *p = posting_new(source);
-	free(source);
-	free(p->id);
+	struct posting *p = xcalloc(1, sizeof *p);
+	p->borrowed = 1;
+	p->source = get_str(r);
 	p->id = get_str(r);
 	p->title = get_str(r);
 	p->employer = get_str(r);
@@ -273,7 +275,6 @@ static struct posting *get_posting(struct reader *r, const struct band_table *ba
 	p->salary_max = get_f64(r);
 	uint32_t per = get_u32(r);
 	p->salary_period = per <= PERIOD_YEAR ? (enum salary_period)per : PERIOD_NONE;
-	free(p->salary_currency);
 	p->salary_currency = get_str(r);
 	p->annual_min = get_f64(r);
 	p->annual_max = get_f64(r);
@@ -294,16 +295,14 @@ static struct posting *get_posting(struct reader *r, const struct band_table *ba
 	p->description_text = get_str(r);
 	uint32_t nw = get_u32(r);
 	for (uint32_t i = 0; i < nw && !r->bad; i++) {
-		char *kind = get_str(r), *msg = get_str(r);
+		const char *kind = get_str(r), *msg = get_str(r);
 		unsigned line = get_u32(r);
 		if (kind && msg)
 			posting_warn(p, line, kind, "%s", msg);
 		else
 			r->bad = 1;
-		free(kind);
-		free(msg);
 	}
-	if (r->bad) {
+	if (r->bad || !p->source) {
 		posting_free(p);
 		return NULL;
 	}
@@ -363,15 +362,54 @@ static void header(struct buf *b, const struct build_cache *c, uint32_t kind, st
  * offset in blob, or 0 (blob emptied) when the file is absent or not to
  * be trusted; says why on d.
  */
+/*
+ * The postings file is mapped, not read: decoded postings point into it,
+ * and pages of descriptions no page needs are never copied.  Private and
+ * writable, so nothing can reach the file through it.
+ */
+static int read_blob(struct build_cache *c, const char *path, struct buf *blob)
+{
+	if (blob != &c->pblob)
+		return read_file(path, blob, 0);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	void *m = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	int e = errno;
+	close(fd);
+	if (m == MAP_FAILED) {
+		errno = st.st_size == 0 ? 0 : e;
+		return st.st_size == 0 ? 0 : -1; /* empty: not a cache, said below */
+	}
+	blob->p = m;
+	blob->n = blob->cap = (size_t)st.st_size;
+	c->pmapped = 1;
+	return 0;
+}
+
+static void blob_release(struct build_cache *c, struct buf *blob)
+{
+	if (blob == &c->pblob && c->pmapped) {
+		munmap(blob->p, blob->n);
+		memset(blob, 0, sizeof *blob);
+		c->pmapped = 0;
+	} else {
+		buf_release(blob);
+	}
+}
+
 static size_t load(struct build_cache *c, const char *path, uint32_t kind, struct cache_hash *key,
 		   struct buf *blob)
 {
-	if (read_file(path, blob, 0) < 0) {
+	if (read_blob(c, path, blob) < 0) {
 		if (errno != ENOENT)
 			diag_report(c->d, DIAG_ADVISORY, path, 0, 0, NULL,
 				    "cannot read the build cache (%s); ignored, this is a full build",
 				    strerror(errno));
-		buf_release(blob);
+		blob_release(c, blob);
 		return 0;
 	}
 	struct reader r = { (const unsigned char *)blob->p, (const unsigned char *)blob->p + blob->n, 0 };
@@ -395,7 +433,7 @@ static size_t load(struct build_cache *c, const char *path, uint32_t kind, struc
 	if (why) {
 		diag_report(c->d, level, path, 0, 0, NULL, "build cache %s; ignored, this is a full build",
 			    why);
-		buf_release(blob);
+		blob_release(c, blob);
 		return 0;
 	}
 	*key = fkey;
@@ -458,7 +496,7 @@ static void index_postings(struct build_cache *c, size_t off)
 			    "build cache cannot be parsed; ignored, this is a full build");
 		table_free(t);
 		t = NULL;
-		buf_release(&c->pblob);
+		blob_release(c, &c->pblob);
 	}
 	c->ptab = t;
 }
@@ -534,7 +572,7 @@ void cache_forget(struct build_cache *c)
 	table_free(c->ptab);
 	table_free(c->mtab);
 	c->ptab = c->mtab = NULL;
-	buf_release(&c->pblob);
+	blob_release(c, &c->pblob);
 	buf_release(&c->mblob);
 	c->manifest_ok = 0;
 	c->pchanged = 1;
@@ -545,7 +583,7 @@ void cache_close(struct build_cache *c)
 	free(c->fresh);
 	table_free(c->ptab);
 	table_free(c->mtab);
-	buf_release(&c->pblob);
+	blob_release(c, &c->pblob);
 	buf_release(&c->mblob);
 	free(c->dir);
 	free(c->postings_path);
@@ -828,7 +866,7 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 void cache_load_payload(struct build_cache *c, int manifest, struct slice payload)
 {
 	struct buf *blob = manifest ? &c->mblob : &c->pblob;
-	buf_reset(blob);
+	blob_release(c, blob);
 	buf_put(blob, "0123456789012345678901234567890123456789012345678901234567890123456789012",
 		HEADER_SIZE);
 	buf_put(blob, payload.p, payload.n);

@@ -52,7 +52,8 @@ struct build_cache {
 	struct diag *d;
 
 	/* postings read at open (ingest); entries point into `pblob` */
-	struct buf pblob;
+	struct buf pblob;       /* mapped (pmapped) or, in tests, read */
+	int pmapped;
 	struct cache_table *ptab;
 	struct cache_hash ingest_key;
 	/* this run's entries, one per file given to cache_ingest_begin() */

@@ -89,18 +89,20 @@ void posting_free(struct posting *p)
 {
 	if (!p)
 		return;
-	free(p->source);
-	free(p->id);
-	free(p->title);
-	free(p->employer);
-	free(p->employer_slug);
-	free(p->city);
-	free(p->salary_currency);
-	free(p->apply_url);
-	free(p->location_text);
-	free(p->salary_text);
-	free(p->description_html);
-	free(p->description_text);
+	if (!p->borrowed) {
+		free(p->source);
+		free(p->id);
+		free(p->title);
+		free(p->employer);
+		free(p->employer_slug);
+		free(p->city);
+		free(p->salary_currency);
+		free(p->apply_url);
+		free(p->location_text);
+		free(p->salary_text);
+		free(p->description_html);
+		free(p->description_text);
+	}
 	for (size_t i = 0; i < p->nwarnings; i++) {
 		free(p->warnings[i].kind);
 		free(p->warnings[i].message);

@@ -75,6 +75,9 @@ struct posting {
 
 	struct posting_warning *warnings;
 	size_t nwarnings, warnings_cap;
+	/* The string fields point into the build cache (cache.c), which
+	 * outlives the posting: posting_free() leaves them alone. */
+	int borrowed;
 	/* Names this record's bytes (cache.c: the file's hash, the binary,
 	 * the ingest options, its place in the file); 0 = unknown. */
 	unsigned long long record_key[2];

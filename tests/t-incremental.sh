@@ -37,6 +37,9 @@ n=0
 build() {
 	local step=$1; shift
 	"$JOBSITE" build -s "$S" -o "$OUT" "$@" > "$T/$step.out" 2> "$T/$step.err"
+	local rc=$?
+	echo $rc > "$T/$step.rc"
+	return $rc
 }
 # field of the "files written" line: written, unchanged, cached, parsed
 field() {
@@ -48,7 +51,8 @@ same() {
 	local step=$1
 	rm -rf "$T/clean"
 	"$JOBSITE" build -s "$S" -o "$T/clean/public" -q 2> /dev/null
-	check "$step: build exits 0" grep -q '^jobsite build:' "$T/$step.out"
+	check "$step: build exits 0" test "$(cat "$T/$step.rc")" -eq 0
+	check "$step: no sanitizer report" sh -c "! grep -q 'Sanitizer' '$T/$step.err'"
 	check "$step: same files and bytes as a clean build" diff -r "$T/clean/public" "$OUT"
 	check "$step: no temporary folder left" test -z "$(ls -d "$OUT".* 2>/dev/null)"
 }
