@@ -15,7 +15,7 @@
 #include "util.h"
 
 /* Bump when the layout of either file or of a posting record changes. */
-#define CACHE_FORMAT 3u
+#define CACHE_FORMAT 4u
 #define CACHE_MAGIC "JSCACHE"   /* 8 bytes with its NUL */
 #define KIND_POSTINGS 1u
 #define KIND_MANIFEST 2u
@@ -520,15 +520,44 @@ static void index_manifest(struct build_cache *c, size_t off)
 		else
 			table_put(t, path, plen, at);
 	}
+	/* then the folders, with their mtimes */
+	uint64_t nd = get_u64(&r);
+	if (nd > c->mblob.n)
+		r.bad = 1;
+	struct cache_table *dt = r.bad ? NULL : table_new((size_t)nd);
+	for (uint64_t i = 0; i < nd && !r.bad; i++) {
+		size_t at = (size_t)(r.p - (const unsigned char *)c->mblob.p), plen;
+		const char *path = get_strref(&r, &plen);
+		get_u64(&r);
+		if (!path)
+			r.bad = 1;
+		else
+			table_put(dt, path, plen, at);
+	}
 	if (r.bad) {
 		diag_report(c->d, DIAG_ADVISORY, c->manifest_path, 0, 0, NULL,
 			    "build cache cannot be parsed; ignored, this is a full build");
 		table_free(t);
-		t = NULL;
+		table_free(dt);
+		t = dt = NULL;
 		buf_release(&c->mblob);
 	}
 	c->mtab = t;
+	c->dtab = dt;
 	c->manifest_ok = t != NULL;
+}
+
+int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mtime_ns)
+{
+	const struct slot *s = c->manifest_ok ? table_get(c->dtab, rel, strlen(rel)) : NULL;
+	if (!s)
+		return 0;
+	struct reader r = { (const unsigned char *)c->mblob.p + s->value,
+			    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
+	size_t plen;
+	get_strref(&r, &plen);
+	*mtime_ns = (int64_t)get_u64(&r);
+	return !r.bad;
 }
 
 void cache_open(struct build_cache *c, const char *output, const struct ingest_opts *ingest,
@@ -571,7 +600,8 @@ void cache_forget(struct build_cache *c)
 {
 	table_free(c->ptab);
 	table_free(c->mtab);
-	c->ptab = c->mtab = NULL;
+	table_free(c->dtab);
+	c->ptab = c->mtab = c->dtab = NULL;
 	blob_release(c, &c->pblob);
 	buf_release(&c->mblob);
 	c->manifest_ok = 0;
@@ -583,6 +613,7 @@ void cache_close(struct build_cache *c)
 	free(c->fresh);
 	table_free(c->ptab);
 	table_free(c->mtab);
+	table_free(c->dtab);
 	blob_release(c, &c->pblob);
 	buf_release(&c->mblob);
 	free(c->dir);
@@ -988,7 +1019,8 @@ void cache_manifest_drop(struct build_cache *c)
 			    "cannot remove the build cache: %s", strerror(errno));
 }
 
-int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, size_t n)
+int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, size_t n,
+			const struct manifest_dir *dirs, size_t ndirs)
 {
 	struct buf payload = BUF_INIT;
 	put_u64(&payload, n);
@@ -997,6 +1029,11 @@ int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, si
 		put_u64(&payload, v[i].size);
 		put_hash(&payload, v[i].hash);
 		put_hash(&payload, v[i].key);
+	}
+	put_u64(&payload, ndirs);
+	for (size_t i = 0; i < ndirs; i++) {
+		put_str(&payload, dirs[i].path);
+		put_u64(&payload, (uint64_t)dirs[i].mtime_ns);
 	}
 	int r = save(c, c->manifest_path, KIND_MANIFEST, c->search_key, buf_slice(&payload));
 	buf_release(&payload);

@@ -65,6 +65,7 @@ struct build_cache {
 	/* the manifest read at open; entries point into `mblob` */
 	struct buf mblob;
 	struct cache_table *mtab;
+	struct cache_table *dtab;       /* the output's folders, with mtimes */
 	int manifest_ok;
 	struct cache_hash manifest_key; /* the search key of that output */
 	struct cache_hash search_key;   /* this build's (cache_search_key) */
@@ -128,7 +129,15 @@ struct manifest_item {
 	struct cache_hash hash;
 	struct cache_hash key;  /* page_info.key; 0 = none */
 };
-int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, size_t n);
+/* A folder of the output, and its mtime once the build was in place. */
+struct manifest_dir {
+	char *path;             /* "" = the output folder itself */
+	int64_t mtime_ns;
+};
+int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, size_t n,
+			const struct manifest_dir *dirs, size_t ndirs);
+/* The mtime the old manifest has for folder `rel`: 1, or 0 if none. */
+int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mtime_ns);
 
 /*
  * For tests and fuzzing: take `payload` as the body of a postings file

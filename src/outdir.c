@@ -532,63 +532,163 @@ static int move_in(struct outdir *o, const char *rel)
 	return r;
 }
 
-/*
- * Remove every file under final/rel that this build did not make (gone
- * since the last build, or put there by hand), and folders left empty.
- * Returns the entries left in the folder.
- */
-static size_t sweep(struct outdir *o, const char *rel)
+/* ---- the folders of this build ---- */
+
+struct dirset {
+	char **v;       /* open addressing; owned paths, "" = the root */
+	size_t cap, n;
+};
+
+static char **dir_slot(const struct dirset *d, const char *p, size_t n)
 {
+	size_t i = (size_t)cache_hash_bytes(p, n).lo & (d->cap - 1);
+	while (d->v[i] && (strlen(d->v[i]) != n || memcmp(d->v[i], p, n)))
+		i = (i + 1) & (d->cap - 1);
+	return &d->v[i];
+}
+
+static int dir_has(const struct dirset *d, const char *p, size_t n)
+{
+	return *dir_slot(d, p, n) != NULL;
+}
+
+static void dir_add(struct dirset *d, const char *p, size_t n)
+{
+	if (2 * (d->n + 1) > d->cap) {
+		struct dirset g = { xcalloc(d->cap ? 2 * d->cap : 64, sizeof *g.v),
+				    d->cap ? 2 * d->cap : 64, d->n };
+		for (size_t i = 0; i < d->cap; i++)
+			if (d->v[i])
+				*dir_slot(&g, d->v[i], strlen(d->v[i])) = d->v[i];
+		free(d->v);
+		*d = g;
+	}
+	char **s = dir_slot(d, p, n);
+	if (!*s) {
+		*s = xstrndup(p, n);
+		d->n++;
+	}
+}
+
+/* Every folder that holds a file of this build, the root included. */
+static void dirs_of(const struct outdir *o, struct dirset *d)
+{
+	dir_add(d, "", 0);
+	for (size_t i = 0; i < o->nitems; i++)
+		for (const char *p = o->items[i].path, *s = p; (s = strchr(s, '/')); s++)
+			dir_add(d, p, (size_t)(s - p));
+}
+
+static void dirs_free(struct dirset *d)
+{
+	for (size_t i = 0; i < d->cap; i++)
+		free(d->v[i]);
+	free(d->v);
+}
+
+static int64_t mtime_of(const struct outdir *o, const char *rel)
+{
+	char *path = *rel ? path_join(o->final, rel) : xstrdup(o->final);
+	struct stat st;
+	int64_t t = lstat(path, &st) == 0 && S_ISDIR(st.st_mode)
+		    ? (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec : -1;
+	free(path);
+	return t;
+}
+
+/*
+ * A file of the old output this build did not make: remove it, and the
+ * highest folder above it that holds nothing of this build (with any
+ * stray file in it).
+ */
+struct gone {
+	struct outdir *o;
+	const struct dirset *dirs;
+};
+
+static int remove_gone(void *ctx, const struct cache_file *f)
+{
+	struct gone *g = ctx;
+	struct outdir *o = g->o;
+	char *rel = xstrndup(f->path, f->path_len);
+	if (!*name_slot(o, rel)) {
+		char *path = path_join(o->final, rel);
+		unlink(path);
+		free(path);
+		for (char *s = rel; (s = strchr(s, '/')); s++) {
+			if (!dir_has(g->dirs, rel, (size_t)(s - rel))) {
+				*s = '\0';
+				path = path_join(o->final, rel);
+				remove_tree(path);
+				free(path);
+				break;
+			}
+		}
+	}
+	free(rel);
+	return 0;
+}
+
+/*
+ * Remove what this build did not make from folder `rel` (files put there
+ * by hand, folders it no longer has).  Only folders whose mtime differs
+ * from the manifest's are read: adding or removing an entry changes it.
+ */
+static void clean_dir(struct outdir *o, const struct dirset *dirs, const char *rel)
+{
+	int64_t was;
+	if (cache_manifest_dir(o->cache, rel, &was) && was == mtime_of(o, rel))
+		return;
 	char *dir = *rel ? path_join(o->final, rel) : xstrdup(o->final);
 	DIR *d = opendir(dir);
-	size_t left = 0;
-	if (!d) {
-		free(dir);
-		return 1;
-	}
 	struct dirent *e;
-	while ((e = readdir(d))) {
+	while (d && (e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		char *sub = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
-		int isdir = e->d_type == DT_DIR;
-		if (e->d_type == DT_UNKNOWN) {
-			struct stat st;
-			char *full = path_join(o->final, sub);
-			isdir = lstat(full, &st) == 0 && S_ISDIR(st.st_mode);
-			free(full);
-		}
-		if (isdir) {
-			if (sweep(o, sub)) {
-				left++;
-			} else {
-				char *full = path_join(o->final, sub);
-				left += rmdir(full) < 0;
-				free(full);
+		char *full = path_join(o->final, sub);
+		struct stat st;
+		if (lstat(full, &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				if (!dir_has(dirs, sub, strlen(sub)))
+					remove_tree(full);
+			} else if (!*name_slot(o, sub)) {
+				unlink(full);
 			}
-		} else if (*name_slot(o, sub)) {
-			left++;
-		} else {
-			char *full = path_join(o->final, sub);
-			left += unlink(full) < 0;
-			free(full);
 		}
+		free(full);
 		free(sub);
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
 	free(dir);
-	return left;
 }
 
-static int commit_in_place(struct outdir *o)
+static int commit_in_place(struct outdir *o, const struct dirset *dirs)
 {
 	if (move_in(o, "") < 0)
 		return -1;
-	sweep(o, "");
+	struct gone g = { o, dirs };
+	cache_manifest_each(o->cache, remove_gone, &g);
+	for (size_t i = 0; i < dirs->cap; i++)
+		if (dirs->v[i])
+			clean_dir(o, dirs, dirs->v[i]);
 	remove_tree(o->tmp);
 	free(o->tmp);
 	o->tmp = NULL;
 	return 0;
+}
+
+/* The manifest of the output now in place: files, folders and mtimes. */
+static void save_manifest(struct outdir *o, const struct dirset *dirs)
+{
+	struct manifest_dir *v = xcalloc(dirs->n ? dirs->n : 1, sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < dirs->cap; i++)
+		if (dirs->v[i])
+			v[n++] = (struct manifest_dir){ dirs->v[i], mtime_of(o, dirs->v[i]) };
+	cache_manifest_save(o->cache, o->items, o->nitems, v, n);
+	free(v);
 }
 
 int outdir_commit(struct outdir *o)
@@ -609,11 +709,15 @@ int outdir_commit(struct outdir *o)
 			o->names->v = xcalloc(o->names->cap, sizeof *o->names->v);
 		}
 	}
+	struct dirset dirs = { 0 };
+	if (o->cache)
+		dirs_of(o, &dirs);
 	if (o->incremental) {
-		if (commit_in_place(o) < 0)
-			return -1;
-		cache_manifest_save(o->cache, o->items, o->nitems);
-		return 0;
+		int r = commit_in_place(o, &dirs);
+		if (r == 0)
+			save_manifest(o, &dirs);
+		dirs_free(&dirs);
+		return r;
 	}
 	if (lstat(o->final, &st) == 0) {
 		struct buf b = BUF_INIT;
@@ -622,6 +726,7 @@ int outdir_commit(struct outdir *o)
 		if (!mkdtemp(b.p)) {
 			set_error(o, "create", b.p);
 			buf_release(&b);
+			dirs_free(&dirs);
 			return -1;
 		}
 		old = buf_detach(&b, NULL);
@@ -629,6 +734,7 @@ int outdir_commit(struct outdir *o)
 			set_error(o, "move away", o->final);
 			rmdir(old);
 			free(old);
+			dirs_free(&dirs);
 			return -1;
 		}
 	}
@@ -637,6 +743,7 @@ int outdir_commit(struct outdir *o)
 		if (old && rename(old, o->final) < 0)
 			perror("jobsite: cannot restore the previous output");
 		free(old);
+		dirs_free(&dirs);
 		return -1;
 	}
 	free(o->tmp);
@@ -646,7 +753,8 @@ int outdir_commit(struct outdir *o)
 		free(old);
 	}
 	if (o->cache)
-		cache_manifest_save(o->cache, o->items, o->nitems);
+		save_manifest(o, &dirs);
+	dirs_free(&dirs);
 	return 0;
 }
 

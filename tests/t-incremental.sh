@@ -179,6 +179,20 @@ build handedit
 check "hand-edited output: two files written again" test "$(field handedit 1)" -eq 2
 same handedit
 
+# a posting's page folder, with a file put in it by hand, when the
+# posting goes: the whole folder goes
+pagedir=$(ls -d "$OUT"/jobs/provider-network-liaison*/ | head -1)
+pagedir=${pagedir%/}
+check "the mover has a page folder" test -d "$pagedir" -a "$pagedir" != "$OUT/jobs"
+echo "notes" > "$pagedir/notes.txt"
+mv "$S/content/mover.md" "$T/mover.md"
+build strayinold
+same strayinold
+check "stray in a gone folder: the folder is gone" test ! -e "$pagedir"
+mv "$T/mover.md" "$S/content/mover.md"
+build moverback
+same moverback
+
 # -j 1 gives the same as the threaded rebuild
 printf '\nA second added line.\n' >> "$S/content/added.md"
 build serial -j 1
