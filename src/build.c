@@ -560,6 +560,7 @@ struct search_job {
 	struct posting **ptrs;
 	size_t n;
 	struct search_stats *st;
+	struct build_cache *cache; /* memo of body words, or NULL */
 	int threads;
 	int r;
 	/* the files it made, for the manifest (outdir_record) */
@@ -631,18 +632,35 @@ static void search_prepare(struct search_job *sj, const struct site *s)
 	sj->n = n;
 }
 
+static struct slice words_get(void *ctx, const struct posting *p)
+{
+	return cache_words_get(ctx, p->record_key);
+}
+
+static void words_put(void *ctx, const struct posting *p, struct slice words)
+{
+	cache_words_put(ctx, p->record_key, words);
+}
+
 /* search_prepare()d copies to the index; on a thread of its own, next
  * to the pages, unless -j 1. */
 static void *search_thread(void *arg)
 {
 	struct search_job *sj = arg;
 	struct builder *b = sj->b;
+	if (sj->cache)
+		cache_words_begin(sj->cache);
 	sj->r = search_index_write(sj->ptrs, sj->n, b->out.tmp,
 				   &(struct search_opts){ .stats = sj->st, .bands = &b->cfg.bands,
 						       .threads = sj->threads,
 						       .write = b->out.cache ? search_write : NULL,
-						       .write_ctx = sj },
+						       .write_ctx = sj,
+						       .words_get = sj->cache ? words_get : NULL,
+						       .words_put = sj->cache ? words_put : NULL,
+						       .words_ctx = sj->cache },
 				   &b->d);
+	if (sj->cache)
+		cache_words_end(sj->cache, sj->r == 0);
 	free(sj->ptrs);
 	free(sj->copies);
 	sj->ptrs = NULL;
@@ -722,7 +740,7 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	 * the same bytes either way (tests/t-threads.sh).
 	 */
 	int threads = jobs > 0 ? jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	struct search_job sj = { .b = &b, .st = &search, .threads = threads };
+	struct search_job sj = { .b = &b, .st = &search, .threads = threads, .cache = &cache };
 	search_prepare(&sj, site);
 	/* The index reads only these copies: the same as the output's, the
 	 * output's index files are kept as they are. */

@@ -19,6 +19,7 @@
 #define CACHE_MAGIC "JSCACHE"   /* 8 bytes with its NUL */
 #define KIND_POSTINGS 1u
 #define KIND_MANIFEST 2u
+#define KIND_WORDS 3u
 #define HEADER_SIZE (8 + 4 + 4 + 16 + 16 + 8 + 16)
 /* A file modified this recently may change again within its mtime's
  * granularity: its entry keeps no stat, so the next build hashes it. */
@@ -342,7 +343,7 @@ static struct cache_hash ingest_key(const struct ingest_opts *o)
 /* The postings depend on the binary; the manifest only describes bytes. */
 static struct cache_hash stamp_of(const struct build_cache *c, uint32_t kind)
 {
-	return kind == KIND_POSTINGS ? c->stamp : (struct cache_hash){ CACHE_FORMAT, 0 };
+	return kind != KIND_MANIFEST ? c->stamp : (struct cache_hash){ CACHE_FORMAT, 0 };
 }
 
 static void header(struct buf *b, const struct build_cache *c, uint32_t kind, struct cache_hash key,
@@ -367,9 +368,9 @@ static void header(struct buf *b, const struct build_cache *c, uint32_t kind, st
  * and pages of descriptions no page needs are never copied.  Private and
  * writable, so nothing can reach the file through it.
  */
-static int read_blob(struct build_cache *c, const char *path, struct buf *blob)
+static int read_blob(const char *path, struct buf *blob, int *mapped)
 {
-	if (blob != &c->pblob)
+	if (!mapped)
 		return read_file(path, blob, 0);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -386,16 +387,23 @@ static int read_blob(struct build_cache *c, const char *path, struct buf *blob)
 	}
 	blob->p = m;
 	blob->n = blob->cap = (size_t)st.st_size;
-	c->pmapped = 1;
+	*mapped = 1;
 	return 0;
+}
+
+/* The flag saying whether `blob` is mapped, or NULL: read into memory. */
+static int *mapped_of(struct build_cache *c, struct buf *blob)
+{
+	return blob == &c->pblob ? &c->pmapped : blob == &c->wblob ? &c->wmapped : NULL;
 }
 
 static void blob_release(struct build_cache *c, struct buf *blob)
 {
-	if (blob == &c->pblob && c->pmapped) {
+	int *mapped = mapped_of(c, blob);
+	if (mapped && *mapped) {
 		munmap(blob->p, blob->n);
 		memset(blob, 0, sizeof *blob);
-		c->pmapped = 0;
+		*mapped = 0;
 	} else {
 		buf_release(blob);
 	}
@@ -404,7 +412,7 @@ static void blob_release(struct build_cache *c, struct buf *blob)
 static size_t load(struct build_cache *c, const char *path, uint32_t kind, struct cache_hash *key,
 		   struct buf *blob)
 {
-	if (read_blob(c, path, blob) < 0) {
+	if (read_blob(path, blob, mapped_of(c, blob)) < 0) {
 		if (errno != ENOENT)
 			diag_report(c->d, DIAG_ADVISORY, path, 0, 0, NULL,
 				    "cannot read the build cache (%s); ignored, this is a full build",
@@ -560,6 +568,8 @@ int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mt
 	return !r.bad;
 }
 
+static void index_words(struct build_cache *c, size_t off);
+
 void cache_open(struct build_cache *c, const char *output, const struct ingest_opts *ingest,
 		struct diag *d)
 {
@@ -584,6 +594,8 @@ void cache_open(struct build_cache *c, const char *output, const struct ingest_o
 	c->postings_path = buf_detach(&p, NULL);
 	buf_printf(&p, "%s/%s.manifest", c->dir, name);
 	c->manifest_path = buf_detach(&p, NULL);
+	buf_printf(&p, "%s/%s.words", c->dir, name);
+	c->words_path = buf_detach(&p, NULL);
 	free(out);
 	stamp_init(c);
 	c->ingest_key = ingest_key(ingest);
@@ -591,6 +603,10 @@ void cache_open(struct build_cache *c, const char *output, const struct ingest_o
 	size_t off = load(c, c->postings_path, KIND_POSTINGS, &key, &c->pblob);
 	if (off)
 		index_postings(c, off);
+	struct cache_hash wkey;
+	off = load(c, c->words_path, KIND_WORDS, &wkey, &c->wblob);
+	if (off)
+		index_words(c, off);
 	off = load(c, c->manifest_path, KIND_MANIFEST, &c->manifest_key, &c->mblob);
 	if (off)
 		index_manifest(c, off);
@@ -601,7 +617,9 @@ void cache_forget(struct build_cache *c)
 	table_free(c->ptab);
 	table_free(c->mtab);
 	table_free(c->dtab);
-	c->ptab = c->mtab = c->dtab = NULL;
+	table_free(c->wtab);
+	c->ptab = c->mtab = c->dtab = c->wtab = NULL;
+	blob_release(c, &c->wblob);
 	blob_release(c, &c->pblob);
 	buf_release(&c->mblob);
 	c->manifest_ok = 0;
@@ -614,6 +632,9 @@ void cache_close(struct build_cache *c)
 	table_free(c->ptab);
 	table_free(c->mtab);
 	table_free(c->dtab);
+	table_free(c->wtab);
+	blob_release(c, &c->wblob);
+	free(c->words_path);
 	blob_release(c, &c->pblob);
 	buf_release(&c->mblob);
 	free(c->dir);
@@ -805,7 +826,7 @@ struct stream {
 	FILE *f;
 	struct buf b;
 	XXH3_state_t *st;
-	uint64_t len;
+	uint64_t len, count;
 	int failed;
 };
 
@@ -1038,4 +1059,103 @@ int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, si
 	int r = save(c, c->manifest_path, KIND_MANIFEST, c->search_key, buf_slice(&payload));
 	buf_release(&payload);
 	return r;
+}
+
+/* ---- the search index's body words ---- */
+
+/* entries: 16-byte record key, u32 length, bytes; then u64 count */
+static void index_words(struct build_cache *c, size_t off)
+{
+	const unsigned char *base = (const unsigned char *)c->wblob.p;
+	size_t end = c->wblob.n;
+	struct reader tail = { base + (end >= off + 8 ? end - 8 : off), base + end, 0 };
+	uint64_t n = get_u64(&tail);
+	struct reader r = { base + off, base + (end >= off + 8 ? end - 8 : off), tail.bad };
+	if (n > c->wblob.n / 20)
+		r.bad = 1;
+	struct cache_table *t = r.bad ? NULL : table_new((size_t)n);
+	for (uint64_t i = 0; i < n && !r.bad; i++) {
+		const unsigned char *key = take(&r, 16);
+		size_t at = (size_t)(r.p - base);
+		uint32_t len = get_u32(&r);
+		if (take(&r, len) && key)
+			table_put(t, (const char *)key, 16, at);
+	}
+	if (r.bad || r.p != r.end) {
+		diag_report(c->d, DIAG_ADVISORY, c->words_path, 0, 0, NULL,
+			    "build cache cannot be parsed; ignored, this is a full build");
+		table_free(t);
+		t = NULL;
+		blob_release(c, &c->wblob);
+	}
+	c->wtab = t;
+}
+
+struct slice cache_words_get(const struct build_cache *c, const unsigned long long key[2])
+{
+	unsigned char k[16];
+	memcpy(k, key, 16);
+	const struct slot *s = (key[0] || key[1]) ? table_get(c->wtab, (const char *)k, 16) : NULL;
+	if (!s)
+		return (struct slice){ NULL, 0 };
+	struct reader r = { (const unsigned char *)c->wblob.p + s->value,
+			    (const unsigned char *)c->wblob.p + c->wblob.n, 0 };
+	uint32_t len = get_u32(&r);
+	const unsigned char *p = take(&r, len);
+	return p ? (struct slice){ (const char *)p, len } : (struct slice){ NULL, 0 };
+}
+
+void cache_words_begin(struct build_cache *c)
+{
+	struct stream *w = xcalloc(1, sizeof *w);
+	struct buf tmp = BUF_INIT;
+	buf_printf(&tmp, "%s.tmp", c->words_path);
+	static const char zero[HEADER_SIZE];
+	if (mkdir_p(c->dir, 0755) == 0 && (w->f = fopen(buf_cstr(&tmp), "wb"))) {
+		w->failed = fwrite(zero, 1, HEADER_SIZE, w->f) != HEADER_SIZE;
+		w->st = XXH3_createState();
+		XXH3_128bits_reset(w->st);
+		c->wout = w;
+	} else {
+		free(w);
+	}
+	buf_release(&tmp);
+}
+
+void cache_words_put(struct build_cache *c, const unsigned long long key[2], struct slice words)
+{
+	struct stream *w = c->wout;
+	if (!w || (!key[0] && !key[1]))
+		return;
+	buf_put(&w->b, key, 16);
+	put_u32(&w->b, (uint32_t)words.n);
+	buf_put(&w->b, words.p, words.n);
+	w->count++;
+	stream_flush(w, 1u << 20);
+}
+
+void cache_words_end(struct build_cache *c, int ok)
+{
+	struct stream *w = c->wout;
+	if (!w)
+		return;
+	c->wout = NULL;
+	struct buf tmp = BUF_INIT;
+	buf_printf(&tmp, "%s.tmp", c->words_path);
+	put_u64(&w->b, w->count);
+	stream_flush(w, 0);
+	XXH128_hash_t h = XXH3_128bits_digest(w->st);
+	XXH3_freeState(w->st);
+	struct buf head = BUF_INIT;
+	header(&head, c, KIND_WORDS, (struct cache_hash){ 0, 0 }, w->len,
+	       (struct cache_hash){ h.low64, h.high64 });
+	if (fseek(w->f, 0, SEEK_SET) < 0 || fwrite(head.p, 1, head.n, w->f) != head.n)
+		w->failed = 1;
+	w->failed |= fclose(w->f) != 0;
+	if (!ok || w->failed || rename(buf_cstr(&tmp), c->words_path) < 0)
+		unlink(buf_cstr(&tmp));
+	buf_release(&head);
+	buf_release(&w->b);
+	buf_release(&tmp);
+	free(w);
 }

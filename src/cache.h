@@ -43,6 +43,7 @@ static inline int cache_hash_eq(struct cache_hash a, struct cache_hash b)
 
 struct cache_table;     /* path -> entry, open addressing */
 struct cache_fresh;     /* what a file of this run puts in the next cache */
+struct stream;          /* a cache file being written */
 
 struct build_cache {
 	char *dir;              /* ".jobsite-cache" beside the output */
@@ -69,6 +70,13 @@ struct build_cache {
 	int manifest_ok;
 	struct cache_hash manifest_key; /* the search key of that output */
 	struct cache_hash search_key;   /* this build's (cache_search_key) */
+
+	/* each posting's body words for the search index, by record key */
+	char *words_path;
+	struct buf wblob;
+	int wmapped;
+	struct cache_table *wtab;
+	struct stream *wout;            /* the next words file, being written */
 };
 
 /* A file of the old manifest. */
@@ -114,6 +122,18 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l);
  */
 struct cache_hash cache_search_key(struct build_cache *c, struct posting *const *v, size_t n,
 				   const struct band_table *bands);
+
+/*
+ * The search index's memo of body words (search_index.h, words_get/put),
+ * in .jobsite-cache/<output>.words: opaque bytes per record key.
+ * cache_words_get() is safe from any thread; cache_words_put() takes
+ * every posting of the index in order, between cache_words_begin() and
+ * cache_words_end() (ok = 0: the index failed, keep the old file).
+ */
+struct slice cache_words_get(const struct build_cache *c, const unsigned long long key[2]);
+void cache_words_begin(struct build_cache *c);
+void cache_words_put(struct build_cache *c, const unsigned long long key[2], struct slice words);
+void cache_words_end(struct build_cache *c, int ok);
 
 /* The old manifest's entry for `rel`, or NULL. */
 const struct cache_file *cache_manifest_find(const struct build_cache *c, const char *rel);

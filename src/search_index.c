@@ -545,9 +545,50 @@ static void index_words(struct termtab *t, struct counter *c, size_t id)
  */
 #define BODY_BATCH 512
 
+/*
+ * The memo's bytes for a body: each distinct word in byte order as a
+ * length byte, the word, and its count as a base-128 varint.
+ */
+static void words_encode(const struct counter *c, struct buf *out)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		buf_putc(out, (int)c->v[i].n);
+		buf_put(out, c->v[i].w, c->v[i].n);
+		unsigned v = c->v[i].count;
+		do {
+			buf_putc(out, (int)((v & 127) | (v > 127 ? 128 : 0)));
+			v >>= 7;
+		} while (v);
+	}
+}
+
+/* Walk memo bytes: fn per word, or only check them (t NULL).  0 if well formed. */
+static int words_walk(struct slice s, struct termtab *t, size_t id)
+{
+	const unsigned char *p = (const unsigned char *)s.p, *end = p + s.n;
+	while (p < end) {
+		size_t n = *p++;
+		if (!n || n > (size_t)(end - p))
+			return -1;
+		const char *w = (const char *)p;
+		p += n;
+		unsigned v = 0, shift = 0;
+		do {
+			if (p == end || shift > 28)
+				return -1;
+			v |= (unsigned)(*p & 127) << shift;
+			shift += 7;
+		} while (*p++ & 128);
+		if (t)
+			term_add(termtab_get(t, w, n), id, SHIFT[1], tf_bucket(v));
+	}
+	return 0;
+}
+
 struct body_batch {
 	struct posting *const *postings;
 	struct counter *out;
+	struct slice *memo;
 	size_t from, to;
 };
 
@@ -555,26 +596,51 @@ static void *body_worker(void *arg)
 {
 	struct body_batch *b = arg;
 	for (size_t i = b->from + 1; i < b->to; i += 2)
-		b->out[i - b->from] = body_words(b->postings[i]);
+		if (!b->memo[i - b->from].n)
+			b->out[i - b->from] = body_words(b->postings[i]);
 	return NULL;
 }
 
-static void index_bodies(struct termtab *t, struct posting *const *postings, size_t n, int threads)
+static void index_bodies(struct termtab *t, struct posting *const *postings, size_t n,
+			 const struct search_opts *o)
 {
 	struct counter *words = xcalloc(BODY_BATCH, sizeof *words);
+	struct slice *memo = xcalloc(BODY_BATCH, sizeof *memo);
+	struct buf enc = BUF_INIT;
 	for (size_t from = 0; from < n; from += BODY_BATCH) {
 		size_t to = from + BODY_BATCH < n ? from + BODY_BATCH : n;
-		struct body_batch b = { postings, words, from, to };
+		for (size_t i = from; i < to; i++) {
+			memo[i - from] = o->words_get ? o->words_get(o->words_ctx, postings[i])
+						      : (struct slice){ NULL, 0 };
+			if (memo[i - from].n && words_walk(memo[i - from], NULL, 0) < 0)
+				memo[i - from] = (struct slice){ NULL, 0 };
+		}
+		struct body_batch b = { postings, words, memo, from, to };
 		pthread_t th;
-		int helper = threads > 1 && to - from > 1 &&
+		int helper = o->threads > 1 && to - from > 1 &&
 			     pthread_create(&th, NULL, body_worker, &b) == 0;
 		for (size_t i = from; i < to; i += helper ? 2 : 1)
-			words[i - from] = body_words(postings[i]);
+			if (!memo[i - from].n)
+				words[i - from] = body_words(postings[i]);
 		if (helper)
 			pthread_join(th, NULL);
-		for (size_t i = from; i < to; i++)
+		for (size_t i = from; i < to; i++) {
+			if (memo[i - from].n) {
+				words_walk(memo[i - from], t, i);
+				if (o->words_put)
+					o->words_put(o->words_ctx, postings[i], memo[i - from]);
+				continue;
+			}
+			if (o->words_put) {
+				buf_reset(&enc);
+				words_encode(&words[i - from], &enc);
+				o->words_put(o->words_ctx, postings[i], buf_slice(&enc));
+			}
 			index_words(t, &words[i - from], i);
+		}
 	}
+	buf_release(&enc);
+	free(memo);
 	free(words);
 }
 
@@ -1060,7 +1126,7 @@ int search_index_write(struct posting *const *postings, size_t n,
 		diag_error(d, dir, 0, 0, "cannot create '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	index_bodies(&tabs[1], postings, n, opts->threads);
+	index_bodies(&tabs[1], postings, n, opts);
 	for (size_t id = 0; id < n; id++)
 		index_head(&tabs[0], postings[id], id);
 

@@ -88,6 +88,16 @@ struct search_opts {
 	 * OUTDIR: `rel` is "<dir>/<name>"; 0 or -1 (errno set). */
 	int (*write)(void *ctx, const char *rel, struct slice data);
 	void *write_ctx;
+	/*
+	 * A memo of each posting's body words, the slow part of the index
+	 * (the build cache keeps it by record): words_get returns the bytes
+	 * words_put was once given for this posting's record, or an empty
+	 * slice (called from two threads); words_put gets every posting's, in
+	 * id order, on the index's thread.  The bytes are this file's own.
+	 */
+	struct slice (*words_get)(void *ctx, const struct posting *p);
+	void (*words_put)(void *ctx, const struct posting *p, struct slice words);
+	void *words_ctx;
 };
 
 #define SEARCH_DEFAULT_DIR "search/data"

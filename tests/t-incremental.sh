@@ -60,7 +60,7 @@ same() {
 build cold
 check "cold build exits 0" test $? -eq 0
 check "cold: nothing from the cache" test "$(field cold 3)" -eq 0
-check "cold: a cache beside the output" test -s "$S/.jobsite-cache/public.postings" -a -s "$S/.jobsite-cache/public.manifest"
+check "cold: a cache beside the output" test -s "$S/.jobsite-cache/public.postings" -a -s "$S/.jobsite-cache/public.manifest" -a -s "$S/.jobsite-cache/public.words"
 same cold
 total=$(find "$OUT" -type f | wc -l)
 
@@ -212,7 +212,7 @@ same afterstrict
 # a damaged cache: never trusted, a full build with a warning
 C=$S/.jobsite-cache
 for what in corrupt truncated foreign; do
-	for f in postings manifest; do
+	for f in postings manifest words; do
 		case $what in
 		corrupt) python3 - "$C/public.$f" <<'EOF'
 import sys
@@ -231,6 +231,7 @@ EOF
 	check "$what cache: build exits 0" test $? -eq 0
 	check "$what cache: a warning names the postings cache" grep -q "public.postings: warning: build cache" "$T/$what.err"
 	check "$what cache: a warning names the manifest" grep -q "public.manifest: warning: build cache" "$T/$what.err"
+	check "$what cache: a warning names the search words" grep -q "public.words: warning: build cache" "$T/$what.err"
 	check "$what cache: nothing taken from it" test "$(field "$what" 3)" -eq 0 -a "$(field "$what" 2)" -eq 0
 	same "$what"
 	build "$what-next"
