@@ -603,10 +603,6 @@ void cache_open(struct build_cache *c, const char *output, const struct ingest_o
 	size_t off = load(c, c->postings_path, KIND_POSTINGS, &key, &c->pblob);
 	if (off)
 		index_postings(c, off);
-	struct cache_hash wkey;
-	off = load(c, c->words_path, KIND_WORDS, &wkey, &c->wblob);
-	if (off)
-		index_words(c, off);
 	off = load(c, c->manifest_path, KIND_MANIFEST, &c->manifest_key, &c->mblob);
 	if (off)
 		index_manifest(c, off);
@@ -619,6 +615,7 @@ void cache_forget(struct build_cache *c)
 	table_free(c->dtab);
 	table_free(c->wtab);
 	c->ptab = c->mtab = c->dtab = c->wtab = NULL;
+	c->words_forgotten = 1;
 	blob_release(c, &c->wblob);
 	blob_release(c, &c->pblob);
 	buf_release(&c->mblob);
@@ -1107,6 +1104,13 @@ struct slice cache_words_get(const struct build_cache *c, const unsigned long lo
 
 void cache_words_begin(struct build_cache *c)
 {
+	/* read only now: most rebuilds do not run the index at all */
+	if (!c->words_forgotten && !c->wtab) {
+		struct cache_hash wkey;
+		size_t off = load(c, c->words_path, KIND_WORDS, &wkey, &c->wblob);
+		if (off)
+			index_words(c, off);
+	}
 	struct stream *w = xcalloc(1, sizeof *w);
 	struct buf tmp = BUF_INIT;
 	buf_printf(&tmp, "%s.tmp", c->words_path);

@@ -75,7 +75,8 @@ struct build_cache {
 	char *words_path;
 	struct buf wblob;
 	int wmapped;
-	struct cache_table *wtab;
+	struct cache_table *wtab;       /* read by cache_words_begin() */
+	int words_forgotten;            /* --no-cache: read none */
 	struct stream *wout;            /* the next words file, being written */
 };
 
@@ -125,8 +126,10 @@ struct cache_hash cache_search_key(struct build_cache *c, struct posting *const 
 
 /*
  * The search index's memo of body words (search_index.h, words_get/put),
- * in .jobsite-cache/<output>.words: opaque bytes per record key.
- * cache_words_get() is safe from any thread; cache_words_put() takes
+ * in .jobsite-cache/<output>.words: opaque bytes per record key.  The
+ * file is read by cache_words_begin(), on the index's thread, only when
+ * the index is rebuilt.  cache_words_get() is safe from any thread
+ * after it; cache_words_put() takes
  * every posting of the index in order, between cache_words_begin() and
  * cache_words_end() (ok = 0: the index failed, keep the old file).
  */
