@@ -367,9 +367,7 @@ static int page_key_base(struct builder *b, const struct build_cache *c, const s
 	for (size_t i = 0; i < g->bands.n; i++)
 		buf_printf(&k, "%.17g %s %s\n", g->bands.v[i].min, g->bands.v[i].slug,
 			   g->bands.v[i].label);
-	struct cache_hash h = cache_hash_bytes(k.p, k.n);
-	memcpy(out, &h.lo, 8);
-	memcpy(out + 8, &h.hi, 8);
+	cache_hash_to16(cache_hash_bytes(k.p, k.n), out);
 	buf_release(&k);
 	return 1;
 }

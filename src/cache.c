@@ -625,15 +625,9 @@ void cache_forget(struct build_cache *c)
 
 void cache_close(struct build_cache *c)
 {
+	cache_forget(c);
 	free(c->fresh);
-	table_free(c->ptab);
-	table_free(c->mtab);
-	table_free(c->dtab);
-	table_free(c->wtab);
-	blob_release(c, &c->wblob);
 	free(c->words_path);
-	blob_release(c, &c->pblob);
-	buf_release(&c->mblob);
 	free(c->dir);
 	free(c->postings_path);
 	free(c->manifest_path);

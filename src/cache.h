@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "band.h"
 #include "buf.h"
@@ -39,6 +40,19 @@ struct cache_hash cache_hash_bytes(const void *p, size_t n);
 static inline int cache_hash_eq(struct cache_hash a, struct cache_hash b)
 {
 	return a.lo == b.lo && a.hi == b.hi;
+}
+/* As the 16 bytes page keys travel in (pages.h), and back. */
+static inline void cache_hash_to16(struct cache_hash h, unsigned char out[16])
+{
+	memcpy(out, &h.lo, 8);
+	memcpy(out + 8, &h.hi, 8);
+}
+static inline struct cache_hash cache_hash_from16(const unsigned char in[16])
+{
+	struct cache_hash h;
+	memcpy(&h.lo, in, 8);
+	memcpy(&h.hi, in + 8, 8);
+	return h;
 }
 
 struct cache_table;     /* path -> entry, open addressing */

@@ -109,9 +109,7 @@ static int feed_key(const struct site *s, const struct feed *f, size_t n,
 		buf_put(&k, j->p->record_key, sizeof j->p->record_key);
 		buf_printf(&k, "%s\n", j->slug);
 	}
-	struct cache_hash h = cache_hash_bytes(k.p, k.n);
-	memcpy(out, &h.lo, 8);
-	memcpy(out + 8, &h.hi, 8);
+	cache_hash_to16(cache_hash_bytes(k.p, k.n), out);
 	buf_release(&k);
 	return ok;
 }

@@ -378,9 +378,7 @@ int outdir_keep_file(struct outdir *o, const char *rel, const unsigned char *key
 	if (!o->incremental || !key)
 		return 0;
 	const struct cache_file *f = cache_manifest_find(o->cache, rel);
-	struct cache_hash k;
-	memcpy(&k.lo, key, 8);
-	memcpy(&k.hi, key + 8, 8);
+	struct cache_hash k = cache_hash_from16(key);
 	if (!f || !cache_hash_eq(f->key, k))
 		return 0;
 	uint64_t size = f->size;
@@ -412,11 +410,7 @@ int outdir_write_keyed(struct outdir *o, const char *rel, struct slice data,
 	struct manifest_item *it = record(o, rel, &fresh);
 	it->size = data.n;
 	it->hash = cache_hash_bytes(data.p, data.n);
-	it->key = (struct cache_hash){ 0, 0 };
-	if (key) {
-		memcpy(&it->key.lo, key, 8);
-		memcpy(&it->key.hi, key + 8, 8);
-	}
+	it->key = key ? cache_hash_from16(key) : (struct cache_hash){ 0, 0 };
 	/* A name written twice (a site's static file over the built-in one)
 	 * is always written: its first bytes may be in tmp already. */
 	if (o->incremental && fresh && unchanged(o, rel, it->size, it->hash)) {

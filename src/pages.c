@@ -273,9 +273,7 @@ static void key_group(struct buf *k, const struct site_group *v, long i)
 
 static void hash16(const struct buf *k, unsigned char out[16])
 {
-	struct cache_hash h = cache_hash_bytes(k->p, k->n);
-	memcpy(out, &h.lo, 8);
-	memcpy(out + 8, &h.hi, 8);
+	cache_hash_to16(cache_hash_bytes(k->p, k->n), out);
 }
 
 /*
