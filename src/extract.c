@@ -379,16 +379,18 @@ static void add_cand(struct cands *c, struct slice s, double w)
 #define NAME "(" WORD "(?:,? (?:" WORD "|&|of|and|the|de|la|del|for|y)){0,6})"
 
 /*
- * `need`: when set, every match contains one of these literals (what
- * follows NAME in the pattern), so a text with none of them is skipped
- * without running the pattern.  Patterns that start with NAME are tried
- * at every capital letter, which made them most of the time spent here;
- * the filter changes no result.
+ * `after`: for a pattern that starts with NAME, the literals that can follow
+ * NAME directly.  PCRE2 cannot skip ahead to a capital letter in UTF mode,
+ * so such a pattern run over the whole text is tried at every capital, up
+ * to 7 words deep; it made most of the time spent on fields.  Instead it is
+ * run only over a window that ends just after each place one of `after`
+ * occurs and reaches back far enough for any NAME (scan_cue).
  */
+#define CUE_AFTER_MAX 12
 static const struct cue {
 	const char *pattern;
 	double weight;
-	const char *need[5];
+	const char *after[CUE_AFTER_MAX];
 } cues[] = {
 	{ "\\bCareers (?:with|at) " NAME, 4, { NULL } },
 	{ "(?:^|[.!?:] |\\n)At " NAME ",? (?:we|our|you)\\b", 3, { NULL } },
@@ -403,7 +405,9 @@ static const struct cue {
 	  "is a nonprofit|is a leading|is redefining|is hiring|is seeking|"
 	  "is committed|is proud|was founded|has been|offers (?:a|competitive|health)|"
 	  "is an? (?:independent|national|regional|nationally|award|growing|fast)|"
-	  "makes |builds |serves |operates |provides )", 1.5, { NULL } },
+	  "makes |builds |serves |operates |provides )", 1.5,
+	  { " will not ", " participates ", " is ", " was founded", " has been",
+	    " offers ", " makes ", " builds ", " serves ", " operates ", " provides " } },
 	{ "(?:liaison|partnership|bridge) between " NAME " and", 1.5, { NULL } },
 	{ NAME "(?:'s|’s|'|’) (?:team|mission|employees|people|culture|benefits)", 1.5,
 	  { "' ", "'s ", "’ ", "’s " } },
@@ -412,47 +416,105 @@ static const struct cue {
 	{ NAME ", part of ", 1.5, { ", part of " } },
 };
 
-static int has_any(struct slice all, const char *const *need)
+/* How far before a literal a NAME may start, and how far after it a cue ends. */
+#define CUE_BACK 240
+#define CUE_AHEAD 64
+#define CUE_MAX_SPOTS 256
+
+/*
+ * Offsets in `all` where one of `lits` starts, ascending, into pos[max].
+ * Returns the count, or SIZE_MAX when there are more than max.  One pass:
+ * the literals are few and most bytes start none of them.
+ */
+static size_t find_spots(struct slice all, const char *const *lits, size_t *pos, size_t max)
 {
-	if (!need[0])
-		return 1;
-	for (size_t i = 0; i < 5 && need[i]; i++)
-		if (all.n && memmem(all.p, all.n, need[i], strlen(need[i])))
-			return 1;
-	return 0;
+	unsigned char first[256] = { 0 };
+	size_t len[CUE_AFTER_MAX], nl = 0;
+	while (nl < CUE_AFTER_MAX && lits[nl]) {
+		first[(unsigned char)lits[nl][0]] = 1;
+		len[nl] = strlen(lits[nl]);
+		nl++;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < all.n; i++) {
+		if (!first[(unsigned char)all.p[i]])
+			continue;
+		for (size_t k = 0; k < nl; k++) {
+			if (len[k] <= all.n - i && all.p[i] == lits[k][0] &&
+			    !memcmp(all.p + i, lits[k], len[k])) {
+				if (n == max)
+					return SIZE_MAX;
+				pos[n++] = i;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+/* Every match of cue r in `win`, from `from`, up to *hits < max_hits; returns where the last ended. */
+static size_t scan_window(const struct rx *r, struct slice win, size_t from, double w,
+			  int *hits, int max_hits, struct cands *c)
+{
+	struct rx_match m;
+	size_t last = from;
+	while (*hits < max_hits && rx_find(r, win, from, &m)) {
+		add_cand(c, rx_group(win, &m, 1), w);
+		from = m.end[0] > from ? m.end[0] : from + 1;
+		last = from;
+		(*hits)++;
+	}
+	return last;
+}
+
+/*
+ * Run a cue over the text: over all of it, or, when `after` lists what
+ * follows NAME, over a window around each place that occurs.  Windows are
+ * taken left to right and never overlap a match already taken, as in a
+ * scan of the whole text; one starts at a word, so a NAME is never cut.
+ */
+static void scan_cue(const struct rx *r, struct slice all, const char *const *after,
+		     double w, int max_hits, struct cands *c)
+{
+	size_t pos[CUE_MAX_SPOTS];
+	size_t np = after[0] ? find_spots(all, after, pos, CUE_MAX_SPOTS) : SIZE_MAX;
+	int hits = 0;
+	if (np == SIZE_MAX) {
+		scan_window(r, all, 0, w, &hits, max_hits, c);
+		return;
+	}
+	size_t done = 0;
+	for (size_t i = 0; i < np && hits < max_hits; i++) {
+		size_t q = pos[i];
+		if (q < done)
+			continue;
+		size_t ws = q > CUE_BACK ? q - CUE_BACK : 0;
+		if (ws <= done)
+			ws = done;
+		else
+			while (ws < q && ws > 0 && all.p[ws - 1] != ' ' && all.p[ws - 1] != '\n')
+				ws++;
+		size_t we = q + CUE_AHEAD < all.n ? q + CUE_AHEAD : all.n;
+		struct slice win = { all.p + ws, we - ws };
+		size_t end = scan_window(r, win, 0, w, &hits, max_hits, c);
+		if (end > 0)
+			done = ws + end;
+	}
 }
 
 static void employer_from_prose(struct slice all, struct cands *c)
 {
 	static struct rx *compiled[ARRAY_SIZE(cues)];
 	for (size_t k = 0; k < ARRAY_SIZE(cues); k++) {
-		if (!has_any(all, cues[k].need))
-			continue;
 		const struct rx *r = rx_lazy(&compiled[k], cues[k].pattern, 0);
-		struct rx_match m;
-		size_t from = 0;
-		int hits = 0;
-		while (hits < 8 && rx_find(r, all, from, &m)) {
-			add_cand(c, rx_group(all, &m, 1), cues[k].weight);
-			from = m.end[0] > from ? m.end[0] : from + 1;
-			hits++;
-		}
+		scan_cue(r, all, cues[k].after, cues[k].weight, 8, c);
 	}
 	/* Possessives of CamelCase brand names ("CareCredit’s"), weakly. */
-	static const char *const apostrophe_s[5] = { "'s", "’s" };
-	if (!has_any(all, apostrophe_s))
-		return;
+	static const char *const apostrophe_s[CUE_AFTER_MAX] = { "'s", "’s" };
 	static struct rx *poss;
 	const struct rx *r = rx_lazy(&poss,
 		"\\b(\\p{Lu}\\p{Ll}+\\p{Lu}[\\p{L}]+(?: \\p{Lu}[\\p{L}]+)?)(?:'s|’s)\\b", 0);
-	struct rx_match m;
-	size_t from = 0;
-	int hits = 0;
-	while (hits < 20 && rx_find(r, all, from, &m)) {
-		add_cand(c, rx_group(all, &m, 1), 0.75);
-		from = m.end[0];
-		hits++;
-	}
+	scan_cue(r, all, apostrophe_s, 0.75, 20, c);
 }
 
 static size_t count_occurrences(struct slice all, const char *name)

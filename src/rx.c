@@ -4,12 +4,17 @@
 #include <pcre2.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "util.h"
 
 struct rx {
 	pcre2_code *code;
+	const char *pattern;      /* for JOBSITE_RXPROF */
+	atomic_ulong calls, ns;   /* counted only under JOBSITE_RXPROF */
+	struct rx *prof_next;
 };
 
 static pcre2_match_context *match_ctx;
@@ -18,6 +23,46 @@ static pthread_mutex_t lazy_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_ulong limit_hits;
 static _Thread_local pcre2_match_data *tl_md;
 
+/*
+ * JOBSITE_RXPROF=1 in the environment: every pattern counts its calls and
+ * the time spent matching, and the totals go to stderr at exit, costliest
+ * first.  A tool for profiling; the JIT code shows in perf without names.
+ */
+static int prof_on;
+static struct rx *prof_list;
+static pthread_mutex_t prof_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int prof_cmp(const void *a, const void *b)
+{
+	unsigned long x = atomic_load(&(*(struct rx *const *)a)->ns);
+	unsigned long y = atomic_load(&(*(struct rx *const *)b)->ns);
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void prof_report(void)
+{
+	size_t n = 0;
+	for (struct rx *r = prof_list; r; r = r->prof_next)
+		n++;
+	struct rx **v = xmalloc((n ? n : 1) * sizeof *v);
+	n = 0;
+	for (struct rx *r = prof_list; r; r = r->prof_next)
+		v[n++] = r;
+	qsort(v, n, sizeof *v, prof_cmp);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "rxprof %9.3f ms %9lu calls  %.100s\n",
+			(double)atomic_load(&v[i]->ns) / 1e6,
+			atomic_load(&v[i]->calls), v[i]->pattern);
+	free(v);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void make_ctx(void)
 {
 	match_ctx = pcre2_match_context_create(NULL);
@@ -25,6 +70,16 @@ static void make_ctx(void)
 		die("out of memory (pcre2 match context)");
 	pcre2_set_match_limit(match_ctx, RX_MATCH_LIMIT);
 	pcre2_set_depth_limit(match_ctx, RX_DEPTH_LIMIT);
+}
+
+static pthread_once_t prof_once = PTHREAD_ONCE_INIT;
+
+static void prof_init(void)
+{
+	const char *e = getenv("JOBSITE_RXPROF");
+	prof_on = e && *e && *e != '0';
+	if (prof_on)
+		atexit(prof_report);
 }
 
 struct rx *rx_compile(const char *pattern, unsigned flags)
@@ -50,8 +105,16 @@ struct rx *rx_compile(const char *pattern, unsigned flags)
 	}
 	/* JIT is an optimisation: without it (no JIT support) matching still works. */
 	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	struct rx *r = xmalloc(sizeof *r);
+	struct rx *r = xcalloc(1, sizeof *r);
 	r->code = code;
+	r->pattern = pattern;
+	pthread_once(&prof_once, prof_init);
+	if (prof_on) {
+		pthread_mutex_lock(&prof_lock);
+		r->prof_next = prof_list;
+		prof_list = r;
+		pthread_mutex_unlock(&prof_lock);
+	}
 	return r;
 }
 
@@ -112,8 +175,14 @@ int rx_find(const struct rx *r, struct slice subject, size_t from,
 		from = skip;
 	if (from > end)
 		return 0;
+	uint64_t t0 = prof_on ? now_ns() : 0;
 	int rc = pcre2_match(r->code, (PCRE2_SPTR)(subject.p ? subject.p + skip : ""),
 			     end - skip, from - skip, PCRE2_NO_UTF_CHECK, tl_md, match_ctx);
+	if (prof_on) {
+		struct rx *w = (struct rx *)r;
+		atomic_fetch_add(&w->ns, now_ns() - t0);
+		atomic_fetch_add(&w->calls, 1);
+	}
 	if (rc < 0) {
 		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
 		    rc == PCRE2_ERROR_JIT_STACKLIMIT)
