@@ -19,21 +19,26 @@ void textdoc_release(struct textdoc *d)
 	memset(d, 0, sizeof *d);
 }
 
+static int is_fold_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 /* Append s with whitespace folded to single spaces; returns bytes added. */
 static size_t put_folded(struct buf *b, struct slice s)
 {
-	size_t start = b->n;
-	int space = 0;
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-			space = 1;
-			continue;
-		}
-		if (space && b->n > start)
+	size_t start = b->n, i = 0;
+	while (i < s.n) {
+		while (i < s.n && is_fold_space((unsigned char)s.p[i]))
+			i++;
+		size_t run = i;
+		while (i < s.n && !is_fold_space((unsigned char)s.p[i]))
+			i++;
+		if (i == run)
+			break;
+		if (b->n > start)
 			buf_putc(b, ' ');
-		space = 0;
-		buf_putc(b, (char)c);
+		buf_put(b, s.p + run, i - run);
 	}
 	return b->n - start;
 }
@@ -93,9 +98,21 @@ static int is_word(unsigned char c)
  * returned in *url), images their alt text, emphasis and code markers and
  * inline tags vanish.
  */
+/* Bytes that may start inline Markdown; every other byte is copied as it is. */
+static const unsigned char inline_special[256] = {
+	['\\'] = 1, ['!'] = 1, ['['] = 1, [']'] = 1, ['<'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1,
+};
+
 static void strip_inline(struct slice s, struct buf *out, struct buf *url)
 {
 	for (size_t i = 0; i < s.n; i++) {
+		size_t run = i;
+		while (i < s.n && !inline_special[(unsigned char)s.p[i]])
+			i++;
+		if (i > run)
+			buf_put(out, s.p + run, i - run);
+		if (i == s.n)
+			break;
 		unsigned char c = (unsigned char)s.p[i];
 		if (c == '\\' && i + 1 < s.n && strchr("\\`*_{}[]()#+-.!<>|~", s.p[i + 1])) {
 			buf_putc(out, s.p[++i]);

@@ -124,7 +124,9 @@ static void collect(const char *dir, const char *root_real, struct seen *seen,
 				continue;
 			}
 		}
-		if (stat(full, &st) < 0) {
+		if (!S_ISLNK(lst.st_mode))
+			st = lst;
+		else if (stat(full, &st) < 0) {
 			note_skip(out, d, full, strerror(errno));
 			free(full);
 			continue;
