@@ -1,6 +1,7 @@
 #include "extract.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -429,18 +430,21 @@ static const struct cue {
 static size_t find_spots(struct slice all, const char *const *lits, size_t *pos, size_t max)
 {
 	unsigned char first[256] = { 0 };
+	uint16_t head[CUE_AFTER_MAX];   /* the first two bytes, to compare before memcmp */
 	size_t len[CUE_AFTER_MAX], nl = 0;
 	while (nl < CUE_AFTER_MAX && lits[nl]) {
-		first[(unsigned char)lits[nl][0]] = 1;
 		len[nl] = strlen(lits[nl]);
+		first[(unsigned char)lits[nl][0]] = 1;
+		head[nl] = (uint16_t)((unsigned char)lits[nl][0] | (unsigned char)lits[nl][1] << 8);
 		nl++;
 	}
 	size_t n = 0;
-	for (size_t i = 0; i < all.n; i++) {
+	for (size_t i = 0; i + 1 < all.n; i++) {
 		if (!first[(unsigned char)all.p[i]])
 			continue;
+		uint16_t h = (uint16_t)((unsigned char)all.p[i] | (unsigned char)all.p[i + 1] << 8);
 		for (size_t k = 0; k < nl; k++) {
-			if (len[k] <= all.n - i && all.p[i] == lits[k][0] &&
+			if (h == head[k] && len[k] <= all.n - i &&
 			    !memcmp(all.p + i, lits[k], len[k])) {
 				if (n == max)
 					return SIZE_MAX;
