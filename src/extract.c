@@ -385,7 +385,7 @@ static void add_cand(struct cands *c, struct slice s, double w)
  * so such a pattern run over the whole text is tried at every capital, up
  * to 7 words deep; it made most of the time spent on fields.  Instead it is
  * run only over a window that ends just after each place one of `after`
- * occurs and reaches back far enough for any NAME (scan_cue).
+ * occurs and reaches back over as many words as NAME may have (scan_cue).
  */
 #define CUE_AFTER_MAX 12
 static const struct cue {
@@ -417,43 +417,62 @@ static const struct cue {
 	{ NAME ", part of ", 1.5, { ", part of " } },
 };
 
-/* How far before a literal a NAME may start, and how far after it a cue ends. */
+/* How far before a literal a NAME may start (at most), and how far after it a cue ends. */
 #define CUE_BACK 240
 #define CUE_AHEAD 64
 #define CUE_MAX_SPOTS 256
 
+/* Where a cue's literals occur in the text, ascending; n == SIZE_MAX: too many to list. */
+struct spots {
+	size_t n;
+	size_t pos[CUE_MAX_SPOTS];
+};
+
 /*
- * Offsets in `all` where one of `lits` starts, ascending, into pos[max].
- * Returns the count, or SIZE_MAX when there are more than max.  One pass:
- * the literals are few and most bytes start none of them.
+ * The spots of every cue's `after` literals (lits[k] for cue k), in one
+ * pass over the text: the literals are few and most bytes start none of
+ * them; the first two bytes are compared before memcmp.
  */
-static size_t find_spots(struct slice all, const char *const *lits, size_t *pos, size_t max)
+static void find_spots(struct slice all, const char *const *const *lits, size_t ncue,
+		       struct spots *out)
 {
+	enum { MAX_LITS = 32 };
+	struct {
+		const char *s;
+		size_t len;
+		uint16_t head;
+		size_t cue;
+	} lit[MAX_LITS];
 	unsigned char first[256] = { 0 };
-	uint16_t head[CUE_AFTER_MAX];   /* the first two bytes, to compare before memcmp */
-	size_t len[CUE_AFTER_MAX], nl = 0;
-	while (nl < CUE_AFTER_MAX && lits[nl]) {
-		len[nl] = strlen(lits[nl]);
-		first[(unsigned char)lits[nl][0]] = 1;
-		head[nl] = (uint16_t)((unsigned char)lits[nl][0] | (unsigned char)lits[nl][1] << 8);
-		nl++;
+	size_t nl = 0;
+	for (size_t k = 0; k < ncue; k++) {
+		out[k].n = 0;
+		for (size_t i = 0; i < CUE_AFTER_MAX && lits[k][i] && nl < MAX_LITS; i++, nl++) {
+			const char *l = lits[k][i];
+			lit[nl].s = l;
+			lit[nl].len = strlen(l);
+			lit[nl].head = (uint16_t)((unsigned char)l[0] | (unsigned char)l[1] << 8);
+			lit[nl].cue = k;
+			first[(unsigned char)l[0]] = 1;
+		}
 	}
-	size_t n = 0;
 	for (size_t i = 0; i + 1 < all.n; i++) {
 		if (!first[(unsigned char)all.p[i]])
 			continue;
 		uint16_t h = (uint16_t)((unsigned char)all.p[i] | (unsigned char)all.p[i + 1] << 8);
 		for (size_t k = 0; k < nl; k++) {
-			if (h == head[k] && len[k] <= all.n - i &&
-			    !memcmp(all.p + i, lits[k], len[k])) {
-				if (n == max)
-					return SIZE_MAX;
-				pos[n++] = i;
-				break;
-			}
+			if (h != lit[k].head || lit[k].len > all.n - i ||
+			    memcmp(all.p + i, lit[k].s, lit[k].len))
+				continue;
+			struct spots *sp = &out[lit[k].cue];
+			if (sp->n == SIZE_MAX || (sp->n && sp->pos[sp->n - 1] == i))
+				continue;
+			if (sp->n == CUE_MAX_SPOTS)
+				sp->n = SIZE_MAX;
+			else
+				sp->pos[sp->n++] = i;
 		}
 	}
-	return n;
 }
 
 /* Every match of cue r in `win`, from `from`, up to *hits < max_hits; returns where the last ended. */
@@ -473,31 +492,33 @@ static size_t scan_window(const struct rx *r, struct slice win, size_t from, dou
 
 /*
  * Run a cue over the text: over all of it, or, when `after` lists what
- * follows NAME, over a window around each place that occurs.  Windows are
- * taken left to right and never overlap a match already taken, as in a
- * scan of the whole text; one starts at a word, so a NAME is never cut.
+ * follows NAME, over a window around each place that occurs: from `words`
+ * space-separated words before it (NAME has no more, and no line break).
+ * Windows are taken left to right and never overlap a match already
+ * taken, as in a scan of the whole text; one starts at a word, so a NAME
+ * is never cut.
  */
-static void scan_cue(const struct rx *r, struct slice all, const char *const *after,
-		     double w, int max_hits, struct cands *c)
+static void scan_cue(const struct rx *r, struct slice all, const struct spots *sp,
+		     size_t words, double w, int max_hits, struct cands *c)
 {
-	size_t pos[CUE_MAX_SPOTS];
-	size_t np = after[0] ? find_spots(all, after, pos, CUE_MAX_SPOTS) : SIZE_MAX;
 	int hits = 0;
-	if (np == SIZE_MAX) {
+	if (!sp || sp->n == SIZE_MAX) {
 		scan_window(r, all, 0, w, &hits, max_hits, c);
 		return;
 	}
 	size_t done = 0;
-	for (size_t i = 0; i < np && hits < max_hits; i++) {
-		size_t q = pos[i];
+	for (size_t i = 0; i < sp->n && hits < max_hits; i++) {
+		size_t q = sp->pos[i];
 		if (q < done)
 			continue;
-		size_t ws = q > CUE_BACK ? q - CUE_BACK : 0;
-		if (ws <= done)
-			ws = done;
-		else
-			while (ws < q && ws > 0 && all.p[ws - 1] != ' ' && all.p[ws - 1] != '\n')
-				ws++;
+		/* back over at most `words` space-separated words: no NAME is longer */
+		size_t ws = q, spaces = 0;
+		while (ws > done && q - ws < CUE_BACK) {
+			char ch = all.p[ws - 1];
+			if (ch == '\n' || (ch == ' ' && ++spaces == words))
+				break;
+			ws--;
+		}
 		size_t we = q + CUE_AHEAD < all.n ? q + CUE_AHEAD : all.n;
 		struct slice win = { all.p + ws, we - ws };
 		size_t end = scan_window(r, win, 0, w, &hits, max_hits, c);
@@ -508,17 +529,26 @@ static void scan_cue(const struct rx *r, struct slice all, const char *const *af
 
 static void employer_from_prose(struct slice all, struct cands *c)
 {
-	static struct rx *compiled[ARRAY_SIZE(cues)];
-	for (size_t k = 0; k < ARRAY_SIZE(cues); k++) {
-		const struct rx *r = rx_lazy(&compiled[k], cues[k].pattern, 0);
-		scan_cue(r, all, cues[k].after, cues[k].weight, 8, c);
-	}
+	enum { NCUE = ARRAY_SIZE(cues), POSS = NCUE };
 	/* Possessives of CamelCase brand names ("CareCredit’s"), weakly. */
 	static const char *const apostrophe_s[CUE_AFTER_MAX] = { "'s", "’s" };
+	const char *const *lits[NCUE + 1];
+	for (size_t k = 0; k < NCUE; k++)
+		lits[k] = cues[k].after;
+	lits[POSS] = apostrophe_s;
+	struct spots *sp = xmalloc((NCUE + 1) * sizeof *sp);
+	find_spots(all, lits, NCUE + 1, sp);
+
+	static struct rx *compiled[NCUE];
+	for (size_t k = 0; k < NCUE; k++) {
+		const struct rx *r = rx_lazy(&compiled[k], cues[k].pattern, 0);
+		scan_cue(r, all, cues[k].after[0] ? &sp[k] : NULL, 7, cues[k].weight, 8, c);
+	}
 	static struct rx *poss;
 	const struct rx *r = rx_lazy(&poss,
 		"\\b(\\p{Lu}\\p{Ll}+\\p{Lu}[\\p{L}]+(?: \\p{Lu}[\\p{L}]+)?)(?:'s|’s)\\b", 0);
-	scan_cue(r, all, apostrophe_s, 0.75, 20, c);
+	scan_cue(r, all, &sp[POSS], 2, 0.75, 20, c);
+	free(sp);
 }
 
 static size_t count_occurrences(struct slice all, const char *name)

@@ -14,12 +14,10 @@ int looks_like_html(struct slice t)
 					    "<h1", "<h2", "<h3", "<ul", "<html", "<!doctype",
 					    "<body", "<table", "<span", "<b>", "<strong>" };
 	size_t scan = t.n < 65536 ? t.n : 65536;
-	unsigned hits = 0, lines = 1;
-	for (size_t i = 0; i < scan; i++) {
-		if (t.p[i] == '\n')
-			lines++;
-		if (t.p[i] != '<')
-			continue;
+	unsigned hits = 0;
+	for (const char *lt = memchr(t.p, '<', scan); lt;
+	     lt = memchr(lt + 1, '<', scan - (size_t)(lt + 1 - t.p))) {
+		size_t i = (size_t)(lt - t.p);
 		for (size_t k = 0; k < ARRAY_SIZE(tags); k++) {
 			size_t n = strlen(tags[k]);
 			if (i + n <= t.n && !ascii_ncasecmp(t.p + i, tags[k], n)) {
@@ -29,6 +27,8 @@ int looks_like_html(struct slice t)
 				break;
 			}
 		}
+		if (i + 1 >= scan)
+			break;
 	}
 	/* Leading '<' tag is a strong sign; Markdown with a stray <br> is not. */
 	struct slice s = slice_trim(t);
@@ -36,7 +36,13 @@ int looks_like_html(struct slice t)
 			 ((s.p[1] | 32) >= 'a' && (s.p[1] | 32) <= 'z');
 	if (starts_tag && hits >= 1)
 		return 1;
-	return hits >= 3 && hits * 4 >= lines / 4;
+	if (hits < 3)
+		return 0;
+	unsigned lines = 1;
+	for (const char *nl = memchr(t.p, '\n', scan); nl;
+	     nl = memchr(nl + 1, '\n', scan - (size_t)(nl + 1 - t.p)))
+		lines++;
+	return hits * 4 >= lines / 4;
 }
 
 static int name_is(xmlNodePtr n, const char *name)

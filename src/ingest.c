@@ -89,15 +89,19 @@ static const char *binary_kind(struct slice s)
 	if (s.n >= 2 && (((unsigned char)s.p[0] == 0xFF && (unsigned char)s.p[1] == 0xFE) ||
 			 ((unsigned char)s.p[0] == 0xFE && (unsigned char)s.p[1] == 0xFF)))
 		return NULL;
+	/* control bytes other than tab, line feed, form feed and return; NUL too */
+	static const unsigned char ctl_byte[256] = {
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	};
 	size_t scan = s.n < 8192 ? s.n : 8192, nul = 0, ctl = 0;
-	for (size_t i = 0; i < scan; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c == 0)
+	for (size_t i = 0; i < scan; i++)
+		ctl += ctl_byte[(unsigned char)s.p[i]];
+	if (ctl)
+		for (const char *z = memchr(s.p, 0, scan); z;
+		     z = memchr(z + 1, 0, scan - (size_t)(z + 1 - s.p)))
 			nul++;
-		else if (c < 32 && c != '\n' && c != '\r' && c != '\t' && c != '\f')
-			ctl++;
-	}
-	if (nul * 100 > scan || (nul + ctl) * 10 > scan)
+	if (nul * 100 > scan || ctl * 10 > scan)
 		return "binary data";
 	return NULL;
 }
@@ -504,16 +508,40 @@ static int ingest_document(const char *path, struct slice text, struct repair_re
 	return 1;
 }
 
+/*
+ * Per-thread scratch for a file's bytes and its repaired text, reused from
+ * file to file: a fresh large buffer per file made malloc consolidate its
+ * free lists every time.  One that grew past SCRATCH_KEEP is let go.
+ */
+#define SCRATCH_KEEP (1u << 20)
+static _Thread_local struct buf tl_raw, tl_text;
+
+static void scratch_done(struct buf *b)
+{
+	if (b->cap > SCRATCH_KEEP)
+		buf_release(b);
+	else
+		buf_reset(b);
+}
+
+void ingest_thread_release(void)
+{
+	buf_release(&tl_raw);
+	buf_release(&tl_text);
+}
+
 int ingest_memory(const char *path, struct slice raw, const struct ingest_opts *opts,
 		  struct diag *d, struct posting_list *out)
 {
-	struct buf text = BUF_INIT;
 	int n = 0;
 	const char *bin = binary_kind(raw);
 	if (bin) {
 		skip(out, d, path, "%s, not a posting", bin);
 		return 0;
 	}
+	struct buf text = tl_text;
+	tl_text = (struct buf)BUF_INIT;   /* not shared with a nested call */
+	buf_reset(&text);
 	struct repair_report rep = { 0 };
 	/* Entities are decoded later: by the HTML parser for HTML, per line
 	 * for Markdown and text (so "&lt;b&gt;" never becomes markup). */
@@ -524,7 +552,9 @@ int ingest_memory(const char *path, struct slice raw, const struct ingest_opts *
 		n = ingest_json(path, buf_slice(&text), opts, d, out);
 	else
 		n = ingest_document(path, buf_slice(&text), &rep, opts, d, out);
-	buf_release(&text);
+	scratch_done(&text);
+	buf_release(&tl_text);
+	tl_text = text;
 	return n;
 }
 
@@ -532,7 +562,9 @@ int ingest_file(const char *path, const struct ingest_opts *opts,
 		struct diag *d, struct posting_list *out)
 {
 	size_t max = opts->max_file_size ? opts->max_file_size : INGEST_DEFAULT_MAX_FILE;
-	struct buf raw = BUF_INIT;
+	struct buf raw = tl_raw;
+	tl_raw = (struct buf)BUF_INIT;
+	buf_reset(&raw);
 	int n = 0;
 	int r = read_file(path, &raw, max);
 	if (r == -2)
@@ -545,6 +577,8 @@ int ingest_file(const char *path, const struct ingest_opts *opts,
 	if (n > 0 && stat(path, &st) == 0)
 		for (size_t i = out->n - (size_t)n; i < out->n; i++)
 			out->v[i]->mtime = (long long)st.st_mtime;
-	buf_release(&raw);
+	scratch_done(&raw);
+	buf_release(&tl_raw);
+	tl_raw = raw;
 	return n;
 }

@@ -65,6 +65,9 @@ int ingest_file(const char *path, const struct ingest_opts *opts,
 int ingest_memory(const char *path, struct slice data, const struct ingest_opts *opts,
 		  struct diag *d, struct posting_list *out);
 
+/* Free the calling thread's scratch buffers (call before a worker thread ends). */
+void ingest_thread_release(void);
+
 /*
  * Load every posting file under `path` (a file or a directory, walked
  * recursively in byte order of names; symlinks leaving the tree or looping

@@ -2,8 +2,32 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "util.h"
+
+/* The first keyword of `mask` that starts at p[at], recorded as a hit; 1 if one did. */
+static int try_at(const unsigned char *p, size_t n, size_t at, uint32_t mask,
+		  const char *const *kw, const size_t *len, struct kw_hit *hits, size_t *nh)
+{
+	for (; mask; mask &= mask - 1) {
+		size_t k = (size_t)__builtin_ctz(mask);
+		if (at + len[k] > n)
+			continue;
+		size_t j = 1;
+		while (j < len[k] && ascii_lower(p[at + j]) == (unsigned char)kw[k][j])
+			j++;
+		if (j == len[k]) {
+			hits[*nh].at = at;
+			hits[*nh].id = (int)k;
+			++*nh;
+			return 1;
+		}
+	}
+	return 0;
+}
 
 size_t kw_scan(struct slice s, const char *const *kw, size_t nkw, struct kw_hit *hits,
 	       size_t max)
@@ -20,31 +44,30 @@ size_t kw_scan(struct slice s, const char *const *kw, size_t nkw, struct kw_hit 
 			first[c - 32] |= 1u << k;
 		len[k] = strlen(kw[k]);
 	}
-	const unsigned char *p = (const unsigned char *)s.p, *q = p, *end = p + s.n;
-	uint32_t prev_alpha = 0;
-	while (q < end) {
-		/* one mostly-untaken branch per byte: a keyword letter at a word start */
-		uint32_t mask = first[*q] & (prev_alpha - 1u);
-		prev_alpha = (uint32_t)(((*q | 32u) - 'a') < 26u);
-		q++;
-		if (!mask)
-			continue;
-		size_t i = (size_t)(q - 1 - p);
-		for (; mask; mask &= mask - 1) {
-			size_t k = (size_t)__builtin_ctz(mask);
-			if (i + len[k] > s.n)
-				continue;
-			size_t j = 1;
-			while (j < len[k] && ascii_lower(p[i + j]) == (unsigned char)kw[k][j])
-				j++;
-			if (j == len[k]) {
-				hits[nh].at = i;
-				hits[nh].id = (int)k;
-				if (++nh == max)
-					return nh;
-				break;
-			}
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i = 0;
+	unsigned prev_letter = 0;   /* the byte before i is an ASCII letter */
+#ifdef __SSE2__
+	/* 16 bytes at a time: only where a word starts is a keyword tried */
+	const __m128i x20 = _mm_set1_epi8(0x20), xa = _mm_set1_epi8('a'), x25 = _mm_set1_epi8(25);
+	for (; i + 16 <= s.n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i l = _mm_sub_epi8(_mm_or_si128(x, x20), xa);
+		unsigned letters = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(l, x25), l));
+		unsigned cand = ~((letters << 1) | prev_letter) & 0xFFFFu;
+		prev_letter = (letters >> 15) & 1u;
+		for (; cand; cand &= cand - 1) {
+			size_t at = i + (size_t)__builtin_ctz(cand);
+			if (first[p[at]] && try_at(p, s.n, at, first[p[at]], kw, len, hits, &nh) && nh == max)
+				return nh;
 		}
+	}
+#endif
+	for (; i < s.n; i++) {
+		if (!prev_letter && first[p[i]] &&
+		    try_at(p, s.n, i, first[p[i]], kw, len, hits, &nh) && nh == max)
+			return nh;
+		prev_letter = ((p[i] | 32u) - 'a') < 26u;
 	}
 	return nh;
 }

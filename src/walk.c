@@ -192,6 +192,7 @@ static void *worker(void *arg)
 			p->progress(p->progress_ctx, done, p->n);
 	}
 	rx_thread_release();
+	ingest_thread_release();
 	return NULL;
 }
 
