@@ -4,6 +4,7 @@
 
 #include "rx.h"
 #include "textscan.h"
+#include "util.h"
 
 /* ---- tables ---- */
 
@@ -860,7 +861,7 @@ static void scan_line(struct finder *f, const char *p, size_t n, size_t off)
 	if (n > 400)
 		return;
 	/* most lines are prose: copy only possible labels, heading rows, badges */
-	if (!memchr(p, ':', n < 48 ? n : 48) && !memmem(p, n, " | ", 3) && !is_badge(p, n))
+	if (!memchr(p, ':', n < 48 ? n : 48) && !has_bar_sep(p, n) && !is_badge(p, n))
 		return;
 	size_t k = clean_value(p, n, v, sizeof v);
 	if (k == 0)

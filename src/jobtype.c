@@ -4,6 +4,7 @@
 
 #include "rx.h"
 #include "textscan.h"
+#include "util.h"
 
 static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
@@ -144,7 +145,7 @@ static enum line_kind classify(const char *p, size_t n, char *label, size_t cap,
 		*val = (struct slice){ p + i, n - i };
 		return LINE_BADGE;
 	}
-	if (n < 300 && memmem(p, n, " | ", 3)) {
+	if (n < 300 && has_bar_sep(p, n)) {
 		*val = (struct slice){ p, n };
 		return LINE_PIPE;
 	}

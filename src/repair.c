@@ -22,6 +22,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <utf8proc.h>
 
@@ -45,6 +48,27 @@ static const unsigned char special[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
+
+/* The first offset at or after i where s holds a special byte, or n. */
+static size_t skip_plain(const unsigned char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	/* 16 bytes at a time while all are printable ASCII, tab or line feed */
+	const __m128i x1f = _mm_set1_epi8(0x1F), x7f = _mm_set1_epi8(0x7F);
+	const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n');
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i ok = _mm_and_si128(_mm_cmpgt_epi8(x, x1f), _mm_cmplt_epi8(x, x7f));
+		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, lf)));
+		unsigned bad = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
+		if (bad)
+			return i + (size_t)__builtin_ctz(bad);
+	}
+#endif
+	while (i < n && !special[s[i]])
+		i++;
+	return i;
+}
 
 /*
  * Length of the maximal subpart of an invalid sequence at s (Unicode
@@ -85,7 +109,7 @@ static void decode_utf8(const unsigned char *s, size_t n, struct buf *out,
 	buf_grow(out, n);
 	while (i < n) {
 		if (!special[s[i]]) {
-			i++;
+			i = skip_plain(s, i + 1, n);
 			continue;
 		}
 		unsigned char c = s[i];
@@ -520,7 +544,7 @@ static void finish(struct slice s, struct buf *out, struct repair_report *rep,
 	buf_grow(out, s.n);
 	while (i < s.n) {
 		if (!special[p[i]]) {
-			i++;
+			i = skip_plain(p, i + 1, s.n);
 			continue;
 		}
 		uint32_t cp = p[i];

@@ -51,6 +51,21 @@ char *path_join(const char *a, const char *b);
 /* ASCII case-insensitive compare of n bytes / of C strings. */
 int ascii_ncasecmp(const char *a, const char *b, size_t n);
 int ascii_casecmp(const char *a, const char *b);
+/* Whether p[0..n) holds " | " (a separator of "Employer | City | year" rows). */
+static inline int has_bar_sep(const char *p, size_t n)
+{
+	/* a '|' with a space on each side can only be at offsets 1 .. n-2 */
+	for (size_t i = 1; i + 1 < n; i++) {
+		const char *b = memchr(p + i, '|', n - 1 - i);
+		if (!b)
+			return 0;
+		i = (size_t)(b - p);
+		if (b[-1] == ' ' && b[1] == ' ')
+			return 1;
+	}
+	return 0;
+}
+
 static inline int ascii_lower(int c)
 {
 	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
