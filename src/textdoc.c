@@ -2,6 +2,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "entities.h"
 #include "util.h"
@@ -24,21 +27,54 @@ static int is_fold_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Append s with whitespace folded to single spaces; returns bytes added. */
+/*
+ * The first offset at or after i where whitespace needs folding: a space,
+ * tab, line break, form feed or vertical tab other than one space followed
+ * by a byte that is not whitespace.  Everything before it is copied as is.
+ */
+static size_t plain_until(struct slice s, size_t i)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+#ifdef __SSE2__
+	const __m128i x8 = _mm_set1_epi8(8), x14 = _mm_set1_epi8(14), sp = _mm_set1_epi8(' ');
+	for (; i + 17 <= s.n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
+		__m128i xc = _mm_and_si128(_mm_cmpgt_epi8(x, x8), _mm_cmplt_epi8(x, x14));
+		__m128i yw = _mm_or_si128(_mm_cmpeq_epi8(y, sp),
+					  _mm_and_si128(_mm_cmpgt_epi8(y, x8), _mm_cmplt_epi8(y, x14)));
+		__m128i bad = _mm_or_si128(xc, _mm_and_si128(_mm_cmpeq_epi8(x, sp), yw));
+		unsigned m = (unsigned)_mm_movemask_epi8(bad);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	for (; i < s.n; i++) {
+		if (p[i] == ' ') {
+			if (i + 1 < s.n && !is_fold_space(p[i + 1]))
+				continue;
+			return i;
+		}
+		if (is_fold_space(p[i]))
+			return i;
+	}
+	return i;
+}
+
+/* Append s with whitespace folded to single spaces and trimmed; returns bytes added. */
 static size_t put_folded(struct buf *b, struct slice s)
 {
 	size_t start = b->n, i = 0;
+	while (i < s.n && is_fold_space((unsigned char)s.p[i]))
+		i++;
 	while (i < s.n) {
+		size_t run = i;
+		i = plain_until(s, i);
+		buf_put(b, s.p + run, i - run);
 		while (i < s.n && is_fold_space((unsigned char)s.p[i]))
 			i++;
-		size_t run = i;
-		while (i < s.n && !is_fold_space((unsigned char)s.p[i]))
-			i++;
-		if (i == run)
-			break;
-		if (b->n > start)
+		if (i < s.n)
 			buf_putc(b, ' ');
-		buf_put(b, s.p + run, i - run);
 	}
 	return b->n - start;
 }

@@ -1,15 +1,17 @@
 /*
- * t_textscan.c - kw_scan against a byte-at-a-time reference.
+ * t_textscan.c - the scanners that look at 16 bytes at a time (SSE2),
+ * against byte-at-a-time references: kw_scan (textscan.h) and the
+ * whitespace folding of textdoc_add (textdoc.h).
  *
- * kw_scan looks at 16 bytes at a time where SSE2 is there; the reference
- * below is the plain definition from textscan.h.  Fixed cases cover word
- * starts at and around the 16-byte edges, then random texts built from
- * keyword pieces, letters and separators must give the same hits.
+ * Fixed cases cover word starts at and around the 16-byte edges, then
+ * random texts built from keyword pieces, letters and separators must
+ * give the same hits and the same folded text.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
+#include "textdoc.h"
 #include "textscan.h"
 #include "util.h"
 
@@ -115,9 +117,62 @@ static void random_cases(void)
 	CHECK(bad == 0, "random texts agree with the reference");
 }
 
+/* Whitespace runs to one space, none at either end: the definition. */
+static void ref_fold(const char *p, size_t n, struct buf *out)
+{
+	int space = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strchr(" \t\n\r\f\v", p[i]) && p[i]) {
+			space = 1;
+			continue;
+		}
+		if (space && out->n)
+			buf_putc(out, ' ');
+		space = 0;
+		buf_putc(out, p[i]);
+	}
+}
+
+static void fold_cases(void)
+{
+	static const char *const pieces[] = {
+		" ", "  ", "\t", "\n", "\r\n", "\f", "\v", "a", "word", "x.", "\xC3\xA9", "|",
+	};
+	unsigned seed = 777;
+	char text[200];
+	int bad = 0;
+	for (int round = 0; round < 20000 && bad < 5; round++) {
+		size_t n = 0;
+		seed = seed * 1103515245u + 12345u;
+		size_t want = (seed >> 16) % 90;
+		while (n < want) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+			size_t l = strlen(p);
+			if (n + l >= sizeof text)
+				break;
+			memcpy(text + n, p, l);
+			n += l;
+		}
+		struct textdoc d;
+		textdoc_init(&d);
+		textdoc_add(&d, (struct slice){ text, n }, 1, 0, 0, (struct slice){ NULL, 0 });
+		struct buf want_buf = BUF_INIT;
+		ref_fold(text, n, &want_buf);
+		int ok = d.n == (want_buf.n ? 1u : 0u) &&
+			 slice_eq(textdoc_all(&d), buf_slice(&want_buf));
+		CHECK(ok, "folded \"%.*s\": \"%.*s\", want \"%s\"", (int)n, text,
+		      (int)textdoc_all(&d).n, textdoc_all(&d).p, want_buf.p ? want_buf.p : "");
+		bad += !ok;
+		buf_release(&want_buf);
+		textdoc_release(&d);
+	}
+}
+
 int main(void)
 {
 	fixed_cases();
 	random_cases();
+	fold_cases();
 	return test_done();
 }
