@@ -52,61 +52,58 @@ static void row(const char *name, const char *value)
 	printf("  %-16s %s\n", name, value && *value ? value : "-");
 }
 
-/* One slice of the postings formatted as JSON Lines. */
-struct json_part {
-	struct posting *const *v;
-	size_t n;
-	struct buf out;
+/*
+ * JSON Lines streamed in file order while files are still being read: each
+ * worker formats the postings of the file it just read (and frees them);
+ * whoever finishes the file that is next in order writes it and every
+ * following file that is ready.  Nothing is held for the whole run.
+ */
+struct json_stream {
+	pthread_mutex_t lock;
+	char **text;          /* per file: its JSON lines, until written */
+	size_t *len;
+	unsigned char *ready;
+	size_t n, next;       /* files; the next file to write */
 };
 
-static void *format_part(void *arg)
+static void json_each_file(void *ctx, size_t index, size_t total, struct posting_list *got)
 {
-	struct json_part *j = arg;
-	for (size_t k = 0; k < j->n; k++) {
-		posting_to_json(j->v[k], &j->out);
-		buf_putc(&j->out, '\n');
+	struct json_stream *js = ctx;
+	struct buf b = BUF_INIT;
+	for (size_t k = 0; k < got->n; k++) {
+		posting_to_json(got->v[k], &b);
+		buf_putc(&b, '\n');
+		posting_free(got->v[k]);
 	}
-	return NULL;
+	got->n = 0;
+	size_t len;
+	char *text = buf_detach(&b, &len);
+	pthread_mutex_lock(&js->lock);
+	if (!js->ready) {
+		js->n = total;
+		js->text = xcalloc(total, sizeof *js->text);
+		js->len = xcalloc(total, sizeof *js->len);
+		js->ready = xcalloc(total, 1);
+	}
+	js->text[index] = text;
+	js->len[index] = len;
+	js->ready[index] = 1;
+	while (js->next < js->n && js->ready[js->next]) {
+		size_t i = js->next++;
+		if (js->len[i])
+			fwrite(js->text[i], 1, js->len[i], stdout);
+		free(js->text[i]);
+		js->text[i] = NULL;
+	}
+	pthread_mutex_unlock(&js->lock);
 }
 
-/*
- * JSON Lines on stdout, in list order.  Formatting is a tenth of the work of
- * inspect, so blocks of postings are formatted on up to `jobs` threads at
- * once and written in order; only one block is held at a time.
- */
-static void print_json(const struct posting_list *list, int jobs)
+static void json_stream_end(struct json_stream *js)
 {
-	enum { PER_PART = 256, MAX_PARTS = 8 };
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int nparts = jobs > 0 ? jobs : cores > 0 ? (int)cores : 1;
-	if (nparts > MAX_PARTS)
-		nparts = MAX_PARTS;
-	struct json_part part[MAX_PARTS];
-	for (int t = 0; t < nparts; t++)
-		part[t].out = (struct buf)BUF_INIT;
-	for (size_t at = 0; at < list->n;) {
-		pthread_t tid[MAX_PARTS];
-		int started[MAX_PARTS] = { 0 }, used = 0;
-		for (int t = 0; t < nparts && at < list->n; t++, used++) {
-			size_t n = list->n - at < PER_PART ? list->n - at : PER_PART;
-			part[t].v = list->v + at;
-			part[t].n = n;
-			buf_reset(&part[t].out);
-			at += n;
-			if (t > 0)
-				started[t] = pthread_create(&tid[t], NULL, format_part, &part[t]) == 0;
-		}
-		format_part(&part[0]);
-		for (int t = 0; t < used; t++) {
-			if (t > 0 && started[t])
-				pthread_join(tid[t], NULL);
-			else if (t > 0)
-				format_part(&part[t]);
-			fwrite(part[t].out.p, 1, part[t].out.n, stdout);
-		}
-	}
-	for (int t = 0; t < nparts; t++)
-		buf_release(&part[t].out);
+	free(js->text);
+	free(js->len);
+	free(js->ready);
+	memset(js, 0, sizeof *js);
 }
 
 static void print_table(const struct posting *p)
@@ -208,13 +205,14 @@ int cmd_inspect(int argc, char **argv)
 	int status = EXIT_OK;
 	for (int i = optind; i < argc; i++) {
 		struct posting_list list = { 0 };
+		struct json_stream js = { .lock = PTHREAD_MUTEX_INITIALIZER };
+		opts.each_file = json ? json_each_file : NULL;
+		opts.each_file_ctx = &js;
 		if (ingest_path(argv[i], &opts, &d, &list) < 0)
 			status = EXIT_CONTENT;
-		if (json)
-			print_json(&list, jobs);
-		else
-			for (size_t k = 0; k < list.n; k++)
-				print_table(list.v[k]);
+		json_stream_end(&js);
+		for (size_t k = 0; k < list.n; k++)
+			print_table(list.v[k]);
 		posting_list_release(&list);
 	}
 	if (d.errors)

@@ -17,6 +17,8 @@
 #include "diag.h"
 #include "posting.h"
 
+struct posting_list;
+
 struct ingest_opts {
 	size_t max_file_size;   /* bytes; 0 = default (2 MiB) */
 	const char *build_date; /* "YYYY-MM-DD" (for expiry); NULL = none */
@@ -28,6 +30,14 @@ struct ingest_opts {
 	void *progress_ctx;
 	/* Postings of unchanged files come from here (cache.h); may be NULL. */
 	struct build_cache *cache;
+	/*
+	 * Called from the worker thread with the postings of file `index` (of
+	 * `total` files) as soon as it is read, may be NULL.  It may take them: whatever it
+	 * leaves in `got` (postings and skipped files) goes to the output as
+	 * usual.  Lets a caller stream results instead of holding them all.
+	 */
+	void (*each_file)(void *ctx, size_t index, size_t total, struct posting_list *got);
+	void *each_file_ctx;
 };
 
 #define INGEST_DEFAULT_MAX_FILE (2u << 20)

@@ -187,6 +187,8 @@ static void *worker(void *arg)
 					  &p->results[i]);
 		else
 			ingest_file(p->files[i], p->opts, p->d, &p->results[i]);
+		if (p->opts->each_file)
+			p->opts->each_file(p->opts->each_file_ctx, i, p->n, &p->results[i]);
 		size_t done = atomic_fetch_add(&p->done, 1) + 1;
 		if (p->progress)
 			p->progress(p->progress_ctx, done, p->n);
