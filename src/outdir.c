@@ -528,8 +528,11 @@ static int move_in(struct outdir *o, const char *rel)
 
 /* ---- the folders of this build ---- */
 
+#define MTIME_UNKNOWN INT64_MIN
+
 struct dirset {
 	char **v;       /* open addressing; owned paths, "" = the root */
+	int64_t *mtime; /* per slot: the folder's mtime once clean, or MTIME_UNKNOWN */
 	size_t cap, n;
 };
 
@@ -549,8 +552,8 @@ static int dir_has(const struct dirset *d, const char *p, size_t n)
 static void dir_add(struct dirset *d, const char *p, size_t n)
 {
 	if (2 * (d->n + 1) > d->cap) {
-		struct dirset g = { xcalloc(d->cap ? 2 * d->cap : 64, sizeof *g.v),
-				    d->cap ? 2 * d->cap : 64, d->n };
+		struct dirset g = { .v = xcalloc(d->cap ? 2 * d->cap : 64, sizeof *g.v),
+				    .cap = d->cap ? 2 * d->cap : 64, .n = d->n };
 		for (size_t i = 0; i < d->cap; i++)
 			if (d->v[i])
 				*dir_slot(&g, d->v[i], strlen(d->v[i])) = d->v[i];
@@ -571,6 +574,9 @@ static void dirs_of(const struct outdir *o, struct dirset *d)
 	for (size_t i = 0; i < o->nitems; i++)
 		for (const char *p = o->items[i].path, *s = p; (s = strchr(s, '/')); s++)
 			dir_add(d, p, (size_t)(s - p));
+	d->mtime = xmalloc(d->cap * sizeof *d->mtime);
+	for (size_t i = 0; i < d->cap; i++)
+		d->mtime[i] = MTIME_UNKNOWN;
 }
 
 static void dirs_free(struct dirset *d)
@@ -578,6 +584,7 @@ static void dirs_free(struct dirset *d)
 	for (size_t i = 0; i < d->cap; i++)
 		free(d->v[i]);
 	free(d->v);
+	free(d->mtime);
 }
 
 static int64_t mtime_of(const struct outdir *o, const char *rel)
@@ -628,27 +635,33 @@ static int remove_gone(void *ctx, const struct cache_file *f)
  * by hand, folders it no longer has).  Only folders whose mtime differs
  * from the manifest's are read: adding or removing an entry changes it.
  */
-static void clean_dir(struct outdir *o, const struct dirset *dirs, const char *rel)
+static void clean_dir(struct outdir *o, const struct dirset *dirs, size_t slot)
 {
-	int64_t was;
-	if (cache_manifest_dir(o->cache, rel, &was) && was == mtime_of(o, rel))
+	const char *rel = dirs->v[slot];
+	int64_t was, now = mtime_of(o, rel);
+	dirs->mtime[slot] = now;
+	if (cache_manifest_dir(o->cache, rel, &was) && was == now)
 		return;
 	char *dir = *rel ? path_join(o->final, rel) : xstrdup(o->final);
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	int removed = 0;
 	while (d && (e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		char *sub = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
 		char *full = path_join(o->final, sub);
+		/* the entry's type from the folder itself where the file system gives it */
+		int is_dir = e->d_type == DT_DIR, known = e->d_type != DT_UNKNOWN;
 		struct stat st;
-		if (lstat(full, &st) == 0) {
-			if (S_ISDIR(st.st_mode)) {
-				if (!dir_has(dirs, sub, strlen(sub)))
-					remove_tree(full);
-			} else if (!*name_slot(o, sub)) {
-				unlink(full);
-			}
+		if (!known && lstat(full, &st) == 0)
+			is_dir = S_ISDIR(st.st_mode), known = 1;
+		if (known && is_dir) {
+			if (!dir_has(dirs, sub, strlen(sub)))
+				remove_tree(full), removed = 1;
+		} else if (known && !*name_slot(o, sub)) {
+			unlink(full);
+			removed = 1;
 		}
 		free(full);
 		free(sub);
@@ -656,6 +669,8 @@ static void clean_dir(struct outdir *o, const struct dirset *dirs, const char *r
 	if (d)
 		closedir(d);
 	free(dir);
+	if (removed)
+		dirs->mtime[slot] = mtime_of(o, rel);
 }
 
 static int commit_in_place(struct outdir *o, const struct dirset *dirs)
@@ -666,7 +681,7 @@ static int commit_in_place(struct outdir *o, const struct dirset *dirs)
 	cache_manifest_each(o->cache, remove_gone, &g);
 	for (size_t i = 0; i < dirs->cap; i++)
 		if (dirs->v[i])
-			clean_dir(o, dirs, dirs->v[i]);
+			clean_dir(o, dirs, i);
 	remove_tree(o->tmp);
 	free(o->tmp);
 	o->tmp = NULL;
@@ -680,7 +695,8 @@ static void save_manifest(struct outdir *o, const struct dirset *dirs)
 	size_t n = 0;
 	for (size_t i = 0; i < dirs->cap; i++)
 		if (dirs->v[i])
-			v[n++] = (struct manifest_dir){ dirs->v[i], mtime_of(o, dirs->v[i]) };
+			v[n++] = (struct manifest_dir){ dirs->v[i], dirs->mtime[i] != MTIME_UNKNOWN
+								    ? dirs->mtime[i] : mtime_of(o, dirs->v[i]) };
 	cache_manifest_save(o->cache, o->items, o->nitems, v, n);
 	free(v);
 }
