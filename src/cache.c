@@ -15,11 +15,13 @@
 #include "util.h"
 
 /* Bump when the layout of either file or of a posting record changes. */
-#define CACHE_FORMAT 4u
+#define CACHE_FORMAT 5u
 #define CACHE_MAGIC "JSCACHE"   /* 8 bytes with its NUL */
 #define KIND_POSTINGS 1u
 #define KIND_MANIFEST 2u
 #define KIND_WORDS 3u
+#define KIND_POSTINGS_DELTA 4u  /* entries changed since the postings file */
+#define KIND_WORDS_DELTA 5u     /* the same beside the words file */
 #define HEADER_SIZE (8 + 4 + 4 + 16 + 16 + 8 + 16)
 /* A file modified this recently may change again within its mtime's
  * granularity: its entry keeps no stat, so the next build hashes it. */
@@ -394,7 +396,8 @@ static int read_blob(const char *path, struct buf *blob, int *mapped)
 /* The flag saying whether `blob` is mapped, or NULL: read into memory. */
 static int *mapped_of(struct build_cache *c, struct buf *blob)
 {
-	return blob == &c->pblob ? &c->pmapped : blob == &c->wblob ? &c->wmapped : NULL;
+	return blob == &c->pblob ? &c->pmapped : blob == &c->wblob ? &c->wmapped :
+	       blob == &c->pdblob ? &c->pdmapped : blob == &c->wdblob ? &c->wdmapped : NULL;
 }
 
 static void blob_release(struct build_cache *c, struct buf *blob)
@@ -409,8 +412,13 @@ static void blob_release(struct build_cache *c, struct buf *blob)
 	}
 }
 
+static int is_delta(uint32_t kind)
+{
+	return kind == KIND_POSTINGS_DELTA || kind == KIND_WORDS_DELTA;
+}
+
 static size_t load(struct build_cache *c, const char *path, uint32_t kind, struct cache_hash *key,
-		   struct buf *blob)
+		   struct buf *blob, struct cache_hash *sum_out)
 {
 	if (read_blob(path, blob, mapped_of(c, blob)) < 0) {
 		if (errno != ENOENT)
@@ -434,17 +442,22 @@ static size_t load(struct build_cache *c, const char *path, uint32_t kind, struc
 		why = "is from another version of jobsite", level = DIAG_NOTE;
 	else if (kind == KIND_POSTINGS && !cache_hash_eq(fkey, *key))
 		why = "was made with other options", level = DIAG_NOTE;
+	else if (is_delta(kind) && !cache_hash_eq(fkey, *key))
+		why = "belongs to another version of the file beside it", level = DIAG_NOTE;
 	else if (len != (uint64_t)(r.end - r.p))
 		why = len > (uint64_t)(r.end - r.p) ? "is truncated" : "has bytes past its end";
 	else if (!cache_hash_eq(sum, cache_hash_bytes(r.p, len)))
 		why = "is corrupt (checksum mismatch)";
 	if (why) {
-		diag_report(c->d, level, path, 0, 0, NULL, "build cache %s; ignored, this is a full build",
-			    why);
+		diag_report(c->d, level, path, 0, 0, NULL, "build cache %s; ignored, %s", why,
+			    is_delta(kind) ? "the files it held are read again"
+					   : "this is a full build");
 		blob_release(c, blob);
 		return 0;
 	}
 	*key = fkey;
+	if (sum_out)
+		*sum_out = sum;
 	return HEADER_SIZE;
 }
 
@@ -475,36 +488,62 @@ static int save(struct build_cache *c, const char *path, uint32_t kind, struct c
 
 /* ---- open / close ---- */
 
-static void index_postings(struct build_cache *c, size_t off)
+/* Where a slot of the postings or words table points: an entry in a mapped file. */
+static const unsigned char *slot_at(const struct slot *s)
+{
+	return (const unsigned char *)(uintptr_t)s->value;
+}
+
+static int in_blob(const struct buf *b, const unsigned char *p)
+{
+	return b->n && p >= (const unsigned char *)b->p && p < (const unsigned char *)b->p + b->n;
+}
+
+/*
+ * Index the postings file's entries, then its delta's on top (an entry of
+ * the delta replaces the file's for the same path).  Each slot points at
+ * the entry's u32 length.  doff = 0: no delta.
+ */
+static void index_postings(struct build_cache *c, size_t off, size_t doff)
 {
 	struct reader r = { (const unsigned char *)c->pblob.p + off,
 			    (const unsigned char *)c->pblob.p + c->pblob.n, 0 };
-	uint64_t n = get_u64(&r);
-	if (n > c->pblob.n)
+	struct reader dr = { doff ? (const unsigned char *)c->pdblob.p + doff : NULL,
+			     doff ? (const unsigned char *)c->pdblob.p + c->pdblob.n : NULL, 0 };
+	uint64_t n = get_u64(&r), dn = doff ? get_u64(&dr) : 0;
+	if (n > c->pblob.n || dr.bad || dn > c->pdblob.n)
 		r.bad = 1;
-	struct cache_table *t = r.bad ? NULL : table_new((size_t)n);
-	for (uint64_t i = 0; i < n && !r.bad; i++) {
-		size_t at = (size_t)(r.p - (const unsigned char *)c->pblob.p);
-		uint32_t len = get_u32(&r);
-		const unsigned char *entry = take(&r, len);
-		if (!entry)
-			break;
-		struct reader er = { entry, entry + len, 0 };
-		size_t plen;
-		const char *path = get_strref(&er, &plen);
-		if (!path) {
-			r.bad = 1;
-			break;
+	struct cache_table *t = r.bad ? NULL : table_new((size_t)(n + dn));
+	c->pbase_entries = (size_t)n;
+	for (int pass = 0; pass < 2 && !r.bad; pass++) {
+		struct reader *rr = pass ? &dr : &r;
+		uint64_t count = pass ? dn : n;
+		for (uint64_t i = 0; i < count && !rr->bad; i++) {
+			const unsigned char *at = rr->p;
+			uint32_t len = get_u32(rr);
+			const unsigned char *entry = take(rr, len);
+			if (!entry)
+				break;
+			struct reader er = { entry, entry + len, 0 };
+			size_t plen;
+			const char *path = get_strref(&er, &plen);
+			if (!path) {
+				rr->bad = 1;
+				break;
+			}
+			table_put(t, path, plen, (size_t)(uintptr_t)at);
 		}
-		table_put(t, path, plen, at);
+		if (rr->bad)
+			r.bad = 1;
 	}
 	if (r.bad) {
-		/* the checksum held, so this is a bug, not a bad disk */
+		/* the checksums held, so this is a bug, not a bad disk */
 		diag_report(c->d, DIAG_ADVISORY, c->postings_path, 0, 0, NULL,
 			    "build cache cannot be parsed; ignored, this is a full build");
 		table_free(t);
 		t = NULL;
 		blob_release(c, &c->pblob);
+		blob_release(c, &c->pdblob);
 	}
 	c->ptab = t;
 }
@@ -568,7 +607,6 @@ int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mt
 	return !r.bad;
 }
 
-static void index_words(struct build_cache *c, size_t off);
 
 void cache_open(struct build_cache *c, const char *output, const struct ingest_opts *ingest,
 		struct diag *d)
@@ -596,14 +634,22 @@ void cache_open(struct build_cache *c, const char *output, const struct ingest_o
 	c->manifest_path = buf_detach(&p, NULL);
 	buf_printf(&p, "%s/%s.words", c->dir, name);
 	c->words_path = buf_detach(&p, NULL);
+	buf_printf(&p, "%s.delta", c->postings_path);
+	c->postings_delta_path = buf_detach(&p, NULL);
+	buf_printf(&p, "%s.delta", c->words_path);
+	c->words_delta_path = buf_detach(&p, NULL);
 	free(out);
 	stamp_init(c);
 	c->ingest_key = ingest_key(ingest);
 	struct cache_hash key = c->ingest_key;
-	size_t off = load(c, c->postings_path, KIND_POSTINGS, &key, &c->pblob);
-	if (off)
-		index_postings(c, off);
-	off = load(c, c->manifest_path, KIND_MANIFEST, &c->manifest_key, &c->mblob);
+	size_t off = load(c, c->postings_path, KIND_POSTINGS, &key, &c->pblob, &c->psum);
+	size_t doff = 0;
+	if (off) {
+		struct cache_hash dkey = c->psum;
+		doff = load(c, c->postings_delta_path, KIND_POSTINGS_DELTA, &dkey, &c->pdblob, NULL);
+		index_postings(c, off, doff);
+	}
+	off = load(c, c->manifest_path, KIND_MANIFEST, &c->manifest_key, &c->mblob, NULL);
 	if (off)
 		index_manifest(c, off);
 }
@@ -618,6 +664,8 @@ void cache_forget(struct build_cache *c)
 	c->words_forgotten = 1;
 	blob_release(c, &c->wblob);
 	blob_release(c, &c->pblob);
+	blob_release(c, &c->wdblob);
+	blob_release(c, &c->pdblob);
 	buf_release(&c->mblob);
 	c->manifest_ok = 0;
 	c->pchanged = 1;
@@ -628,6 +676,8 @@ void cache_close(struct build_cache *c)
 	cache_forget(c);
 	free(c->fresh);
 	free(c->words_path);
+	free(c->postings_delta_path);
+	free(c->words_delta_path);
 	free(c->dir);
 	free(c->postings_path);
 	free(c->manifest_path);
@@ -651,7 +701,8 @@ struct cache_fresh {
 	uint32_t n;            /* postings the file gave (any how) */
 	struct fstat st;       /* REHEAD, NEW */
 	struct cache_hash hash;
-	size_t old_off, old_len; /* OLD: whole entry; REHEAD: its postings */
+	const unsigned char *old_at; /* OLD: whole entry; REHEAD: its postings */
+	size_t old_len;
 };
 
 void cache_ingest_begin(struct build_cache *c, size_t n)
@@ -739,8 +790,9 @@ int cache_ingest_file(struct build_cache *c, size_t i, const char *path,
 	const unsigned char *entry = NULL, *body = NULL;
 	uint32_t len = 0;
 	if (s) {
-		const unsigned char *base = (const unsigned char *)c->pblob.p;
-		r = (struct reader){ base + s->value, base + c->pblob.n, 0 };
+		/* index_postings checked that the entry lies within its file */
+		const unsigned char *at = slot_at(s);
+		r = (struct reader){ at, at + 4, 0 };
 		len = get_u32(&r);
 		entry = r.p;
 		r.end = r.p + len;
@@ -758,7 +810,7 @@ int cache_ingest_file(struct build_cache *c, size_t i, const char *path,
 			n = decode_entry(&r, opts, (long long)st.st_mtime, d, out);
 			if (n > 0) {
 				f->how = FRESH_OLD;
-				f->old_off = (size_t)(entry - base);
+				f->old_at = entry;
 				f->old_len = len;
 				__atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED);
 				goto done;
@@ -782,7 +834,7 @@ int cache_ingest_file(struct build_cache *c, size_t i, const char *path,
 		n = decode_entry(&r, opts, (long long)st.st_mtime, d, out);
 		if (n > 0) {
 			f->how = FRESH_REHEAD;
-			f->old_off = (size_t)(body - (const unsigned char *)c->pblob.p);
+			f->old_at = body;
 			f->old_len = (size_t)(r.end - body);
 			__atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED);
 			buf_release(&raw);
@@ -832,6 +884,68 @@ static void stream_flush(struct stream *w, size_t keep_below)
 	buf_reset(&w->b);
 }
 
+/* One entry of the next postings file (its bytes after the u32 length) into e. */
+static void fresh_entry(struct buf *e, const struct cache_fresh *f, const struct posting_list *l,
+			size_t k)
+{
+	if (f->how == FRESH_OLD) {
+		buf_put(e, f->old_at, f->old_len);
+		return;
+	}
+	put_entry_head(e, l->v[k]->source, f->st, f->hash);
+	if (f->how == FRESH_REHEAD) {
+		buf_put(e, f->old_at, f->old_len);
+	} else {
+		put_u32(e, f->n);
+		for (size_t q = k; q < k + f->n; q++)
+			put_posting(e, l->v[q]);
+	}
+}
+
+/*
+ * When most entries of the postings file still hold, only the others are
+ * written, to its delta (KIND_POSTINGS_DELTA, keyed by the file's
+ * checksum): an edit then writes a few KB instead of every posting.  The
+ * whole file is written again once the delta would pass a quarter of it,
+ * or a quarter of its entries are no longer used.  Returns 1 when the
+ * delta was written (or removed), 0 when the whole file must be.
+ */
+static int save_postings_delta(struct build_cache *c, const struct posting_list *l)
+{
+	if (!c->ptab || !c->pblob.n)
+		return 0;
+	size_t kept = 0, count = 0;
+	struct buf d = BUF_INIT, e = BUF_INIT;
+	put_u64(&d, 0);
+	for (size_t i = 0, k = 0; i < c->nfresh; k += c->fresh[i].n, i++) {
+		const struct cache_fresh *f = &c->fresh[i];
+		if (f->how == FRESH_NONE)
+			continue;
+		if (f->how == FRESH_OLD && in_blob(&c->pblob, f->old_at)) {
+			kept++;
+			continue;
+		}
+		buf_reset(&e);
+		fresh_entry(&e, f, l, k);
+		put_u32(&d, (uint32_t)e.n);
+		buf_put(&d, e.p, e.n);
+		count++;
+		if (d.n > c->pblob.n / 4)
+			break;
+	}
+	buf_release(&e);
+	int ok = d.n <= c->pblob.n / 4 && kept * 4 >= c->pbase_entries * 3;
+	if (ok && count) {
+		uint64_t n = count;
+		memcpy(d.p, &n, 8); /* little-endian, as put_u64 */
+		ok = save(c, c->postings_delta_path, KIND_POSTINGS_DELTA, c->psum, buf_slice(&d)) == 0;
+	} else if (ok) {
+		unlink(c->postings_delta_path);
+	}
+	buf_release(&d);
+	return ok;
+}
+
 int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 {
 	if (!c->pchanged)
@@ -847,6 +961,8 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 			    "build cache not updated (%zu postings for %zu)", l->n, total);
 		return -1;
 	}
+	if (save_postings_delta(c, l))
+		return 0;
 	struct buf tmp = BUF_INIT;
 	buf_printf(&tmp, "%s.tmp", c->postings_path);
 	struct stream w = { 0 };
@@ -858,24 +974,12 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 		XXH3_128bits_reset(w.st);
 		put_u64(&w.b, entries);
 		struct buf e = BUF_INIT;
-		const unsigned char *old = (const unsigned char *)c->pblob.p;
 		for (size_t i = 0, k = 0; i < c->nfresh; k += c->fresh[i].n, i++) {
 			const struct cache_fresh *f = &c->fresh[i];
 			if (f->how == FRESH_NONE)
 				continue;
 			buf_reset(&e);
-			if (f->how == FRESH_OLD) {
-				buf_put(&e, old + f->old_off, f->old_len);
-			} else {
-				put_entry_head(&e, l->v[k]->source, f->st, f->hash);
-				if (f->how == FRESH_REHEAD) {
-					buf_put(&e, old + f->old_off, f->old_len);
-				} else {
-					put_u32(&e, f->n);
-					for (size_t q = k; q < k + f->n; q++)
-						put_posting(&e, l->v[q]);
-				}
-			}
+			fresh_entry(&e, f, l, k);
 			put_u32(&w.b, (uint32_t)e.n);
 			buf_put(&w.b, e.p, e.n);
 			stream_flush(&w, 1u << 20);
@@ -892,6 +996,9 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 		buf_release(&head);
 		w.failed |= fclose(w.f) != 0;
 		r = !w.failed && rename(buf_cstr(&tmp), c->postings_path) == 0 ? 0 : -1;
+		/* a delta keyed by the old file's checksum would be ignored; remove it */
+		if (r == 0)
+			unlink(c->postings_delta_path);
 	}
 	if (r < 0) {
 		diag_report(c->d, DIAG_ADVISORY, c->postings_path, 0, 0, NULL,
@@ -916,7 +1023,7 @@ void cache_load_payload(struct build_cache *c, int manifest, struct slice payloa
 	if (manifest)
 		index_manifest(c, HEADER_SIZE);
 	else
-		index_postings(c, HEADER_SIZE);
+		index_postings(c, HEADER_SIZE, 0);
 }
 
 size_t cache_decode_all(struct build_cache *c, const struct ingest_opts *o, struct diag *d,
@@ -926,8 +1033,8 @@ size_t cache_decode_all(struct build_cache *c, const struct ingest_opts *o, stru
 	for (size_t i = 0; c->ptab && i < c->ptab->cap; i++) {
 		if (!c->ptab->v[i].key)
 			continue;
-		const unsigned char *base = (const unsigned char *)c->pblob.p;
-		struct reader r = { base + c->ptab->v[i].value, base + c->pblob.n, 0 };
+		const unsigned char *at = slot_at(&c->ptab->v[i]);
+		struct reader r = { at, at + 4, 0 };
 		uint32_t len = get_u32(&r);
 		r.end = r.p + len;
 		size_t plen;
@@ -1054,30 +1161,44 @@ int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, si
 
 /* ---- the search index's body words ---- */
 
-/* entries: 16-byte record key, u32 length, bytes; then u64 count */
-static void index_words(struct build_cache *c, size_t off)
+/* entries: 16-byte record key, u32 length, bytes; then u64 count.  The
+ * delta (KIND_WORDS_DELTA, keyed by the words file's checksum) has the same
+ * layout and holds the records added since; slots point at the u32 length. */
+static size_t index_words_blob(struct build_cache *c, struct buf *blob, size_t off,
+			       struct cache_table **t)
 {
-	const unsigned char *base = (const unsigned char *)c->wblob.p;
-	size_t end = c->wblob.n;
+	const unsigned char *base = (const unsigned char *)blob->p;
+	size_t end = blob->n;
 	struct reader tail = { base + (end >= off + 8 ? end - 8 : off), base + end, 0 };
 	uint64_t n = get_u64(&tail);
 	struct reader r = { base + off, base + (end >= off + 8 ? end - 8 : off), tail.bad };
-	if (n > c->wblob.n / 20)
+	if (n > blob->n / 20)
 		r.bad = 1;
-	struct cache_table *t = r.bad ? NULL : table_new((size_t)n);
+	if (!r.bad && !*t)
+		*t = table_new((size_t)n + (c->wdblob.n ? c->wdblob.n / 20 : 0));
 	for (uint64_t i = 0; i < n && !r.bad; i++) {
 		const unsigned char *key = take(&r, 16);
-		size_t at = (size_t)(r.p - base);
+		const unsigned char *at = r.p;
 		uint32_t len = get_u32(&r);
 		if (take(&r, len) && key)
-			table_put(t, (const char *)key, 16, at);
+			table_put(*t, (const char *)key, 16, (size_t)(uintptr_t)at);
 	}
-	if (r.bad || r.p != r.end) {
+	return r.bad || r.p != r.end ? SIZE_MAX : (size_t)n;
+}
+
+static void index_words(struct build_cache *c, size_t off, size_t doff)
+{
+	struct cache_table *t = NULL;
+	size_t n = index_words_blob(c, &c->wblob, off, &t);
+	size_t dn = n == SIZE_MAX || !doff ? 0 : index_words_blob(c, &c->wdblob, doff, &t);
+	c->wbase_entries = n;
+	if (n == SIZE_MAX || dn == SIZE_MAX) {
 		diag_report(c->d, DIAG_ADVISORY, c->words_path, 0, 0, NULL,
 			    "build cache cannot be parsed; ignored, this is a full build");
 		table_free(t);
 		t = NULL;
 		blob_release(c, &c->wblob);
+		blob_release(c, &c->wdblob);
 	}
 	c->wtab = t;
 }
@@ -1089,11 +1210,70 @@ struct slice cache_words_get(const struct build_cache *c, const unsigned long lo
 	const struct slot *s = (key[0] || key[1]) ? table_get(c->wtab, (const char *)k, 16) : NULL;
 	if (!s)
 		return (struct slice){ NULL, 0 };
-	struct reader r = { (const unsigned char *)c->wblob.p + s->value,
-			    (const unsigned char *)c->wblob.p + c->wblob.n, 0 };
-	uint32_t len = get_u32(&r);
-	const unsigned char *p = take(&r, len);
-	return p ? (struct slice){ (const char *)p, len } : (struct slice){ NULL, 0 };
+	const unsigned char *at = slot_at(s);
+	uint32_t len;
+	memcpy(&len, at, 4); /* index_words checked the entry */
+	return (struct slice){ (const char *)at + 4, len };
+}
+
+/*
+ * The next words file.  With a words file in place, records it already has
+ * are not written again: the new ones go to memory (`fresh`), and at the
+ * end to its delta, or, once that would pass a quarter of the file or a
+ * quarter of its records are unused, into a whole new file with the
+ * records still used (`kept`).  Without one, the file is written as the
+ * index goes.
+ */
+struct words_out {
+	struct stream *full;            /* writing a whole file now */
+	struct buf fresh;               /* delta mode: the new entries */
+	uint64_t nfresh;
+	const unsigned char **kept;     /* delta mode: used entries of the file */
+	size_t nkept, kept_cap;
+};
+
+static struct stream *stream_open(struct build_cache *c, const char *path)
+{
+	struct stream *w = xcalloc(1, sizeof *w);
+	struct buf tmp = BUF_INIT;
+	buf_printf(&tmp, "%s.tmp", path);
+	static const char zero[HEADER_SIZE];
+	if (mkdir_p(c->dir, 0755) == 0 && (w->f = fopen(buf_cstr(&tmp), "wb"))) {
+		w->failed = fwrite(zero, 1, HEADER_SIZE, w->f) != HEADER_SIZE;
+		w->st = XXH3_createState();
+		XXH3_128bits_reset(w->st);
+	} else {
+		free(w);
+		w = NULL;
+	}
+	buf_release(&tmp);
+	return w;
+}
+
+/* Finish a stream as `path` (ok) or throw it away; 0 when written. */
+static int stream_close(struct build_cache *c, struct stream *w, const char *path, uint32_t kind,
+			int ok)
+{
+	struct buf tmp = BUF_INIT;
+	buf_printf(&tmp, "%s.tmp", path);
+	put_u64(&w->b, w->count);
+	stream_flush(w, 0);
+	XXH128_hash_t h = XXH3_128bits_digest(w->st);
+	XXH3_freeState(w->st);
+	struct buf head = BUF_INIT;
+	header(&head, c, kind, (struct cache_hash){ 0, 0 }, w->len,
+	       (struct cache_hash){ h.low64, h.high64 });
+	if (fseek(w->f, 0, SEEK_SET) < 0 || fwrite(head.p, 1, head.n, w->f) != head.n)
+		w->failed = 1;
+	w->failed |= fclose(w->f) != 0;
+	int r = ok && !w->failed && rename(buf_cstr(&tmp), path) == 0 ? 0 : -1;
+	if (r < 0)
+		unlink(buf_cstr(&tmp));
+	buf_release(&head);
+	buf_release(&w->b);
+	buf_release(&tmp);
+	free(w);
+	return r;
 }
 
 void cache_words_begin(struct build_cache *c)
@@ -1101,59 +1281,81 @@ void cache_words_begin(struct build_cache *c)
 	/* read only now: most rebuilds do not run the index at all */
 	if (!c->words_forgotten && !c->wtab) {
 		struct cache_hash wkey;
-		size_t off = load(c, c->words_path, KIND_WORDS, &wkey, &c->wblob);
-		if (off)
-			index_words(c, off);
+		size_t off = load(c, c->words_path, KIND_WORDS, &wkey, &c->wblob, &c->wsum);
+		if (off) {
+			struct cache_hash dkey = c->wsum;
+			size_t doff = load(c, c->words_delta_path, KIND_WORDS_DELTA, &dkey, &c->wdblob,
+					   NULL);
+			index_words(c, off, doff);
+		}
 	}
-	struct stream *w = xcalloc(1, sizeof *w);
-	struct buf tmp = BUF_INIT;
-	buf_printf(&tmp, "%s.tmp", c->words_path);
-	static const char zero[HEADER_SIZE];
-	if (mkdir_p(c->dir, 0755) == 0 && (w->f = fopen(buf_cstr(&tmp), "wb"))) {
-		w->failed = fwrite(zero, 1, HEADER_SIZE, w->f) != HEADER_SIZE;
-		w->st = XXH3_createState();
-		XXH3_128bits_reset(w->st);
-		c->wout = w;
-	} else {
-		free(w);
-	}
-	buf_release(&tmp);
+	struct words_out *o = xcalloc(1, sizeof *o);
+	if (!c->wtab || !c->wblob.n)
+		o->full = stream_open(c, c->words_path);
+	c->wout = o;
+}
+
+static void put_words_entry(struct buf *b, const void *key, struct slice words)
+{
+	buf_put(b, key, 16);
+	put_u32(b, (uint32_t)words.n);
+	buf_put(b, words.p, words.n);
 }
 
 void cache_words_put(struct build_cache *c, const unsigned long long key[2], struct slice words)
 {
-	struct stream *w = c->wout;
-	if (!w || (!key[0] && !key[1]))
+	struct words_out *o = c->wout;
+	if (!o || (!key[0] && !key[1]))
 		return;
-	buf_put(&w->b, key, 16);
-	put_u32(&w->b, (uint32_t)words.n);
-	buf_put(&w->b, words.p, words.n);
-	w->count++;
-	stream_flush(w, 1u << 20);
+	if (o->full) {
+		put_words_entry(&o->full->b, key, words);
+		o->full->count++;
+		stream_flush(o->full, 1u << 20);
+		return;
+	}
+	const struct slot *s = table_get(c->wtab, (const char *)key, 16);
+	if (s && in_blob(&c->wblob, slot_at(s))) {
+		o->kept = xgrow(o->kept, &o->kept_cap, o->nkept + 1, sizeof *o->kept);
+		o->kept[o->nkept++] = slot_at(s) - 16;
+		return;
+	}
+	put_words_entry(&o->fresh, key, words);
+	o->nfresh++;
 }
 
 void cache_words_end(struct build_cache *c, int ok)
 {
-	struct stream *w = c->wout;
-	if (!w)
+	struct words_out *o = c->wout;
+	if (!o)
 		return;
 	c->wout = NULL;
-	struct buf tmp = BUF_INIT;
-	buf_printf(&tmp, "%s.tmp", c->words_path);
-	put_u64(&w->b, w->count);
-	stream_flush(w, 0);
-	XXH128_hash_t h = XXH3_128bits_digest(w->st);
-	XXH3_freeState(w->st);
-	struct buf head = BUF_INIT;
-	header(&head, c, KIND_WORDS, (struct cache_hash){ 0, 0 }, w->len,
-	       (struct cache_hash){ h.low64, h.high64 });
-	if (fseek(w->f, 0, SEEK_SET) < 0 || fwrite(head.p, 1, head.n, w->f) != head.n)
-		w->failed = 1;
-	w->failed |= fclose(w->f) != 0;
-	if (!ok || w->failed || rename(buf_cstr(&tmp), c->words_path) < 0)
-		unlink(buf_cstr(&tmp));
-	buf_release(&head);
-	buf_release(&w->b);
-	buf_release(&tmp);
-	free(w);
+	if (o->full) {
+		if (stream_close(c, o->full, c->words_path, KIND_WORDS, ok) == 0)
+			unlink(c->words_delta_path);
+	} else if (ok && o->fresh.n <= c->wblob.n / 4 && o->nkept * 4 >= c->wbase_entries * 3) {
+		if (o->nfresh) {
+			put_u64(&o->fresh, o->nfresh);
+			save(c, c->words_delta_path, KIND_WORDS_DELTA, c->wsum, buf_slice(&o->fresh));
+		} else {
+			unlink(c->words_delta_path);
+		}
+	} else if (ok) {
+		struct stream *w = stream_open(c, c->words_path);
+		for (size_t i = 0; w && i < o->nkept; i++) {
+			uint32_t len;
+			memcpy(&len, o->kept[i] + 16, 4);
+			buf_put(&w->b, o->kept[i], 16 + 4 + (size_t)len);
+			w->count++;
+			stream_flush(w, 1u << 20);
+		}
+		if (w) {
+			buf_put(&w->b, o->fresh.p, o->fresh.n);
+			w->count += o->nfresh;
+			if (stream_close(c, w, c->words_path, KIND_WORDS, 1) == 0)
+				unlink(c->words_delta_path);
+		}
+	}
+	buf_release(&o->fresh);
+	free(o->kept);
+	free(o);
 }

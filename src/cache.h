@@ -58,6 +58,7 @@ static inline struct cache_hash cache_hash_from16(const unsigned char in[16])
 struct cache_table;     /* path -> entry, open addressing */
 struct cache_fresh;     /* what a file of this run puts in the next cache */
 struct stream;          /* a cache file being written */
+struct words_out;       /* the next words file and its delta */
 
 struct build_cache {
 	char *dir;              /* ".jobsite-cache" beside the output */
@@ -66,9 +67,14 @@ struct build_cache {
 	struct cache_hash stamp;/* the binary + format version */
 	struct diag *d;
 
-	/* postings read at open (ingest); entries point into `pblob` */
+	/* postings read at open (ingest); entries point into `pblob` or `pdblob` */
+	char *postings_delta_path;
 	struct buf pblob;       /* mapped (pmapped) or, in tests, read */
 	int pmapped;
+	struct cache_hash psum; /* its checksum: the key of its delta */
+	size_t pbase_entries;
+	struct buf pdblob;      /* the delta: entries changed since (mapped) */
+	int pdmapped;
 	struct cache_table *ptab;
 	struct cache_hash ingest_key;
 	/* this run's entries, one per file given to cache_ingest_begin() */
@@ -86,12 +92,16 @@ struct build_cache {
 	struct cache_hash search_key;   /* this build's (cache_search_key) */
 
 	/* each posting's body words for the search index, by record key */
-	char *words_path;
+	char *words_path, *words_delta_path;
 	struct buf wblob;
 	int wmapped;
+	struct cache_hash wsum;
+	size_t wbase_entries;
+	struct buf wdblob;
+	int wdmapped;
 	struct cache_table *wtab;       /* read by cache_words_begin() */
 	int words_forgotten;            /* --no-cache: read none */
-	struct stream *wout;            /* the next words file, being written */
+	struct words_out *wout;         /* the next words file, being made */
 };
 
 /* A file of the old manifest. */

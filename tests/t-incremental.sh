@@ -92,6 +92,52 @@ same employer
 check "employer: on the new employer's page" grep -q 'Provider Network Liaison' "$OUT/employers/sidecar-health/index.html"
 check "employer: gone from the old one" sh -c "! grep -q 'Provider Network Liaison' '$OUT/employers/anthem/index.html'"
 
+# an edit writes only the cache's deltas: the postings and words files stay
+C=$S/.jobsite-cache
+ino() { stat -c %i "$1" 2>/dev/null; }
+pino=$(ino "$C/public.postings") wino=$(ino "$C/public.words")
+check "edits: the postings cache has a delta" test -s "$C/public.postings.delta"
+check "edits: the words cache has a delta" test -s "$C/public.words.delta"
+check "edits: the delta is small ($(stat -c %s "$C/public.postings.delta") bytes)" \
+	test "$(stat -c %s "$C/public.postings.delta")" -lt $(( $(stat -c %s "$C/public.postings") / 20 ))
+sed -i 's/^salary: .*/salary: $72,000 - $81,000 a year/' "$S/content/mover.md"
+build delta
+check "delta: one file parsed, the rest from the file and its delta" test "$(field delta 4)" -eq 1 -a "$(field delta 3)" -ge 300
+check "delta: the postings file was not written again" test "$(ino "$C/public.postings")" = "$pino"
+check "delta: the words file was not written again" test "$(ino "$C/public.words")" = "$wino"
+same delta
+# a damaged delta: its files are read again, with a warning; the rest still comes from the cache
+for f in postings words; do
+	python3 - "$C/public.$f.delta" <<'EOF2'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+b[len(b) - 3] ^= 0x5a
+open(p, 'wb').write(bytes(b))
+EOF2
+done
+sed -i 's/^salary: .*/salary: $73,000 - $82,000 a year/' "$S/content/mover.md"
+build baddelta
+check "damaged delta: a warning names the postings delta" grep -q "public.postings.delta: warning: build cache is corrupt" "$T/baddelta.err"
+check "damaged delta: a warning names the words delta" grep -q "public.words.delta: warning: build cache is corrupt" "$T/baddelta.err"
+check "damaged delta: only the files it held are parsed" test "$(field baddelta 4)" -ge 1 -a "$(field baddelta 4)" -le 3 -a "$(field baddelta 3)" -ge 300
+same baddelta
+build afterdelta
+check "after a damaged delta: all from the cache again" test "$(field afterdelta 4)" -eq 0 -a "$(field afterdelta 3)" -ge 300
+same afterdelta
+# a third of the postings edited: the files are written whole, the deltas go
+for f in $(ls "$S/content/corpus" | awk 'NR % 3 == 0'); do
+	printf '\nEdited with many others.\n' >> "$S/content/corpus/$f"
+done
+build many
+check "many edits: the postings file written whole" test "$(ino "$C/public.postings")" != "$pino"
+check "many edits: the words file written whole" test "$(ino "$C/public.words")" != "$wino"
+check "many edits: no delta left" test ! -e "$C/public.postings.delta" -a ! -e "$C/public.words.delta"
+same many
+build aftermany
+check "after many edits: all from the cache" test "$(field aftermany 4)" -eq 0
+same aftermany
+
 # 3. a posting deleted: its page goes, and every list it was on changes
 victim=$(ls "$S/content/corpus" | head -1)
 rm "$S/content/corpus/$victim"
@@ -210,7 +256,6 @@ check "after strict: cache still used" test "$(field afterstrict 3)" -ge 300 -a 
 same afterstrict
 
 # a damaged cache: never trusted, a full build with a warning
-C=$S/.jobsite-cache
 for what in corrupt truncated foreign; do
 	for f in postings manifest words; do
 		case $what in
