@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#include <xxhash.h>
 
 #include "band.h"
 #include "jobfmt.h"
@@ -292,6 +293,8 @@ bad:
 
 struct term {
 	char *word;
+	size_t len;         /* of word */
+	uint64_t hash;      /* of word (term_hash) */
 	char *label;        /* facets: display label */
 	double key;         /* facets: sort key (bands: lowest annual pay) */
 	uint32_t df;
@@ -318,6 +321,12 @@ static uint64_t fnv1a(const void *p, size_t n, uint64_t h)
 
 #define FNV_INIT 0xcbf29ce484222325ULL
 
+/* The term table's own hash (XXH3: short words hash in a few ns). */
+static uint64_t term_hash(const char *w, size_t n)
+{
+	return XXH3_64bits(w, n);
+}
+
 static void termtab_rehash(struct termtab *t)
 {
 	size_t ns = t->nslots ? t->nslots * 2 : 1024;
@@ -325,8 +334,7 @@ static void termtab_rehash(struct termtab *t)
 	t->slots = xcalloc(ns, sizeof *t->slots);
 	t->nslots = ns;
 	for (size_t i = 0; i < t->n; i++) {
-		const char *w = t->v[i].word;
-		size_t h = (size_t)fnv1a(w, strlen(w), FNV_INIT) & (ns - 1);
+		size_t h = (size_t)t->v[i].hash & (ns - 1);
 		while (t->slots[h])
 			h = (h + 1) & (ns - 1);
 		t->slots[h] = (uint32_t)i + 1;
@@ -337,10 +345,11 @@ static struct term *termtab_get(struct termtab *t, const char *w, size_t n)
 {
 	if ((t->n + 1) * 2 > t->nslots)
 		termtab_rehash(t);
-	size_t h = (size_t)fnv1a(w, n, FNV_INIT) & (t->nslots - 1);
+	uint64_t hash = term_hash(w, n);
+	size_t h = (size_t)hash & (t->nslots - 1);
 	while (t->slots[h]) {
 		struct term *e = &t->v[t->slots[h] - 1];
-		if (!strncmp(e->word, w, n) && e->word[n] == '\0')
+		if (e->hash == hash && e->len == n && !memcmp(e->word, w, n))
 			return e;
 		h = (h + 1) & (t->nslots - 1);
 	}
@@ -348,6 +357,8 @@ static struct term *termtab_get(struct termtab *t, const char *w, size_t n)
 	struct term *e = &t->v[t->n];
 	memset(e, 0, sizeof *e);
 	e->word = xstrndup(w, n);
+	e->len = n;
+	e->hash = hash;
 	e->last = -1;
 	e->key = INFINITY;
 	t->slots[h] = (uint32_t)++t->n;
