@@ -770,7 +770,7 @@ static void put_entry_head(struct buf *b, const char *path, struct fstat f, stru
 	put_hash(b, h);
 }
 
-int cache_ingest_file(struct build_cache *c, size_t i, const char *path,
+int cache_ingest_file(struct build_cache *c, size_t i, const char *path, const struct stat *known,
 		      const struct ingest_opts *opts, struct diag *d, struct posting_list *out)
 {
 	struct cache_fresh *f = &c->fresh[i];
@@ -778,7 +778,11 @@ int cache_ingest_file(struct build_cache *c, size_t i, const char *path,
 	struct cache_hash oldhash = { 0, 0 };
 	int n = 0;
 	struct stat st;
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (known && known->st_mode)
+		st = *known;
+	else if (stat(path, &st) < 0)
+		st.st_mode = 0;
+	if (!S_ISREG(st.st_mode)) {
 		__atomic_store_n(&c->pchanged, 1, __ATOMIC_RELAXED);
 		n = ingest_file(path, opts, d, out); /* says why it is skipped */
 		goto done;

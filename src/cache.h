@@ -130,9 +130,11 @@ void cache_ingest_begin(struct build_cache *c, size_t n);
 /*
  * ingest_file() for file `i`, through the cache: the postings of an
  * unchanged file come from it, others are parsed and recorded.  Safe to
- * call from several threads for different `i`.
+ * call from several threads for different `i`.  `st`: the file's stat as
+ * the walk saw it, or NULL (or st_mode 0) to take it here.
  */
-int cache_ingest_file(struct build_cache *c, size_t i, const char *path,
+struct stat;
+int cache_ingest_file(struct build_cache *c, size_t i, const char *path, const struct stat *st,
 		      const struct ingest_opts *opts, struct diag *d, struct posting_list *out);
 /* Write the postings file if anything changed (files added, edited, gone);
  * `l` is what ingest_files() made of the files, in their order.  0, or -1

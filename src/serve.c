@@ -33,7 +33,7 @@
 
 #define RELOAD_TAG "<script src=\"/__jobsite/reload.js\" defer></script>"
 #define DEFAULT_PORT_TRIES 20
-#define DEFAULT_DEBOUNCE_MS 80
+#define DEFAULT_DEBOUNCE_MS 40
 #define MAX_DEBOUNCE_MS 1000
 #define DEFAULT_CONNECTIONS 256
 /* Idle keep-alive connections are closed after this long. */

@@ -62,7 +62,7 @@ struct serve_opts {
 	/* Called after changes; NULL just reloads the pages. */
 	serve_rebuild_fn rebuild;
 	void *ctx;
-	/* Quiet time that ends a burst of changes; 0 means 80 ms. */
+	/* Quiet time that ends a burst of changes; 0 means 40 ms. */
 	unsigned debounce_ms;
 	/* Most concurrent connections; 0 means 256. */
 	unsigned max_connections;

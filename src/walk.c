@@ -19,7 +19,8 @@
 
 struct filelist {
 	char **v;
-	size_t n, cap;
+	struct stat *st;        /* content files: what the walk saw */
+	size_t n, cap, st_cap;
 };
 
 static void filelist_push(struct filelist *f, char *path)
@@ -28,9 +29,17 @@ static void filelist_push(struct filelist *f, char *path)
 	f->v[f->n++] = path;
 }
 
-static int cmp_str(const void *a, const void *b)
+static void filelist_push_st(struct filelist *f, char *path, const struct stat *st)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	f->st = xgrow(f->st, &f->st_cap, f->n + 1, sizeof *f->st);
+	f->st[f->n] = *st;
+	filelist_push(f, path);
+}
+
+/* Names with their type byte in front, in byte order of the names. */
+static int cmp_typed(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 static int accepted(const char *name)
@@ -95,12 +104,29 @@ static void collect(const char *dir, const char *root_real, struct seen *seen,
 	while ((e = readdir(dh))) {
 		if (e->d_name[0] == '.')
 			continue; /* hidden files, editor droppings, . and .. */
-		filelist_push(&names, xstrdup(e->d_name));
+		/* the type from the folder where the file system gives it, in front */
+		size_t len = strlen(e->d_name);
+		char *typed = xmalloc(len + 2);
+		typed[0] = (char)(e->d_type + 1);
+		memcpy(typed + 1, e->d_name, len + 1);
+		filelist_push(&names, typed);
 	}
 	closedir(dh);
-	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	qsort(names.v, names.n, sizeof *names.v, cmp_typed);
 	for (size_t i = 0; i < names.n; i++) {
-		char *full = path_join(dir, names.v[i]);
+		unsigned char type = (unsigned char)(names.v[i][0] - 1);
+		const char *name = names.v[i] + 1;
+		char *full = path_join(dir, name);
+		if (type == DT_REG && accepted(name)) {
+			/* a plain file: the worker that reads it takes its stat */
+			static const struct stat unknown;
+			if (!is_valid_utf8_name(name))
+				diag_report(d, DIAG_WARNING, full, 0, 0, "file name not UTF-8",
+					    "file name is not valid UTF-8");
+			filelist_push_st(files, full, &unknown);
+			free(names.v[i]);
+			continue;
+		}
 		struct stat lst, st;
 		if (lstat(full, &lst) < 0) {
 			note_skip(out, d, full, strerror(errno));
@@ -148,15 +174,15 @@ static void collect(const char *dir, const char *root_real, struct seen *seen,
 			free(full);
 		} else if (!S_ISREG(st.st_mode)) {
 			free(full);
-		} else if (!accepted(names.v[i])) {
+		} else if (!accepted(name)) {
 			if (d->verbose)
 				diag_report(d, DIAG_NOTE, full, 0, 0, NULL, "not a posting file, ignored");
 			free(full);
 		} else {
-			if (!is_valid_utf8_name(names.v[i]))
+			if (!is_valid_utf8_name(name))
 				diag_report(d, DIAG_WARNING, full, 0, 0, "file name not UTF-8",
 					    "file name is not valid UTF-8");
-			filelist_push(files, full);
+			filelist_push_st(files, full, &st);
 		}
 		free(names.v[i]);
 	}
@@ -165,6 +191,7 @@ static void collect(const char *dir, const char *root_real, struct seen *seen,
 
 struct pool {
 	char **files;
+	const struct stat *st;  /* per file, or NULL */
 	size_t n;
 	const struct ingest_opts *opts;
 	struct diag *d;
@@ -183,7 +210,8 @@ static void *worker(void *arg)
 		if (i >= p->n)
 			break;
 		if (p->opts->cache)
-			cache_ingest_file(p->opts->cache, i, p->files[i], p->opts, p->d,
+			cache_ingest_file(p->opts->cache, i, p->files[i], p->st ? &p->st[i] : NULL,
+					  p->opts, p->d,
 					  &p->results[i]);
 		else
 			ingest_file(p->files[i], p->opts, p->d, &p->results[i]);
@@ -198,10 +226,10 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int ingest_files(char **files, size_t n, const struct ingest_opts *opts,
-		 struct diag *d, struct posting_list *out)
+static int ingest_files_st(char **files, const struct stat *st, size_t n,
+			   const struct ingest_opts *opts, struct diag *d, struct posting_list *out)
 {
-	struct pool p = { .files = files, .n = n, .opts = opts, .d = d };
+	struct pool p = { .files = files, .st = st, .n = n, .opts = opts, .d = d };
 	p.results = xcalloc(n ? n : 1, sizeof *p.results);
 	if (opts->cache)
 		cache_ingest_begin(opts->cache, n);
@@ -242,6 +270,12 @@ int ingest_files(char **files, size_t n, const struct ingest_opts *opts,
 	return total;
 }
 
+int ingest_files(char **files, size_t n, const struct ingest_opts *opts,
+		 struct diag *d, struct posting_list *out)
+{
+	return ingest_files_st(files, NULL, n, opts, d, out);
+}
+
 int ingest_path(const char *path, const struct ingest_opts *opts,
 		struct diag *d, struct posting_list *out)
 {
@@ -259,11 +293,12 @@ int ingest_path(const char *path, const struct ingest_opts *opts,
 		collect(path, root_real ? root_real : path, &seen, &files, out, d);
 		free(root_real);
 	} else {
-		filelist_push(&files, xstrdup(path));
+		filelist_push_st(&files, xstrdup(path), &st);
 	}
-	int total = ingest_files(files.v, files.n, opts, d, out);
+	int total = ingest_files_st(files.v, files.st, files.n, opts, d, out);
 	for (size_t i = 0; i < files.n; i++)
 		free(files.v[i]);
 	free(files.v);
+	free(files.st);
 	return total;
 }
