@@ -612,14 +612,35 @@ static void *body_worker(void *arg)
 	return NULL;
 }
 
-static void index_bodies(struct termtab *t, struct posting *const *postings, size_t n,
-			 const struct search_opts *o)
+/* What words_put is to be given, kept by a half indexed on a helper thread. */
+struct put_list {
+	struct slice *v;        /* memo slices, or bytes owned when own[i] */
+	unsigned char *own;
+	size_t n, cap, own_cap;
+};
+
+static void put_later(struct put_list *l, struct slice s, int own)
+{
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+	l->own = xgrow(l->own, &l->own_cap, l->n + 1, 1);
+	l->v[l->n] = own ? (struct slice){ xslicedup(s), s.n } : s;
+	l->own[l->n++] = (unsigned char)own;
+}
+
+/*
+ * Postings [lo, hi) into t, in batches: the memo where it holds, else the
+ * text, read on `threads` threads.  words_put goes to `later` when set (a
+ * helper thread must not call it), else straight to o->words_put.
+ */
+static void index_body_range(struct termtab *t, struct posting *const *postings, size_t lo,
+			     size_t hi, const struct search_opts *o, int threads,
+			     struct put_list *later)
 {
 	struct counter *words = xcalloc(BODY_BATCH, sizeof *words);
 	struct slice *memo = xcalloc(BODY_BATCH, sizeof *memo);
 	struct buf enc = BUF_INIT;
-	for (size_t from = 0; from < n; from += BODY_BATCH) {
-		size_t to = from + BODY_BATCH < n ? from + BODY_BATCH : n;
+	for (size_t from = lo; from < hi; from += BODY_BATCH) {
+		size_t to = from + BODY_BATCH < hi ? from + BODY_BATCH : hi;
 		for (size_t i = from; i < to; i++) {
 			memo[i - from] = o->words_get ? o->words_get(o->words_ctx, postings[i])
 						      : (struct slice){ NULL, 0 };
@@ -628,7 +649,7 @@ static void index_bodies(struct termtab *t, struct posting *const *postings, siz
 		}
 		struct body_batch b = { postings, words, memo, from, to };
 		pthread_t th;
-		int helper = o->threads > 1 && to - from > 1 &&
+		int helper = threads > 1 && to - from > 1 &&
 			     pthread_create(&th, NULL, body_worker, &b) == 0;
 		for (size_t i = from; i < to; i += helper ? 2 : 1)
 			if (!memo[i - from].n)
@@ -638,14 +659,19 @@ static void index_bodies(struct termtab *t, struct posting *const *postings, siz
 		for (size_t i = from; i < to; i++) {
 			if (memo[i - from].n) {
 				words_walk(memo[i - from], t, i);
-				if (o->words_put)
+				if (o->words_put && later)
+					put_later(later, memo[i - from], 0);
+				else if (o->words_put)
 					o->words_put(o->words_ctx, postings[i], memo[i - from]);
 				continue;
 			}
 			if (o->words_put) {
 				buf_reset(&enc);
 				words_encode(&words[i - from], &enc);
-				o->words_put(o->words_ctx, postings[i], buf_slice(&enc));
+				if (later)
+					put_later(later, buf_slice(&enc), 1);
+				else
+					o->words_put(o->words_ctx, postings[i], buf_slice(&enc));
 			}
 			index_words(t, &words[i - from], i);
 		}
@@ -653,6 +679,100 @@ static void index_bodies(struct termtab *t, struct posting *const *postings, siz
 	buf_release(&enc);
 	free(memo);
 	free(words);
+}
+
+struct body_half {
+	struct termtab t;
+	struct posting *const *postings;
+	size_t lo, hi;
+	const struct search_opts *o;
+	struct put_list later;
+};
+
+static void *body_half_worker(void *arg)
+{
+	struct body_half *h = arg;
+	index_body_range(&h->t, h->postings, h->lo, h->hi, h->o, 1, &h->later);
+	return NULL;
+}
+
+/* One varint of put_varint's from p (at most end); its bytes in *len. */
+static uint64_t get_varint(const unsigned char *p, const unsigned char *end, size_t *len)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	size_t i = 0;
+	while (p + i < end && shift < 64) {
+		int d = b64_value(p[i++]);
+		if (d < 0)
+			break;
+		v |= (uint64_t)(d & 31) << shift;
+		shift += 5;
+		if (!(d & 32))
+			break;
+	}
+	*len = i;
+	return v;
+}
+
+/*
+ * Append the table of the later ids (every id above those in t) to t: a
+ * term's list continues its list in t, with the first gap taken again
+ * from t's last id.  The result is the table one thread would have made.
+ */
+static void termtab_append(struct termtab *t, struct termtab *later, unsigned shift)
+{
+	for (size_t i = 0; i < later->n; i++) {
+		struct term *b = &later->v[i];
+		struct term *e = termtab_get(t, b->word, b->len);
+		if (e->last < 0) {
+			buf_release(&e->enc);
+			e->enc = b->enc;
+			b->enc = (struct buf)BUF_INIT;
+		} else {
+			size_t len;
+			const unsigned char *p = (const unsigned char *)b->enc.p;
+			uint64_t v = get_varint(p, p + b->enc.n, &len);
+			uint64_t score = v & ((1u << shift) - 1), gap = v >> shift;
+			int64_t id = (int64_t)gap; /* the first gap counts from id -1 */
+			put_varint(&e->enc, ((uint64_t)(id - e->last - 1) << shift) | score);
+			buf_put(&e->enc, p + len, b->enc.n - len);
+		}
+		e->df += b->df;
+		e->last = b->last;
+	}
+}
+
+/*
+ * The body words of every posting.  On two threads the second half of
+ * the ids goes to a table of its own on a helper, appended at the end;
+ * words_put still sees the postings in order.
+ */
+static void index_bodies(struct termtab *t, struct posting *const *postings, size_t n,
+			 const struct search_opts *o)
+{
+	if (o->threads < 2 || n < 2 * BODY_BATCH) {
+		index_body_range(t, postings, 0, n, o, o->threads, NULL);
+		return;
+	}
+	struct body_half h = { .postings = postings, .lo = n / 2, .hi = n, .o = o };
+	pthread_t th;
+	if (pthread_create(&th, NULL, body_half_worker, &h) != 0) {
+		index_body_range(t, postings, 0, n, o, 1, NULL);
+		return;
+	}
+	index_body_range(t, postings, 0, n / 2, o, 1, NULL);
+	pthread_join(th, NULL);
+	termtab_append(t, &h.t, SHIFT[1]);
+	for (size_t i = 0; i < h.later.n; i++) {
+		if (o->words_put)
+			o->words_put(o->words_ctx, postings[h.lo + i], h.later.v[i]);
+		if (h.later.own[i])
+			free((void *)h.later.v[i].p);
+	}
+	free(h.later.v);
+	free(h.later.own);
+	termtab_release(&h.t);
 }
 
 /* A word in more than half the postings: store the ids without it. */
