@@ -744,10 +744,13 @@ static void termtab_append(struct termtab *t, struct termtab *later, unsigned sh
 }
 
 /*
- * The body words of every posting.  On two threads the second half of
- * the ids goes to a table of its own on a helper, appended at the end;
- * words_put still sees the postings in order.
+ * The body words of every posting.  On two threads, in rounds of two
+ * chunks: this thread adds the first to t while a helper makes a table of
+ * the second, which is then appended to t, so memory stays bounded and t
+ * is what one thread would have made.  words_put sees the postings in order.
  */
+#define BODY_CHUNK (2 * BODY_BATCH)
+
 static void index_bodies(struct termtab *t, struct posting *const *postings, size_t n,
 			 const struct search_opts *o)
 {
@@ -755,24 +758,28 @@ static void index_bodies(struct termtab *t, struct posting *const *postings, siz
 		index_body_range(t, postings, 0, n, o, o->threads, NULL);
 		return;
 	}
-	struct body_half h = { .postings = postings, .lo = n / 2, .hi = n, .o = o };
-	pthread_t th;
-	if (pthread_create(&th, NULL, body_half_worker, &h) != 0) {
-		index_body_range(t, postings, 0, n, o, 1, NULL);
-		return;
+	for (size_t lo = 0; lo < n; lo += 2 * BODY_CHUNK) {
+		size_t mid = lo + BODY_CHUNK < n ? lo + BODY_CHUNK : n;
+		size_t hi = mid + BODY_CHUNK < n ? mid + BODY_CHUNK : n;
+		struct body_half h = { .postings = postings, .lo = mid, .hi = hi, .o = o };
+		pthread_t th;
+		if (mid == hi || pthread_create(&th, NULL, body_half_worker, &h) != 0) {
+			index_body_range(t, postings, lo, hi, o, 1, NULL);
+			continue;
+		}
+		index_body_range(t, postings, lo, mid, o, 1, NULL);
+		pthread_join(th, NULL);
+		termtab_append(t, &h.t, SHIFT[1]);
+		for (size_t i = 0; i < h.later.n; i++) {
+			if (o->words_put)
+				o->words_put(o->words_ctx, postings[h.lo + i], h.later.v[i]);
+			if (h.later.own[i])
+				free((void *)h.later.v[i].p);
+		}
+		free(h.later.v);
+		free(h.later.own);
+		termtab_release(&h.t);
 	}
-	index_body_range(t, postings, 0, n / 2, o, 1, NULL);
-	pthread_join(th, NULL);
-	termtab_append(t, &h.t, SHIFT[1]);
-	for (size_t i = 0; i < h.later.n; i++) {
-		if (o->words_put)
-			o->words_put(o->words_ctx, postings[h.lo + i], h.later.v[i]);
-		if (h.later.own[i])
-			free((void *)h.later.v[i].p);
-	}
-	free(h.later.v);
-	free(h.later.own);
-	termtab_release(&h.t);
 }
 
 /* A word in more than half the postings: store the ids without it. */
