@@ -95,6 +95,8 @@ rebuilds() {
 	cp "$dir/posts/$victim" "$work/victim"
 	: > "$work/same"
 	: > "$work/edit"
+	: > "$work/same.rss"
+	: > "$work/edit.rss"
 	for run in $(seq "$BENCH_RUNS"); do
 		rb_one "$n" "$out" same || return 1
 		edit_posting "$dir/posts/$victim" "$run"
