@@ -42,7 +42,9 @@ done
 [ -n "$url" ] || { echo "bench-serve-site: the server did not start"; tail "$work/log"; exit 1; }
 echo "  serving $n postings at $url"
 
-# the edit -> reload span, in Chromium
+# the edit -> reload span, in Chromium; first the disk writes of the copy
+# and the first build are flushed, so the spans do not wait on them
+sync
 node tests/bench/serve-reload.mjs "$url" "$target"
 
 # load: random posting pages, 10 s at 100 connections
