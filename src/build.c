@@ -460,6 +460,10 @@ static void print_summary(struct builder *b, const struct posting_list *l, const
 	if (b->search_kept)
 		printf("  %-14s %8zu   (%zu KB, unchanged)\n", "search files", se->files,
 		       (se->bytes + 1023) / 1024);
+	else if (se->from_last)
+		printf("  %-14s %8zu   (%zu KB, %zu + %zu words; body words of %zu postings patched in)\n",
+		       "search files", se->files, (se->bytes + 1023) / 1024, se->terms[0], se->terms[1],
+		       se->patched);
 	else
 		printf("  %-14s %8zu   (%zu KB, %zu + %zu words)\n", "search files", se->files,
 		       (se->bytes + 1023) / 1024, se->terms[0], se->terms[1]);
@@ -640,6 +644,21 @@ static void words_put(void *ctx, const struct posting *p, struct slice words)
 	cache_words_put(ctx, p->record_key, words);
 }
 
+static struct slice words_by_key(void *ctx, const unsigned long long key[2])
+{
+	return cache_words_get(ctx, key);
+}
+
+static struct slice body_get(void *ctx)
+{
+	return cache_body_get(ctx);
+}
+
+static void body_put(void *ctx, struct slice table)
+{
+	cache_body_put(ctx, table);
+}
+
 /* search_prepare()d copies to the index; on a thread of its own, next
  * to the pages, unless -j 1. */
 static void *search_thread(void *arg)
@@ -655,6 +674,9 @@ static void *search_thread(void *arg)
 						       .write_ctx = sj,
 						       .words_get = sj->cache ? words_get : NULL,
 						       .words_put = sj->cache ? words_put : NULL,
+						       .words_by_key = sj->cache ? words_by_key : NULL,
+						       .body_get = sj->cache ? body_get : NULL,
+						       .body_put = sj->cache ? body_put : NULL,
 						       .words_ctx = sj->cache },
 				   &b->d);
 	if (sj->cache)

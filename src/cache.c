@@ -22,6 +22,7 @@
 #define KIND_WORDS 3u
 #define KIND_POSTINGS_DELTA 4u  /* entries changed since the postings file */
 #define KIND_WORDS_DELTA 5u     /* the same beside the words file */
+#define KIND_BODY 6u            /* the search index's body term table */
 #define HEADER_SIZE (8 + 4 + 4 + 16 + 16 + 8 + 16)
 /* A file modified this recently may change again within its mtime's
  * granularity: its entry keeps no stat, so the next build hashes it. */
@@ -397,7 +398,8 @@ static int read_blob(const char *path, struct buf *blob, int *mapped)
 static int *mapped_of(struct build_cache *c, struct buf *blob)
 {
 	return blob == &c->pblob ? &c->pmapped : blob == &c->wblob ? &c->wmapped :
-	       blob == &c->pdblob ? &c->pdmapped : blob == &c->wdblob ? &c->wdmapped : NULL;
+	       blob == &c->pdblob ? &c->pdmapped : blob == &c->wdblob ? &c->wdmapped :
+	       blob == &c->bblob ? &c->bmapped : NULL;
 }
 
 static void blob_release(struct build_cache *c, struct buf *blob)
@@ -638,6 +640,8 @@ void cache_open(struct build_cache *c, const char *output, const struct ingest_o
 	c->postings_delta_path = buf_detach(&p, NULL);
 	buf_printf(&p, "%s.delta", c->words_path);
 	c->words_delta_path = buf_detach(&p, NULL);
+	buf_printf(&p, "%s/%s.body", c->dir, name);
+	c->body_path = buf_detach(&p, NULL);
 	free(out);
 	stamp_init(c);
 	c->ingest_key = ingest_key(ingest);
@@ -666,6 +670,8 @@ void cache_forget(struct build_cache *c)
 	blob_release(c, &c->pblob);
 	blob_release(c, &c->wdblob);
 	blob_release(c, &c->pdblob);
+	blob_release(c, &c->bblob);
+	c->body_read = 1;
 	buf_release(&c->mblob);
 	c->manifest_ok = 0;
 	c->pchanged = 1;
@@ -678,6 +684,7 @@ void cache_close(struct build_cache *c)
 	free(c->words_path);
 	free(c->postings_delta_path);
 	free(c->words_delta_path);
+	free(c->body_path);
 	free(c->dir);
 	free(c->postings_path);
 	free(c->manifest_path);
@@ -1362,4 +1369,26 @@ void cache_words_end(struct build_cache *c, int ok)
 	buf_release(&o->fresh);
 	free(o->kept);
 	free(o);
+}
+
+/* ---- the search index's body term table ---- */
+
+struct slice cache_body_get(struct build_cache *c)
+{
+	if (!c->body_read) {
+		c->body_read = 1;
+		struct cache_hash key = { 0, 0 };
+		size_t off = load(c, c->body_path, KIND_BODY, &key, &c->bblob, NULL);
+		if (off)
+			return (struct slice){ c->bblob.p + off, c->bblob.n - off };
+		return (struct slice){ NULL, 0 };
+	}
+	return c->bblob.n > HEADER_SIZE ? (struct slice){ c->bblob.p + HEADER_SIZE,
+							  c->bblob.n - HEADER_SIZE }
+				       : (struct slice){ NULL, 0 };
+}
+
+void cache_body_put(struct build_cache *c, struct slice table)
+{
+	save(c, c->body_path, KIND_BODY, (struct cache_hash){ 0, 0 }, table);
 }

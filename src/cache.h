@@ -99,6 +99,11 @@ struct build_cache {
 	size_t wbase_entries;
 	struct buf wdblob;
 	int wdmapped;
+
+	/* the search index's body term table of the last build (search_index.h) */
+	char *body_path;
+	struct buf bblob;
+	int bmapped, body_read;
 	struct cache_table *wtab;       /* read by cache_words_begin() */
 	int words_forgotten;            /* --no-cache: read none */
 	struct words_out *wout;         /* the next words file, being made */
@@ -197,5 +202,12 @@ int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mt
 void cache_load_payload(struct build_cache *c, int manifest, struct slice payload);
 size_t cache_decode_all(struct build_cache *c, const struct ingest_opts *o, struct diag *d,
 			struct posting_list *out);
+
+/*
+ * The search index's body term table as the last index left it (read on the
+ * first call; empty when absent, damaged or forgotten), and the next one.
+ */
+struct slice cache_body_get(struct build_cache *c);
+void cache_body_put(struct build_cache *c, struct slice table);
 
 #endif

@@ -782,6 +782,238 @@ static void index_bodies(struct termtab *t, struct posting *const *postings, siz
 	}
 }
 
+/* ---- the body table between builds ------------------------------- */
+
+/*
+ * Layout: u64 n, n record keys (16 bytes each, by id), u64 terms, then per
+ * term: u32 word length, the word, u32 df, u64 last, u32 list length, the
+ * list.  Integers little-endian (this machine's order: the file never
+ * leaves it).
+ */
+static void snap_put(struct buf *b, const void *p, size_t n)
+{
+	buf_put(b, p, n);
+}
+
+static void body_snapshot(const struct termtab *t, struct posting *const *postings, size_t n,
+			  struct buf *out)
+{
+	uint64_t v = n;
+	snap_put(out, &v, 8);
+	for (size_t i = 0; i < n; i++)
+		snap_put(out, postings[i]->record_key, 16);
+	v = t->n;
+	snap_put(out, &v, 8);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct term *e = &t->v[i];
+		uint32_t len = (uint32_t)e->len, df = e->df, enc = (uint32_t)e->enc.n;
+		uint64_t last = (uint64_t)e->last;
+		snap_put(out, &len, 4);
+		snap_put(out, e->word, len);
+		snap_put(out, &df, 4);
+		snap_put(out, &last, 8);
+		snap_put(out, &enc, 4);
+		snap_put(out, e->enc.p ? e->enc.p : "", enc);
+	}
+}
+
+struct snap_reader {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static const void *snap_take(struct snap_reader *r, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const void *at = r->p;
+	r->p += n;
+	return at;
+}
+
+static uint64_t snap_u(struct snap_reader *r, size_t n)
+{
+	uint64_t v = 0;
+	const void *p = snap_take(r, n);
+	if (p)
+		memcpy(&v, p, n);
+	return v;
+}
+
+/* Remove id from e's list (if there); 0, or -1 if the list does not decode. */
+static int list_edit(struct term *e, size_t id, int add, unsigned score, unsigned shift)
+{
+	unsigned *ids, *sc;
+	long k = search_list_decode(buf_slice(&e->enc), shift, &ids, &sc);
+	if (k < 0)
+		return -1;
+	struct buf out = BUF_INIT;
+	int64_t prev = -1;
+	uint32_t df = 0;
+	int done = !add;
+	for (long j = 0; j <= k; j++) {
+		if (!done && (j == k || ids[j] > id)) {
+			put_varint(&out, ((uint64_t)((int64_t)id - prev - 1) << shift) | score);
+			prev = (int64_t)id;
+			df++;
+			done = 1;
+		}
+		if (j == k)
+			break;
+		if (ids[j] == id) /* the old entry of this id: dropped (or replaced above) */
+			continue;
+		put_varint(&out, ((uint64_t)((int64_t)ids[j] - prev - 1) << shift) | sc[j]);
+		prev = (int64_t)ids[j];
+		df++;
+	}
+	free(ids);
+	free(sc);
+	buf_release(&e->enc);
+	e->enc = out;
+	e->df = df;
+	e->last = prev;
+	return 0;
+}
+
+/* Apply f to each word of a words memo; -1 when it does not parse. */
+static int memo_each(struct slice s, struct termtab *t, size_t id, int add)
+{
+	const unsigned char *p = (const unsigned char *)s.p, *end = p + s.n;
+	while (p < end) {
+		size_t n = *p++;
+		if (!n || n > (size_t)(end - p))
+			return -1;
+		const char *w = (const char *)p;
+		p += n;
+		unsigned v = 0, shift = 0;
+		do {
+			if (p == end || shift > 28)
+				return -1;
+			v |= (unsigned)(*p & 127) << shift;
+			shift += 7;
+		} while (*p++ & 128);
+		if (list_edit(termtab_get(t, w, n), id, add, tf_bucket(v), SHIFT[1]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+#define SNAP_MAX_CHANGED 32
+
+/*
+ * The body table from the last index's snapshot, patched for the ids whose
+ * record changed (at most SNAP_MAX_CHANGED, same number of postings): the
+ * old record's words out, the new one's in.  1 when t is the table
+ * index_bodies would have made, 0 (t empty) when that must run.
+ */
+static int body_from_snapshot(struct termtab *t, struct posting *const *postings, size_t n,
+			      const struct search_opts *o, size_t *patched)
+{
+	if (!o->body_get || !o->words_by_key || !o->words_get)
+		return 0;
+	struct slice snap = o->body_get(o->words_ctx);
+	struct snap_reader r = { (const unsigned char *)snap.p,
+				 (const unsigned char *)snap.p + snap.n, !snap.n };
+	if (snap_u(&r, 8) != n || r.bad)
+		return 0;
+	const unsigned char *keys = snap_take(&r, n * 16);
+	size_t changed[SNAP_MAX_CHANGED], nch = 0;
+	for (size_t i = 0; keys && i < n; i++) {
+		const unsigned long long *k = postings[i]->record_key;
+		if (!k[0] && !k[1])
+			return 0;
+		if (memcmp(keys + 16 * i, k, 16)) {
+			if (nch == SNAP_MAX_CHANGED)
+				return 0;
+			changed[nch++] = i;
+		}
+	}
+	/* every changed posting's old and new words, before the table is built;
+	 * new words not yet in the memo are read from the posting now */
+	struct slice old[SNAP_MAX_CHANGED], now[SNAP_MAX_CHANGED];
+	struct buf fresh[SNAP_MAX_CHANGED];
+	int ok = 1;
+	for (size_t c = 0; c < nch; c++) {
+		fresh[c] = (struct buf)BUF_INIT;
+		unsigned long long k[2];
+		memcpy(k, keys + 16 * changed[c], 16);
+		old[c] = o->words_by_key(o->words_ctx, k);
+		now[c] = o->words_get(o->words_ctx, postings[changed[c]]);
+		if (!now[c].n) {
+			struct counter words = body_words(postings[changed[c]]);
+			words_encode(&words, &fresh[c]);
+			for (size_t i = 0; i < words.n; i++)
+				free(words.v[i].w);
+			free(words.v);
+			now[c] = buf_slice(&fresh[c]);
+		}
+		if (!old[c].n || words_walk(old[c], NULL, 0) < 0 || words_walk(now[c], NULL, 0) < 0)
+			ok = 0;
+	}
+	uint64_t nterms = ok ? snap_u(&r, 8) : 0;
+	if (!ok || r.bad || nterms > snap.n) {
+		for (size_t c = 0; c < nch; c++)
+			buf_release(&fresh[c]);
+		return 0;
+	}
+	for (uint64_t i = 0; i < nterms && !r.bad; i++) {
+		uint32_t len = (uint32_t)snap_u(&r, 4);
+		const char *w = snap_take(&r, len);
+		uint32_t df = (uint32_t)snap_u(&r, 4);
+		int64_t last = (int64_t)snap_u(&r, 8);
+		uint32_t elen = (uint32_t)snap_u(&r, 4);
+		const char *enc = snap_take(&r, elen);
+		if (r.bad || !len)
+			break;
+		struct term *e = termtab_get(t, w, len);
+		e->df = df;
+		e->last = last;
+		buf_put(&e->enc, enc, elen);
+	}
+	ok = !r.bad && r.p == r.end;
+	for (size_t c = 0; ok && c < nch; c++)
+		ok = memo_each(old[c], t, changed[c], 0) == 0 &&
+		     memo_each(now[c], t, changed[c], 1) == 0;
+	if (!ok) {
+		for (size_t c = 0; c < nch; c++)
+			buf_release(&fresh[c]);
+		termtab_release(t);
+		return 0;
+	}
+	/* words no posting has any more go, as in a table made afresh */
+	size_t keep = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->v[i].df) {
+			t->v[keep++] = t->v[i];
+		} else {
+			free(t->v[i].word);
+			free(t->v[i].label);
+			buf_release(&t->v[i].enc);
+		}
+	}
+	if (keep != t->n) {
+		t->n = keep;
+		size_t ns = 1024;
+		while (ns < 2 * (t->n + 1))
+			ns *= 2;
+		t->nslots = ns / 2; /* termtab_rehash doubles it */
+		termtab_rehash(t);
+	}
+	/* the words cache must still see every posting (it keeps what is put) */
+	for (size_t i = 0, c = 0; o->words_put && i < n; i++) {
+		if (c < nch && changed[c] == i)
+			o->words_put(o->words_ctx, postings[i], now[c++]);
+		else
+			o->words_put(o->words_ctx, postings[i], o->words_get(o->words_ctx, postings[i]));
+	}
+	for (size_t c = 0; c < nch; c++)
+		buf_release(&fresh[c]);
+	*patched = nch;
+	return 1;
+}
+
 /* A word in more than half the postings: store the ids without it. */
 static void complement(struct term *e, size_t n, unsigned shift)
 {
@@ -1264,7 +1496,19 @@ int search_index_write(struct posting *const *postings, size_t n,
 		diag_error(d, dir, 0, 0, "cannot create '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	index_bodies(&tabs[1], postings, n, opts);
+	size_t patched = 0;
+	if (body_from_snapshot(&tabs[1], postings, n, opts, &patched)) {
+		w.st.from_last = 1;
+		w.st.patched = patched;
+	} else {
+		index_bodies(&tabs[1], postings, n, opts);
+	}
+	if (opts->body_put) {
+		struct buf snap = BUF_INIT;
+		body_snapshot(&tabs[1], postings, n, &snap);
+		opts->body_put(opts->words_ctx, buf_slice(&snap));
+		buf_release(&snap);
+	}
 	for (size_t id = 0; id < n; id++)
 		index_head(&tabs[0], postings[id], id);
 

@@ -74,6 +74,8 @@ struct search_stats {
 	size_t bytes;       /* bytes of the .json files */
 	size_t terms[2];    /* distinct words per tier */
 	size_t shards[2];   /* shards per tier */
+	size_t patched;     /* body table from the last index, postings patched in; 0 = made afresh */
+	int from_last;      /* 1: the body table came from the last index */
 };
 
 struct search_opts {
@@ -98,6 +100,15 @@ struct search_opts {
 	struct slice (*words_get)(void *ctx, const struct posting *p);
 	void (*words_put)(void *ctx, const struct posting *p, struct slice words);
 	void *words_ctx;
+	/*
+	 * The body term table of the last index (bytes body_put was given,
+	 * or empty), to patch for the few postings whose record changed
+	 * instead of reading every posting's words again; words_by_key finds
+	 * the words of a record that is gone.  All may be NULL.
+	 */
+	struct slice (*body_get)(void *ctx);
+	void (*body_put)(void *ctx, struct slice table);
+	struct slice (*words_by_key)(void *ctx, const unsigned long long key[2]);
 };
 
 #define SEARCH_DEFAULT_DIR "search/data"

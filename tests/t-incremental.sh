@@ -60,7 +60,7 @@ same() {
 build cold
 check "cold build exits 0" test $? -eq 0
 check "cold: nothing from the cache" test "$(field cold 3)" -eq 0
-check "cold: a cache beside the output" test -s "$S/.jobsite-cache/public.postings" -a -s "$S/.jobsite-cache/public.manifest" -a -s "$S/.jobsite-cache/public.words"
+check "cold: a cache beside the output" test -s "$S/.jobsite-cache/public.postings" -a -s "$S/.jobsite-cache/public.manifest" -a -s "$S/.jobsite-cache/public.words" -a -s "$S/.jobsite-cache/public.body"
 same cold
 total=$(find "$OUT" -type f | wc -l)
 
@@ -83,6 +83,7 @@ check "body: one file parsed" test "$(field body 4)" -eq 1
 w=$(field body 1)
 check "body: some files written, most not ($w of $total)" test "$w" -ge 1 -a "$w" -lt $((total / 4))
 check "body: the page has the new text" grep -rq 'Bilingual (English and Spanish)' "$OUT/jobs"
+check "body: the search index patched the last one's body words" grep -q 'body words of 1 postings patched in' "$T/body.out"
 same body
 
 # 2. its employer: it moves from Anthem's page to Sidecar Health's
@@ -263,7 +264,7 @@ same afterstrict
 
 # a damaged cache: never trusted, a full build with a warning
 for what in corrupt truncated foreign; do
-	for f in postings manifest words; do
+	for f in postings manifest words body; do
 		case $what in
 		corrupt) python3 - "$C/public.$f" <<'EOF'
 import sys
@@ -283,6 +284,7 @@ EOF
 	check "$what cache: a warning names the postings cache" grep -q "public.postings: warning: build cache" "$T/$what.err"
 	check "$what cache: a warning names the manifest" grep -q "public.manifest: warning: build cache" "$T/$what.err"
 	check "$what cache: a warning names the search words" grep -q "public.words: warning: build cache" "$T/$what.err"
+	check "$what cache: a warning names the search body table" grep -q "public.body: warning: build cache" "$T/$what.err"
 	check "$what cache: nothing taken from it" test "$(field "$what" 3)" -eq 0 -a "$(field "$what" 2)" -eq 0
 	same "$what"
 	build "$what-next"
