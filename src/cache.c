@@ -1376,16 +1376,14 @@ void cache_words_end(struct build_cache *c, int ok)
 struct slice cache_body_get(struct build_cache *c)
 {
 	if (!c->body_read) {
+		/* read only now: most rebuilds do not run the index at all */
 		c->body_read = 1;
 		struct cache_hash key = { 0, 0 };
-		size_t off = load(c, c->body_path, KIND_BODY, &key, &c->bblob, NULL);
-		if (off)
-			return (struct slice){ c->bblob.p + off, c->bblob.n - off };
-		return (struct slice){ NULL, 0 };
+		load(c, c->body_path, KIND_BODY, &key, &c->bblob, NULL);
 	}
-	return c->bblob.n > HEADER_SIZE ? (struct slice){ c->bblob.p + HEADER_SIZE,
-							  c->bblob.n - HEADER_SIZE }
-				       : (struct slice){ NULL, 0 };
+	if (c->bblob.n <= HEADER_SIZE)
+		return (struct slice){ NULL, 0 };
+	return (struct slice){ c->bblob.p + HEADER_SIZE, c->bblob.n - HEADER_SIZE };
 }
 
 void cache_body_put(struct build_cache *c, struct slice table)
