@@ -895,6 +895,50 @@ static void stream_flush(struct stream *w, size_t keep_below)
 	buf_reset(&w->b);
 }
 
+/* A cache file written as it is made, its payload hashed on the way: NULL if it cannot be created. */
+static struct stream *stream_open(struct build_cache *c, const char *path)
+{
+	struct stream *w = xcalloc(1, sizeof *w);
+	struct buf tmp = BUF_INIT;
+	buf_printf(&tmp, "%s.tmp", path);
+	static const char zero[HEADER_SIZE];
+	if (mkdir_p(c->dir, 0755) == 0 && (w->f = fopen(buf_cstr(&tmp), "wb"))) {
+		w->failed = fwrite(zero, 1, HEADER_SIZE, w->f) != HEADER_SIZE;
+		w->st = XXH3_createState();
+		XXH3_128bits_reset(w->st);
+	} else {
+		free(w);
+		w = NULL;
+	}
+	buf_release(&tmp);
+	return w;
+}
+
+/* Finish a stream as `path` (ok) or throw it away; 0 when written. */
+static int stream_close(struct build_cache *c, struct stream *w, const char *path, uint32_t kind,
+			struct cache_hash key, int ok)
+{
+	struct buf tmp = BUF_INIT;
+	buf_printf(&tmp, "%s.tmp", path);
+	stream_flush(w, 0);
+	XXH128_hash_t h = XXH3_128bits_digest(w->st);
+	XXH3_freeState(w->st);
+	struct buf head = BUF_INIT;
+	header(&head, c, kind, key, w->len,
+	       (struct cache_hash){ h.low64, h.high64 });
+	if (fseek(w->f, 0, SEEK_SET) < 0 || fwrite(head.p, 1, head.n, w->f) != head.n)
+		w->failed = 1;
+	w->failed |= fclose(w->f) != 0;
+	int r = ok && !w->failed && rename(buf_cstr(&tmp), path) == 0 ? 0 : -1;
+	if (r < 0)
+		unlink(buf_cstr(&tmp));
+	buf_release(&head);
+	buf_release(&w->b);
+	buf_release(&tmp);
+	free(w);
+	return r;
+}
+
 /* One entry of the next postings file (its bytes after the u32 length) into e. */
 static void fresh_entry(struct buf *e, const struct cache_fresh *f, const struct posting_list *l,
 			size_t k)
@@ -974,16 +1018,10 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 	}
 	if (save_postings_delta(c, l))
 		return 0;
-	struct buf tmp = BUF_INIT;
-	buf_printf(&tmp, "%s.tmp", c->postings_path);
-	struct stream w = { 0 };
+	struct stream *w = stream_open(c, c->postings_path);
 	int r = -1;
-	if (mkdir_p(c->dir, 0755) == 0 && (w.f = fopen(buf_cstr(&tmp), "wb"))) {
-		static const char zero[HEADER_SIZE];
-		w.failed = fwrite(zero, 1, HEADER_SIZE, w.f) != HEADER_SIZE;
-		w.st = XXH3_createState();
-		XXH3_128bits_reset(w.st);
-		put_u64(&w.b, entries);
+	if (w) {
+		put_u64(&w->b, entries);
 		struct buf e = BUF_INIT;
 		for (size_t i = 0, k = 0; i < c->nfresh; k += c->fresh[i].n, i++) {
 			const struct cache_fresh *f = &c->fresh[i];
@@ -991,34 +1029,20 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 				continue;
 			buf_reset(&e);
 			fresh_entry(&e, f, l, k);
-			put_u32(&w.b, (uint32_t)e.n);
-			buf_put(&w.b, e.p, e.n);
-			stream_flush(&w, 1u << 20);
+			put_u32(&w->b, (uint32_t)e.n);
+			buf_put(&w->b, e.p, e.n);
+			stream_flush(w, 1u << 20);
 		}
 		buf_release(&e);
-		stream_flush(&w, 0);
-		XXH128_hash_t h = XXH3_128bits_digest(w.st);
-		XXH3_freeState(w.st);
-		struct buf head = BUF_INIT;
-		header(&head, c, KIND_POSTINGS, c->ingest_key, w.len,
-		       (struct cache_hash){ h.low64, h.high64 });
-		if (fseek(w.f, 0, SEEK_SET) < 0 || fwrite(head.p, 1, head.n, w.f) != head.n)
-			w.failed = 1;
-		buf_release(&head);
-		w.failed |= fclose(w.f) != 0;
-		r = !w.failed && rename(buf_cstr(&tmp), c->postings_path) == 0 ? 0 : -1;
+		r = stream_close(c, w, c->postings_path, KIND_POSTINGS, c->ingest_key, 1);
 		/* a delta keyed by the old file's checksum would be ignored; remove it */
 		if (r == 0)
 			unlink(c->postings_delta_path);
 	}
-	if (r < 0) {
+	if (r < 0)
 		diag_report(c->d, DIAG_ADVISORY, c->postings_path, 0, 0, NULL,
 			    "cannot write the build cache (%s); the next build is a full one",
 			    strerror(errno));
-		unlink(buf_cstr(&tmp));
-	}
-	buf_release(&w.b);
-	buf_release(&tmp);
 	return r;
 }
 
@@ -1243,50 +1267,6 @@ struct words_out {
 	size_t nkept, kept_cap;
 };
 
-static struct stream *stream_open(struct build_cache *c, const char *path)
-{
-	struct stream *w = xcalloc(1, sizeof *w);
-	struct buf tmp = BUF_INIT;
-	buf_printf(&tmp, "%s.tmp", path);
-	static const char zero[HEADER_SIZE];
-	if (mkdir_p(c->dir, 0755) == 0 && (w->f = fopen(buf_cstr(&tmp), "wb"))) {
-		w->failed = fwrite(zero, 1, HEADER_SIZE, w->f) != HEADER_SIZE;
-		w->st = XXH3_createState();
-		XXH3_128bits_reset(w->st);
-	} else {
-		free(w);
-		w = NULL;
-	}
-	buf_release(&tmp);
-	return w;
-}
-
-/* Finish a stream as `path` (ok) or throw it away; 0 when written. */
-static int stream_close(struct build_cache *c, struct stream *w, const char *path, uint32_t kind,
-			int ok)
-{
-	struct buf tmp = BUF_INIT;
-	buf_printf(&tmp, "%s.tmp", path);
-	put_u64(&w->b, w->count);
-	stream_flush(w, 0);
-	XXH128_hash_t h = XXH3_128bits_digest(w->st);
-	XXH3_freeState(w->st);
-	struct buf head = BUF_INIT;
-	header(&head, c, kind, (struct cache_hash){ 0, 0 }, w->len,
-	       (struct cache_hash){ h.low64, h.high64 });
-	if (fseek(w->f, 0, SEEK_SET) < 0 || fwrite(head.p, 1, head.n, w->f) != head.n)
-		w->failed = 1;
-	w->failed |= fclose(w->f) != 0;
-	int r = ok && !w->failed && rename(buf_cstr(&tmp), path) == 0 ? 0 : -1;
-	if (r < 0)
-		unlink(buf_cstr(&tmp));
-	buf_release(&head);
-	buf_release(&w->b);
-	buf_release(&tmp);
-	free(w);
-	return r;
-}
-
 void cache_words_begin(struct build_cache *c)
 {
 	/* read only now: most rebuilds do not run the index at all */
@@ -1341,7 +1321,9 @@ void cache_words_end(struct build_cache *c, int ok)
 		return;
 	c->wout = NULL;
 	if (o->full) {
-		if (stream_close(c, o->full, c->words_path, KIND_WORDS, ok) == 0)
+		put_u64(&o->full->b, o->full->count);
+		if (stream_close(c, o->full, c->words_path, KIND_WORDS, (struct cache_hash){ 0, 0 },
+				 ok) == 0)
 			unlink(c->words_delta_path);
 	} else if (ok && o->fresh.n <= c->wblob.n / 4 && o->nkept * 4 >= c->wbase_entries * 3) {
 		if (o->nfresh) {
@@ -1361,8 +1343,9 @@ void cache_words_end(struct build_cache *c, int ok)
 		}
 		if (w) {
 			buf_put(&w->b, o->fresh.p, o->fresh.n);
-			w->count += o->nfresh;
-			if (stream_close(c, w, c->words_path, KIND_WORDS, 1) == 0)
+			put_u64(&w->b, w->count + o->nfresh);
+			if (stream_close(c, w, c->words_path, KIND_WORDS, (struct cache_hash){ 0, 0 },
+					 1) == 0)
 				unlink(c->words_delta_path);
 		}
 	}

@@ -248,6 +248,22 @@ static int b64_value(unsigned char c)
 	return -1;
 }
 
+/* One varint of put_varint's at list.p[*i], *i moved past it; -1 if malformed. */
+static int get_varint(struct slice list, size_t *i, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned bits = 0;
+	int d;
+	do {
+		if (*i >= list.n || bits > 40 || (d = b64_value((unsigned char)list.p[(*i)++])) < 0)
+			return -1;
+		v |= (uint64_t)(d & 31) << bits;
+		bits += 5;
+	} while (d & 32);
+	*out = v;
+	return 0;
+}
+
 long search_list_decode(struct slice list, unsigned shift, unsigned **ids,
 			unsigned **scores)
 {
@@ -258,16 +274,9 @@ long search_list_decode(struct slice list, unsigned shift, unsigned **ids,
 	int64_t prev = -1;
 	size_t i = 0;
 	while (i < list.n) {
-		uint64_t v = 0;
-		unsigned bits = 0;
-		int d;
-		do {
-			if (i >= list.n || bits > 40 ||
-			    (d = b64_value((unsigned char)list.p[i++])) < 0)
-				goto bad;
-			v |= (uint64_t)(d & 31) << bits;
-			bits += 5;
-		} while (d & 32);
+		uint64_t v;
+		if (get_varint(list, &i, &v) < 0)
+			goto bad;
 		prev += (int64_t)(v >> shift) + 1;
 		if (prev > UINT32_MAX)
 			goto bad;
@@ -573,27 +582,44 @@ static void words_encode(const struct counter *c, struct buf *out)
 	}
 }
 
-/* Walk memo bytes: fn per word, or only check them (t NULL).  0 if well formed. */
+/*
+ * The next word of a words memo (length byte, word, 7-bit varint count):
+ * 1 with *w and *count set, 0 at the end, -1 when the bytes do not parse.
+ */
+static int memo_next(const unsigned char **pp, const unsigned char *end, struct slice *w,
+		     unsigned *count)
+{
+	const unsigned char *p = *pp;
+	if (p == end)
+		return 0;
+	size_t n = *p++;
+	if (!n || n > (size_t)(end - p))
+		return -1;
+	*w = (struct slice){ (const char *)p, n };
+	p += n;
+	unsigned v = 0, shift = 0;
+	do {
+		if (p == end || shift > 28)
+			return -1;
+		v |= (unsigned)(*p & 127) << shift;
+		shift += 7;
+	} while (*p++ & 128);
+	*count = v;
+	*pp = p;
+	return 1;
+}
+
+/* Add memo bytes' words to t as posting id, or only check them (t NULL).  0 if well formed. */
 static int words_walk(struct slice s, struct termtab *t, size_t id)
 {
 	const unsigned char *p = (const unsigned char *)s.p, *end = p + s.n;
-	while (p < end) {
-		size_t n = *p++;
-		if (!n || n > (size_t)(end - p))
-			return -1;
-		const char *w = (const char *)p;
-		p += n;
-		unsigned v = 0, shift = 0;
-		do {
-			if (p == end || shift > 28)
-				return -1;
-			v |= (unsigned)(*p & 127) << shift;
-			shift += 7;
-		} while (*p++ & 128);
+	struct slice w;
+	unsigned v;
+	int r;
+	while ((r = memo_next(&p, end, &w, &v)) > 0)
 		if (t)
-			term_add(termtab_get(t, w, n), id, SHIFT[1], tf_bucket(v));
-	}
-	return 0;
+			term_add(termtab_get(t, w.p, w.n), id, SHIFT[1], tf_bucket(v));
+	return r;
 }
 
 struct body_batch {
@@ -696,25 +722,6 @@ static void *body_half_worker(void *arg)
 	return NULL;
 }
 
-/* One varint of put_varint's from p (at most end); its bytes in *len. */
-static uint64_t get_varint(const unsigned char *p, const unsigned char *end, size_t *len)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-	size_t i = 0;
-	while (p + i < end && shift < 64) {
-		int d = b64_value(p[i++]);
-		if (d < 0)
-			break;
-		v |= (uint64_t)(d & 31) << shift;
-		shift += 5;
-		if (!(d & 32))
-			break;
-	}
-	*len = i;
-	return v;
-}
-
 /*
  * Append the table of the later ids (every id above those in t) to t: a
  * term's list continues its list in t, with the first gap taken again
@@ -730,13 +737,13 @@ static void termtab_append(struct termtab *t, struct termtab *later, unsigned sh
 			e->enc = b->enc;
 			b->enc = (struct buf)BUF_INIT;
 		} else {
-			size_t len;
-			const unsigned char *p = (const unsigned char *)b->enc.p;
-			uint64_t v = get_varint(p, p + b->enc.n, &len);
-			uint64_t score = v & ((1u << shift) - 1), gap = v >> shift;
-			int64_t id = (int64_t)gap; /* the first gap counts from id -1 */
+			size_t len = 0;
+			uint64_t v = 0;
+			get_varint(buf_slice(&b->enc), &len, &v); /* made by term_add: well formed */
+			uint64_t score = v & ((1u << shift) - 1);
+			int64_t id = (int64_t)(v >> shift); /* the first gap counts from id -1 */
 			put_varint(&e->enc, ((uint64_t)(id - e->last - 1) << shift) | score);
-			buf_put(&e->enc, p + len, b->enc.n - len);
+			buf_put(&e->enc, b->enc.p + len, b->enc.n - len);
 		}
 		e->df += b->df;
 		e->last = b->last;
@@ -790,30 +797,25 @@ static void index_bodies(struct termtab *t, struct posting *const *postings, siz
  * list.  Integers little-endian (this machine's order: the file never
  * leaves it).
  */
-static void snap_put(struct buf *b, const void *p, size_t n)
-{
-	buf_put(b, p, n);
-}
-
 static void body_snapshot(const struct termtab *t, struct posting *const *postings, size_t n,
 			  struct buf *out)
 {
 	uint64_t v = n;
-	snap_put(out, &v, 8);
+	buf_put(out, &v, 8);
 	for (size_t i = 0; i < n; i++)
-		snap_put(out, postings[i]->record_key, 16);
+		buf_put(out, postings[i]->record_key, 16);
 	v = t->n;
-	snap_put(out, &v, 8);
+	buf_put(out, &v, 8);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct term *e = &t->v[i];
 		uint32_t len = (uint32_t)e->len, df = e->df, enc = (uint32_t)e->enc.n;
 		uint64_t last = (uint64_t)e->last;
-		snap_put(out, &len, 4);
-		snap_put(out, e->word, len);
-		snap_put(out, &df, 4);
-		snap_put(out, &last, 8);
-		snap_put(out, &enc, 4);
-		snap_put(out, e->enc.p ? e->enc.p : "", enc);
+		buf_put(out, &len, 4);
+		buf_put(out, e->word, len);
+		buf_put(out, &df, 4);
+		buf_put(out, &last, 8);
+		buf_put(out, &enc, 4);
+		buf_put(out, e->enc.p ? e->enc.p : "", enc);
 	}
 }
 
@@ -842,7 +844,7 @@ static uint64_t snap_u(struct snap_reader *r, size_t n)
 	return v;
 }
 
-/* Remove id from e's list (if there); 0, or -1 if the list does not decode. */
+/* Take id out of e's list, and with add put it back with this score; -1 if the list does not decode. */
 static int list_edit(struct term *e, size_t id, int add, unsigned score, unsigned shift)
 {
 	unsigned *ids, *sc;
@@ -877,27 +879,17 @@ static int list_edit(struct term *e, size_t id, int add, unsigned score, unsigne
 	return 0;
 }
 
-/* Apply f to each word of a words memo; -1 when it does not parse. */
+/* Take posting id out of (add 0) or put it into (add 1) the list of each word of a memo. */
 static int memo_each(struct slice s, struct termtab *t, size_t id, int add)
 {
 	const unsigned char *p = (const unsigned char *)s.p, *end = p + s.n;
-	while (p < end) {
-		size_t n = *p++;
-		if (!n || n > (size_t)(end - p))
+	struct slice w;
+	unsigned v;
+	int r;
+	while ((r = memo_next(&p, end, &w, &v)) > 0)
+		if (list_edit(termtab_get(t, w.p, w.n), id, add, tf_bucket(v), SHIFT[1]) < 0)
 			return -1;
-		const char *w = (const char *)p;
-		p += n;
-		unsigned v = 0, shift = 0;
-		do {
-			if (p == end || shift > 28)
-				return -1;
-			v |= (unsigned)(*p & 127) << shift;
-			shift += 7;
-		} while (*p++ & 128);
-		if (list_edit(termtab_get(t, w, n), id, add, tf_bucket(v), SHIFT[1]) < 0)
-			return -1;
-	}
-	return 0;
+	return r;
 }
 
 #define SNAP_MAX_CHANGED 32

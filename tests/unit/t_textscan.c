@@ -88,6 +88,25 @@ static void fixed_cases(void)
 	same("pay pay pay pay pay pay pay pay pay pay pay pay pay pay pay pay pay pay", 71, 3, "max");
 }
 
+/* Pieces picked at random (an LCG from *seed) up to a random length below max. */
+static size_t random_text(unsigned *seed, const char *const *pieces, size_t npieces, size_t max,
+			  char *text, size_t cap)
+{
+	size_t n = 0;
+	*seed = *seed * 1103515245u + 12345u;
+	size_t want = (*seed >> 16) % max;
+	while (n < want) {
+		*seed = *seed * 1103515245u + 12345u;
+		const char *p = pieces[(*seed >> 16) % npieces];
+		size_t l = strlen(p);
+		if (n + l >= cap)
+			break;
+		memcpy(text + n, p, l);
+		n += l;
+	}
+	return n;
+}
+
 static void random_cases(void)
 {
 	static const char *const pieces[] = {
@@ -99,18 +118,8 @@ static void random_cases(void)
 	char text[400];
 	int bad = 0;
 	for (int round = 0; round < 20000 && bad < 5; round++) {
-		size_t n = 0;
-		seed = seed * 1103515245u + 12345u;
-		size_t want = (seed >> 16) % 120;
-		while (n < want) {
-			seed = seed * 1103515245u + 12345u;
-			const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
-			size_t l = strlen(p);
-			if (n + l >= sizeof text)
-				break;
-			memcpy(text + n, p, l);
-			n += l;
-		}
+		size_t n = random_text(&seed, pieces, sizeof pieces / sizeof pieces[0], 120, text,
+				       sizeof text);
 		if (!same(text, n, 300, "random"))
 			bad++;
 	}
@@ -142,18 +151,8 @@ static void fold_cases(void)
 	char text[200];
 	int bad = 0;
 	for (int round = 0; round < 20000 && bad < 5; round++) {
-		size_t n = 0;
-		seed = seed * 1103515245u + 12345u;
-		size_t want = (seed >> 16) % 90;
-		while (n < want) {
-			seed = seed * 1103515245u + 12345u;
-			const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
-			size_t l = strlen(p);
-			if (n + l >= sizeof text)
-				break;
-			memcpy(text + n, p, l);
-			n += l;
-		}
+		size_t n = random_text(&seed, pieces, sizeof pieces / sizeof pieces[0], 90, text,
+				       sizeof text);
 		struct textdoc d;
 		textdoc_init(&d);
 		textdoc_add(&d, (struct slice){ text, n }, 1, 0, 0, (struct slice){ NULL, 0 });
