@@ -13,9 +13,11 @@
  * site order (newest first), so "newest" is id order and costs nothing.
  *
  * Files (all under OUTDIR/<opts->dir>/, JSON):
- *   manifest.json   fixed name, a few KB: tokenizer rules, shard ranges and
- *                   names, row-block groups, facet values with counts and
- *                   pack names, salary chunks, the typo vocabulary's name.
+ *   manifest.json   fixed name, a few KB: tokenizer rules, the ranking's
+ *                   constants ("rank": k1, head boost, field and tf-bucket
+ *                   weights), shard ranges and names, row-block groups,
+ *                   facet values with counts and pack names, salary
+ *                   chunks, the typo vocabulary's name.
  *   w<T>-<k>-<h>    word shard k of tier T (0: title, employer, city;
  *                   1: description), alphabetical ranges cut by byte size:
  *                   {"w":[words],"d":[doc freq],"p":[lists]}.  A list is a
@@ -25,8 +27,21 @@
  *                   bucket: 0 = 1, 1 = 2, 2 = 3-4, 3 = 5+).  A list that
  *                   starts with "!" holds, with S = 0, the ids that do NOT
  *                   have the word (words in more than half the postings).
- *                   A list that starts with "@" names a file of its own
- *                   (l<T>-<h>) whose JSON is the list string.  On sites of
+ *                   A list that starts with "@" names the word's list
+ *                   file (l-<h>): lists longer than an eighth of the
+ *                   shard size (512 bytes by default) live there, so a
+ *                   shard is mostly words and a query fetches only the
+ *                   lists it reads.  One file per word holds both tiers'
+ *                   long lists and hints: {"h": head list, "b": body
+ *                   list, "r": [[id, row fields...], ...]}, with what the
+ *                   word has.  The hints "r" are the rows (as in a row
+ *                   block) of the postings a query ranks first: in a file
+ *                   with a head list (not a complement), the first 16 for
+ *                   the word alone and the first 16 for the word with each
+ *                   of the 4 head words sharing most of its postings; else
+ *                   in a file with a body list, the first 12 for the word
+ *                   alone.  They spare the first page its row blocks and
+ *                   never change it.  On sites of
  *                   5,000 postings or more, a body word in more than a
  *                   tenth of the postings is pruned (full lists of these
  *                   would take the body tier from ~25 to ~117 B/posting of
@@ -80,8 +95,8 @@ struct search_stats {
 
 struct search_opts {
 	const char *dir;        /* folder under outdir; NULL = SEARCH_DEFAULT_DIR */
-	size_t shard_bytes;     /* target size of a shard / pack; 0 = 16384 */
-	size_t rows_per_block;  /* 0 = 20 */
+	size_t shard_bytes;     /* target size of a word shard (a facet pack: 4 times it); 0 = 4096 */
+	size_t rows_per_block;  /* 0 = 10 */
 	int no_script_twins;    /* 1: do not write the .js files */
 	const struct band_table *bands; /* band labels; NULL = made from slugs */
 	struct search_stats *stats; /* filled when not NULL */

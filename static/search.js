@@ -35,7 +35,7 @@
 	})(app.getAttribute('data-scope'));
 	var fallback = document.getElementById('search-fallback');
 	var BASE = new URL(app.getAttribute('data-index') || 'data/', location.href).href;
-	var PAGE = 20;
+	var PAGE = 10;	/* results per page; "Load more" adds as many */
 	var GROUPS = { employer: 'Employer', state: 'State', band: 'Salary band',
 		workplace: 'Workplace', type: 'Employment type' };
 	var SORTS = [['relevance', 'Relevance'], ['newest', 'Newest'], ['salary', 'Salary']];
@@ -100,11 +100,12 @@
 
 	/* ---- lists ------------------------------------------------------ */
 
-	var DIGIT = {};
+	var DIGIT = new Uint8Array(128);	/* char code -> digit value */
 	'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')
-		.forEach(function (c, i) { DIGIT[c] = i; });
+		.forEach(function (c, i) { DIGIT[c.charCodeAt(0)] = i; });
 
-	/* A decoded list: ids ascending, scores (or null), common = "*". */
+	/* A decoded list: ids ascending, scores (or null), common = "*".
+	 * Typed arrays: a list of 10,000 ids decodes in well under a ms. */
 	function decode(s, shift) {
 		if (s === '*')
 			return { ids: null, sc: null, common: true };
@@ -112,35 +113,48 @@
 			return decode(s.slice(1), shift);
 		if (s.charAt(0) === '!')
 			return complement(decode(s.slice(1), 0).ids);
-		var ids = [], sc = shift ? [] : null, prev = -1, i = 0, n = s.length;
-		var mask = (1 << shift) - 1;
+		var n = s.length, ids = new Int32Array(n), sc = shift ? new Uint8Array(n) : null;
+		var prev = -1, i = 0, k = 0, mask = (1 << shift) - 1, div = 1 << shift;
 		while (i < n) {
-			var v = 0, mul = 1, d;
-			do {
-				d = DIGIT[s.charAt(i++)];
+			var d = DIGIT[s.charCodeAt(i++) & 127], v = d & 31, mul = 32;
+			while (d & 32 && i < n) {
+				d = DIGIT[s.charCodeAt(i++) & 127];
 				v += (d & 31) * mul;
 				mul *= 32;
-			} while (d & 32 && i < n);
-			prev += Math.floor(v / (1 << shift)) + 1;
-			ids.push(prev);
+			}
+			prev += Math.floor(v / div) + 1;
+			ids[k] = prev;
 			if (sc)
-				sc.push(v & mask);
+				sc[k] = v & mask;
+			k++;
 		}
-		return { ids: ids, sc: sc };
+		return { ids: ids.subarray(0, k), sc: sc && sc.subarray(0, k) };
 	}
 	function complement(not) {
-		var out = [], j = 0;
+		var out = new Int32Array(Math.max(N - not.length, 0)), j = 0, k = 0;
 		for (var id = 0; id < N; id++) {
 			if (j < not.length && not[j] === id)
 				j++;
 			else
-				out.push(id);
+				out[k++] = id;
 		}
-		return { ids: out, sc: null };
+		return { ids: out.subarray(0, k), sc: null };
 	}
-	function listOf(raw, shift) {
+	/* Rows that came with words' list files (id -> row): the postings a
+	 * query of that word ranks first, so most first pages need no block. */
+	var hinted = Object.create(null);
+	/* The list of tier t: in the shard, or "@NAME": a word's list file,
+	 * {"h": head list, "b": body list, "r": [[id, row...], ...]}. */
+	function listOf(raw, t) {
+		var shift = M.tiers[t].shift;
 		if (raw.charAt(0) === '@')
-			return get(raw.slice(1)).then(function (s) { return decode(s, shift); });
+			return get(raw.slice(1)).then(function (f) {
+				if (f.r) {
+					f.r.forEach(function (r) { hinted[r[0]] = r.slice(1); });
+					delete f.r;
+				}
+				return decode(t ? f.b : f.h, shift);
+			});
 		return Promise.resolve(decode(raw, shift));
 	}
 
@@ -180,48 +194,61 @@
 
 	/* ---- typo tolerance -------------------------------------------- */
 
-	/* Optimal string alignment distance (a transposition is one edit). */
-	function dist(a, b, max) {
-		a = Array.from(a);
-		b = Array.from(b);
-		if (Math.abs(a.length - b.length) > max)
+	/* Optimal string alignment distance (a transposition is one edit), or
+	 * max + 1 once it must exceed max.  Three rows of small ints: the typo
+	 * vocabulary has thousands of words to try per query word. */
+	var rowA = new Int32Array(32), rowB = new Int32Array(32), rowC = new Int32Array(32);
+	function dist(a, b, max) {	/* a, b: arrays of characters */
+		var n = a.length, m = b.length, i, j;
+		if (Math.abs(n - m) > max)
 			return max + 1;
-		var d = [], i, j;
-		for (i = 0; i <= a.length; i++) {
-			d[i] = [i];
-			for (j = 1; j <= b.length; j++)
-				d[i][j] = i ? 0 : j;
+		if (m + 1 > rowA.length) {
+			rowA = new Int32Array(m + 1);
+			rowB = new Int32Array(m + 1);
+			rowC = new Int32Array(m + 1);
 		}
-		for (i = 1; i <= a.length; i++) {
-			var best = max + 1;
-			for (j = 1; j <= b.length; j++) {
-				var c = a[i - 1] === b[j - 1] ? 0 : 1;
-				var v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + c);
-				if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-					v = Math.min(v, d[i - 2][j - 2] + 1);
-				d[i][j] = v;
+		var pp = rowA, p = rowB, c = rowC;	/* rows i - 2, i - 1, i */
+		for (j = 0; j <= m; j++)
+			p[j] = j;
+		for (i = 1; i <= n; i++) {
+			c[0] = i;
+			var best = i;
+			for (j = 1; j <= m; j++) {
+				var v = Math.min(p[j] + 1, c[j - 1] + 1, p[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+				if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] && pp[j - 2] + 1 < v)
+					v = pp[j - 2] + 1;
+				c[j] = v;
 				if (v < best)
 					best = v;
 			}
 			if (best > max)
 				return max + 1;
+			var t = pp;
+			pp = p;
+			p = c;
+			c = t;
 		}
-		return d[a.length][b.length];
+		return p[m];
 	}
 	function allowed(n) {
 		return n >= 9 ? 2 : n >= 5 ? 1 : 0;
 	}
 	function fuzzy(w) {
-		var n = cpLen(w);
+		var wa = Array.from(w), n = wa.length;
 		if (n < 4)
 			return Promise.resolve([]);
 		return get(M.vocab).then(function (v) {
 			var c = [];
 			for (var i = 0; i < v.w.length; i++) {
-				var max = allowed(Math.max(n, cpLen(v.w[i])));
+				/* Length in UTF-16 units first, which is cheap: a word has
+				 * from L/2 to L characters, and must have n - 2 to n + 2. */
+				var L = v.w[i].length;
+				if (L < n - 2 || L > 2 * n + 4)
+					continue;
+				var va = Array.from(v.w[i]), max = allowed(Math.max(n, va.length));
 				if (!max || v.w[i] === w)
 					continue;
-				var d = dist(w, v.w[i], max);
+				var d = dist(wa, va, max);
 				if (d <= max)
 					c.push({ w: v.w[i], d: d, df: v.d[i] });
 			}
@@ -232,11 +259,14 @@
 
 	/* ---- one query word: its variants and their postings ----------- */
 
-	var K1 = 1.2, FIELD = [3, 2, 1], HEAD_BOOST = 1.5, BUCKET = [1, 2, 3.5, 6];
+	/* The ranking's constants come with the manifest (the build ranked
+	 * the hints with the same). */
+	var K1, FIELD, HEAD_BOOST, BUCKET;
 	function idf(df) {
 		return Math.log(1 + (N - df + 0.5) / (df + 0.5));
 	}
-	/* Resolve to {scores: Float32Array(N), used: [words], fix: word|null}. */
+	/* Resolve to {scores: Float32Array(N), ids: the ids with a score
+	 * (ascending), used: [words], fix: word|null}. */
 	function resolve(w, prefix) {
 		var digits = /^\p{N}+$/u.test(w);
 		var hi = w + '\uffff';
@@ -286,39 +316,60 @@
 		});
 		return out;
 	}
+	/* A word's score: its best head variant plus its best body variant
+	 * (head: title, employer, city weights; body: tf bucket), BM25-style. */
 	function score(es, fix) {
 		return Promise.all(es.map(function (e) {
-			return listOf(e.raw, M.tiers[e.t].shift);
+			return listOf(e.raw, e.t);
 		})).then(function (lists) {
-			var s = new Float32Array(N), used = {};
+			var hs = new Float32Array(N), bs = new Float32Array(N), used = {}, common = false;
+			var hit = [];	/* ids with a score, once each */
 			lists.forEach(function (l, i) {
 				var e = es[i], f = idf(e.df) * e.weight;
 				used[e.w] = 1;
 				if (l.common) {
-					/* Too common to be stored: matches every posting, a little. */
-					for (var k = 0; k < N; k++)
-						if (!s[k])
-							s[k] = 1e-6;
+					common = true;
 					return;
 				}
-				for (var j = 0; j < l.ids.length; j++) {
-					var v;
+				/* The score of each field mask (head) or tf bucket (body). */
+				var vt = [], j, to = e.t === 0 ? hs : bs, other = e.t === 0 ? bs : hs;
+				var ids = l.ids, sc = l.sc;
+				for (j = 0; j < (e.t === 0 ? 8 : 4); j++) {
+					var tf = 0;
 					if (e.t === 0) {
-						var m = l.sc ? l.sc[j] : 1, tf = 0;
 						for (var b = 0; b < 3; b++)
-							if (m & (1 << b))
+							if (j & (1 << b))
 								tf += FIELD[b];
-						v = HEAD_BOOST * f * tf * (K1 + 1) / (tf + K1);
+						vt.push(HEAD_BOOST * f * tf * (K1 + 1) / (tf + K1));
 					} else {
-						var t = BUCKET[l.sc ? l.sc[j] : 0];
-						v = f * t * (K1 + 1) / (t + K1);
+						tf = BUCKET[j];
+						vt.push(f * tf * (K1 + 1) / (tf + K1));
 					}
-					var id = l.ids[j];
-					/* A word's score: head and body add, variants take the best. */
-					s[id] = e.t === 0 ? Math.max(s[id], v) : s[id] + v;
+				}
+				var one = vt[e.t === 0 ? 1 : 0];	/* no scores: title / tf 1 */
+				for (j = 0; j < ids.length; j++) {
+					var v = sc ? vt[sc[j]] : one, id = ids[j];
+					if (!to[id] && !other[id])
+						hit.push(id);
+					if (v > to[id])
+						to[id] = v;
 				}
 			});
-			return { scores: s, used: Object.keys(used), fix: fix };
+			/* Only the postings that matched are visited, unless a variant
+			 * is too common to be stored: then every posting matches. */
+			var ids;
+			if (common) {
+				ids = new Int32Array(N);
+				for (var k = 0; k < N; k++) {
+					ids[k] = k;
+					hs[k] = hs[k] + bs[k] || 1e-6;
+				}
+			} else {
+				ids = Int32Array.from(hit).sort();
+				for (var h = 0; h < ids.length; h++)
+					hs[ids[h]] += bs[ids[h]];
+			}
+			return { scores: hs, ids: ids, used: Object.keys(used), fix: fix };
 		});
 	}
 
@@ -350,7 +401,7 @@
 			var keys = new Uint16Array(N), id = 0;
 			chunks.forEach(function (s) {
 				for (var i = 0; i + 1 < s.length; i += 2)
-					keys[id++] = DIGIT[s.charAt(i)] * 64 + DIGIT[s.charAt(i + 1)];
+					keys[id++] = DIGIT[s.charCodeAt(i) & 127] * 64 + DIGIT[s.charCodeAt(i + 1) & 127];
 			});
 			return keys;
 		});
@@ -358,14 +409,18 @@
 	var salaryPromise = null;
 	function rows(ids) {
 		var R = M.rows.size, G = M.rows.group, blocks = {};
-		ids.forEach(function (id) { blocks[Math.floor(id / R)] = 1; });
+		ids = Array.from(ids);
+		ids.forEach(function (id) {
+			if (!hinted[id])
+				blocks[Math.floor(id / R)] = 1;
+		});
 		var ks = Object.keys(blocks);
 		return Promise.all(ks.map(function (k) {
 			return get('r' + k + '-' + M.rows.hashes[Math.floor(k / G)]);
 		})).then(function (bs) {
 			var byBlock = {};
 			ks.forEach(function (k, i) { byBlock[k] = bs[i]; });
-			return ids.map(function (id) { return byBlock[Math.floor(id / R)][id % R]; });
+			return ids.map(function (id) { return hinted[id] || byBlock[Math.floor(id / R)][id % R]; });
 		});
 	}
 
@@ -467,19 +522,30 @@
 		app.appendChild(results);
 		app.appendChild(ui.status);
 
-		var timer = 0;
+		/* Results as you type: a keystroke after a pause searches at once;
+		 * in a burst of typing, 40 ms after the last key. */
+		var timer = 0, lastKey = -1e9;
+		function typed() {
+			timer = 0;
+			state.q = input.value;
+			state.shown = PAGE;
+			/* The URL after the results: a same-document navigation costs
+			 * the page a few milliseconds (and a favicon request). */
+			run().then(function () { writeURL(false); });
+		}
 		input.addEventListener('input', function () {
+			var now = performance.now(), idle = now - lastKey > 200 && !timer;
+			lastKey = now;
 			clearTimeout(timer);
-			timer = setTimeout(function () {
-				state.q = input.value;
-				state.shown = PAGE;
-				writeURL(false);
-				run();
-			}, 40);
+			if (idle)
+				typed();
+			else
+				timer = setTimeout(typed, 40);
 		});
 		form.addEventListener('submit', function (ev) {
 			ev.preventDefault();
 			clearTimeout(timer);
+			timer = 0;
 			state.q = input.value;
 			state.shown = PAGE;
 			writeURL(true);
@@ -582,6 +648,7 @@
 
 	function run(keepList) {
 		var id = ++runId;
+		clearTimeout(announceTimer);
 		var on = engaged();
 		app.hidden = !on;
 		if (fallback)
@@ -611,22 +678,32 @@
 			if (id !== runId)
 				return;
 			var per = r[0], masks = r[1], keys = r[2];
-			var total = null, hits = {}, fixes = [], fixed = false;
+			var total = null, base = null, hits = {}, fixes = [], fixed = false;
 			per.forEach(function (p, i) {
 				p.used.forEach(function (w) { hits[w] = 1; });
 				fixes.push(p.fix || qwords[i]);
 				fixed = fixed || !!p.fix;
 				if (!total) {
-					total = Float32Array.from(p.scores);
-				} else {
-					for (var k = 0; k < N; k++)
-						total[k] = p.scores[k] && total[k] ? total[k] + p.scores[k] : 0;
+					total = p.scores;	/* each run's own: summed in place */
+					base = p.ids;
+				} else {	/* every word: keep the ids both have */
+					var both = [];
+					for (var j = 0; j < base.length; j++) {
+						var k = base[j];
+						if (p.scores[k]) {
+							total[k] += p.scores[k];
+							both.push(k);
+						}
+					}
+					base = both;
 				}
 			});
-			var base = [];	/* text matches before filters */
-			for (var k = 0; k < N; k++)
-				if (!total || total[k])
-					base.push(k);
+			if (!total) {	/* no words: every posting, newest first */
+				base = new Int32Array(N);
+				for (var k = 0; k < N; k++)
+					base[k] = k;
+			}
+			/* base: the text matches before filters, ids ascending */
 			var minKey = state.min / 1000;
 			var pass = function (k, skip) {
 				if (keys && minKey && keys[k] < minKey)
@@ -636,13 +713,14 @@
 						return false;
 				return true;
 			};
-			var res = base.filter(function (k) { return pass(k, null); });
+			var res = masks.length || (keys && minKey) ? base.filter(function (k) { return pass(k, null); }) : base;
+			var cmp = null;
 			if (sort === 'relevance' && total)
-				res.sort(function (a, b) { return total[b] - total[a] || a - b; });
+				cmp = function (a, b) { return total[b] - total[a] || a - b; };
 			else if (sort === 'salary')
-				res.sort(function (a, b) { return keys[b] - keys[a] || a - b; });
+				cmp = function (a, b) { return keys[b] - keys[a] || a - b; };
 			showFix(fixed ? fixes.join(' ') : '');
-			return rows(res.slice(0, state.shown)).then(function (rs) {
+			return rows(cmp ? top(res, state.shown, cmp) : res.slice(0, state.shown)).then(function (rs) {
 				if (id !== runId)
 					return;
 				renderResults(res, rs, hits, prefix, keepList);
@@ -657,6 +735,31 @@
 				ui.list.textContent = '';
 			}
 		});
+	}
+
+	/* The first k of a, sorted by cmp, without sorting all of a: only an
+	 * element that beats the k-th so far is placed (binary search). */
+	function top(a, k, cmp) {
+		if (a.length <= 4 * k)
+			return a.slice().sort(cmp).slice(0, k);
+		var t = [];
+		for (var i = 0; i < a.length; i++) {
+			var x = a[i];
+			if (t.length === k && cmp(x, t[k - 1]) >= 0)
+				continue;
+			var lo = 0, hi = t.length;
+			while (lo < hi) {
+				var mid = (lo + hi) >> 1;
+				if (cmp(t[mid], x) <= 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			t.splice(lo, 0, x);
+			if (t.length > k)
+				t.pop();
+		}
+		return t;
 	}
 
 	function counts(id, base, pass, filtered) {
@@ -732,10 +835,12 @@
 		ui.more.hidden = rs.length >= n;
 	}
 
+	/* The count of the results now shown, with their own query: a run
+	 * that starts later cancels it (run()). */
 	function announce(n) {
 		clearTimeout(announceTimer);
+		var q = state.q.trim();
 		announceTimer = setTimeout(function () {
-			var q = state.q.trim();
 			ui.status.textContent = (n === 1 ? '1 job found' : n + ' jobs found') + (q ? ' for ' + q : '');
 		}, 500);
 	}
@@ -778,6 +883,10 @@
 	get('manifest').then(function (m) {
 		M = m;
 		N = m.n;
+		K1 = m.rank.k1;
+		HEAD_BOOST = m.rank.boost;
+		FIELD = m.rank.field;
+		BUCKET = m.rank.bucket;
 		m.stopwords.forEach(function (w) { STOP[w] = 1; });
 		m.facets.forEach(function (g) { groupByName[g.name] = g; });
 		build();

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { axeViolations, buildSite, launch, serve, tally, REPO } from './search-lib.mjs';
 
 const t = tally();
@@ -145,6 +146,68 @@ async function axe(browser, base) {
 	await ctx.close();
 }
 
+// A 5,000-posting gen-corpus site: long lists live in list files, which
+// carry the rows of the first results of their word ("hints").
+function buildLarge(dir) {
+	const shared = [process.env.SHARED, path.resolve(REPO, '../shared')]
+		.find((d) => d && fs.existsSync(path.join(d, 'tools/gen-corpus')));
+	fs.rmSync(dir, { recursive: true, force: true });
+	const gen = spawnSync('python3', [path.join(shared, 'tools/gen-corpus'), '--count', '5000', '--seed', '3',
+		'--out', path.join(dir, 'content/posts'), '--quiet'], { encoding: 'utf8' });
+	if (gen.status !== 0)
+		throw new Error('gen-corpus failed: ' + gen.stderr);
+	fs.writeFileSync(path.join(dir, 'jobsite.yml'), 'title: Large\ncontent: content\n');
+	const jobsite = process.env.JOBSITE || path.join(REPO, 'jobsite');
+	const r = spawnSync(jobsite, ['build', '-q', '-s', dir, '-o', path.join(dir, 'public')], { encoding: 'utf8' });
+	if (r.status !== 0)
+		throw new Error('jobsite build failed: ' + r.stderr);
+	return path.join(dir, 'public');
+}
+
+// Hints only save requests: each query shows the same results (links and
+// text, in order) with the list files' hints and with them stripped (then
+// every row comes from its block).  With hints, a one-word query's first
+// page fetches no row block, and a query of whole words fewer blocks.  (A
+// hint ranks by the words as typed; the completions of the last word can
+// still move a posting the hints did not foresee into the first page.)
+async function hints(browser, base) {
+	const QS = ['nurse', 'manager', 'payer relations', 'software engineer', 'remote', 'analy', 'netwrk'];
+	async function results(strip, q) {
+		const ctx = await browser.newContext();
+		const page = await ctx.newPage();
+		const blocks = [];
+		if (strip)
+			await page.route(/\/l-[0-9a-f]+\.json$/, async (route) => {
+				const res = await route.fetch();
+				const f = await res.json();
+				delete f.r;
+				await route.fulfill({ response: res, json: f });
+			});
+		await page.goto(base + 'search/');
+		await page.waitForSelector('#search-results li');
+		await settle(page);
+		page.on('request', (r) => { if (/\/r\d+-[0-9a-f]+\.json$/.test(r.url())) blocks.push(r.url()); });
+		await page.fill('#search-q', q);
+		await page.waitForFunction((want) => document.querySelector('#search-status').textContent.includes(want), q);
+		const shown = await page.$$eval('#search-results li', (ls) => ls.map((l) =>
+			l.querySelector('a').getAttribute('href') + ' | ' + l.textContent.replace(/\s+/g, ' ').trim()));
+		await ctx.close();
+		return { shown, blocks };
+	}
+	for (const q of QS) {
+		const a = await results(false, q), b = await results(true, q);
+		t.check(a.shown.length === 10, `hints: "${q}" shows a first page of 10`, a.shown.length);
+		t.check(JSON.stringify(a.shown) === JSON.stringify(b.shown), `hints: "${q}" shows the same with and without hints`,
+			{ with: a.shown.slice(0, 3), without: b.shown.slice(0, 3) });
+		if (/netwrk|analy/.test(q))	/* a typo, a bare prefix: whatever it needs */
+			continue;
+		t.check(a.blocks.length < b.blocks.length, `hints: "${q}" fetches fewer row blocks`,
+			[a.blocks.length, b.blocks.length]);
+		if (!/ /.test(q))
+			t.check(a.blocks.length === 0, `hints: "${q}" needs no row block`, a.blocks);
+	}
+}
+
 async function size() {
 	const zlib = await import('node:zlib');
 	const js = fs.readFileSync(path.join(REPO, 'static/search.js'));
@@ -164,6 +227,9 @@ try {
 	await scenario(browser, sub.url, 'subpath');
 	sub.close();
 	await scenario(browser, 'file://' + dir + '/', 'file');
+	const large = await serve(buildLarge(path.join(tmp, 'search-large')), { prefix: '/' });
+	await hints(browser, large.url);
+	large.close();
 } catch (e) {
 	t.check(false, 'exception', e.stack);
 } finally {

@@ -134,13 +134,17 @@ struct entry {
 	int complement;
 	int common;     /* 1 "*": not stored; 2 "~": pruned to frequent ones */
 	unsigned kept;  /* pruned: lowest tf bucket kept */
+	char *file;     /* the list is in this file of its own, or NULL */
+	json_t *hints;  /* the file's hints: [[id, row...], ...] */
 };
 struct tier { struct entry *v; size_t n, cap; };
 
-static void decode_list(const char *s, unsigned shift, size_t nposts,
+static void decode_list(const char *s, int tier, unsigned shift, size_t nposts,
 			struct entry *e)
 {
 	e->complement = e->common = 0;
+	e->hints = NULL;
+	e->file = NULL;
 	json_t *ext = NULL;
 	if (!strcmp(s, "*")) {
 		e->common = 1;
@@ -150,10 +154,14 @@ static void decode_list(const char *s, unsigned shift, size_t nposts,
 		return;
 	}
 	if (s[0] == '@') {
+		/* {"h": head list, "b": body list, "r": hints} */
 		ext = load(s + 1);
 		n_external++;
-		s = json_string_value(ext);
-		CHECK(s != NULL, "external list %s is a string", e->word);
+		e->file = xstrdup(s + 1);
+		CHECK(json_is_object(ext), "list file of %s is an object", e->word);
+		e->hints = json_incref(json_object_get(ext, "r"));
+		s = json_string_value(json_object_get(ext, tier ? "b" : "h"));
+		CHECK(s != NULL, "list file of %s has the tier's list", e->word);
 		if (!s)
 			s = "";
 	}
@@ -218,7 +226,7 @@ static void read_tier(json_t *man, int t, size_t nposts, struct tier *out)
 			struct entry *e = &out->v[out->n++];
 			e->word = xstrdup(word);
 			e->df = (unsigned)json_integer_value(json_array_get(d, i));
-			decode_list(json_string_value(json_array_get(p, i)), shift, nposts, e);
+			decode_list(json_string_value(json_array_get(p, i)), t, shift, nposts, e);
 			CHECK((long)e->df == e->n || (e->common && e->df * 10 > nposts &&
 			      nposts >= 5000), "df of '%s': %u vs %ld", word, e->df, e->n);
 		}
@@ -265,6 +273,8 @@ static void tier_release(struct tier *t)
 		free(t->v[i].word);
 		free(t->v[i].ids);
 		free(t->v[i].scores);
+		json_decref(t->v[i].hints);
+		free(t->v[i].file);
 	}
 	free(t->v);
 }
@@ -337,6 +347,218 @@ static const char *s_or_empty(const char *s)
 	return s ? s : "";
 }
 
+/* ---- hints: rows the first results of a query need ------------------ */
+
+static void check_row(json_t *r, size_t at, const struct posting *p);
+
+#define HINTS 16    /* per query */
+#define PARTNERS 4  /* two-word queries per head word */
+
+struct scored {
+	float s;
+	unsigned id;
+};
+
+static int better(struct scored a, struct scored b)
+{
+	return a.s > b.s || (a.s == b.s && a.id < b.id);
+}
+
+static int cmp_scored(const void *a, const void *b)
+{
+	const struct scored *x = a, *y = b;
+	return better(*x, *y) ? -1 : better(*y, *x);
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double idf_of(size_t n, double df)
+{
+	return log(1 + ((double)n - df + 0.5) / (df + 0.5));
+}
+
+/* A word's postings (head list and stored body list) and search.js's
+ * score of each for a query of that word alone: head (field weights,
+ * boosted) plus body (tf bucket), each in a float of its Float32Arrays. */
+struct wscores {
+	unsigned *ids;
+	float *s;
+	size_t n;
+};
+
+static struct wscores word_scores(const struct entry *he, const struct entry *be, size_t n)
+{
+	static const double K1 = 1.2, BOOST = 1.5, FW[3] = { 3, 2, 1 };
+	static const double BW[4] = { 1, 2, 3.5, 6 };
+	struct wscores w = { xmalloc((n + 1) * sizeof *w.ids), xmalloc((n + 1) * sizeof *w.s), 0 };
+	if (be && be->common == 1)
+		be = NULL; /* "*": not stored */
+	double f0 = he ? idf_of(n, he->df) : 0, f1 = be ? idf_of(n, be->df) : 0;
+	for (size_t id = 0; id < n; id++) {
+		long a = he ? find_id(he, (unsigned)id) : -1;
+		long c = be ? find_id(be, (unsigned)id) : -1;
+		if (a < 0 && c < 0)
+			continue;
+		float hs = 0, bs = 0;
+		if (a >= 0) {
+			unsigned m = he->complement ? 1 : he->scores[a];
+			double t = 0;
+			for (int f = 0; f < 3; f++)
+				if (m & (1u << f))
+					t += FW[f];
+			hs = (float)(BOOST * f0 * t * (K1 + 1) / (t + K1));
+		}
+		if (c >= 0) {
+			double t = BW[be->complement ? 0 : be->scores[c]];
+			bs = (float)(f1 * t * (K1 + 1) / (t + K1));
+		}
+		w.ids[w.n] = (unsigned)id;
+		w.s[w.n++] = hs + bs;
+	}
+	return w;
+}
+
+/* Append the ids of the max best of v[0..k). */
+static void best_ids(struct scored *v, size_t k, size_t max, unsigned *out, size_t *nout)
+{
+	qsort(v, k, sizeof *v, cmp_scored);
+	for (size_t i = 0; i < k && i < max; i++)
+		out[(*nout)++] = v[i].id;
+}
+
+static int head_hinted(const struct entry *e)
+{
+	return e && e->file && !e->complement;
+}
+
+/* The hints of e are rows of the postings want[0..nw), once each. */
+static void same_hints(const struct entry *e, unsigned *want, size_t nw,
+		       struct posting **ps, size_t n)
+{
+	qsort(want, nw, sizeof *want, cmp_unsigned);
+	size_t nu = 0;
+	for (size_t a = 0; a < nw; a++)
+		if (!nu || want[nu - 1] != want[a])
+			want[nu++] = want[a];
+	CHECK(json_array_size(e->hints) == nu, "'%s': %zu hints, want %zu",
+	      e->word, json_array_size(e->hints), nu);
+	for (size_t a = 0; a < json_array_size(e->hints) && a < nu; a++) {
+		json_t *r = json_array_get(e->hints, a);
+		json_int_t id = json_integer_value(json_array_get(r, 0));
+		CHECK(id == (json_int_t)want[a], "'%s': hint %zu is posting %u, got %lld",
+		      e->word, a, want[a], (long long)id);
+		if (id >= 0 && (size_t)id < n)
+			check_row(r, 1, ps[id]);
+	}
+}
+
+/*
+ * A head list in a file of its own (not a complement) carries the rows of
+ * the first 16 results of a query of its word, and of its word with each
+ * of the four head words (not complements) whose head lists share most
+ * postings with its own; a body list in a file of its own whose word has no such head
+ * list, the first 12 of its word alone; no other list has hints.
+ * Computed here from the decoded lists, apart from the writer's code.
+ */
+static size_t check_hints(struct posting **ps, size_t n, struct tier tiers[2])
+{
+	struct tier *head = &tiers[0], *body = &tiers[1];
+	struct wscores *ws = xcalloc(head->n + 1, sizeof *ws);
+	for (size_t i = 0; i < head->n; i++)
+		if (!head->v[i].complement)
+			ws[i] = word_scores(&head->v[i], find(body, head->v[i].word), n);
+	struct scored *v = xmalloc((n + 1) * sizeof *v);
+	unsigned want[HINTS * (1 + PARTNERS)];
+	size_t nhinted = 0;
+	for (size_t i = 0; i < head->n; i++) {
+		struct entry *e = &head->v[i];
+		if (!head_hinted(e)) {
+			CHECK(!e->hints, "no hints with head '%s' (list inline or complement)", e->word);
+			continue;
+		}
+		nhinted++;
+		size_t nw = 0, k = 0;
+		for (size_t a = 0; a < ws[i].n; a++)
+			v[k++] = (struct scored){ ws[i].s[a], ws[i].ids[a] };
+		best_ids(v, k, HINTS, want, &nw);
+		/* Partners: most postings shared (head lists), then word order. */
+		size_t part[PARTNERS], np = 0;
+		long shared[PARTNERS];
+		for (size_t j = 0; j < head->n; j++) {
+			struct entry *o = &head->v[j];
+			if (j == i || o->complement)
+				continue;
+			long c = 0;
+			for (long a = 0; a < e->n; a++)
+				c += find_id(o, e->ids[a]) >= 0;
+			if (!c)
+				continue;
+			size_t at = np;
+			while (at > 0 && shared[at - 1] < c)
+				at--;
+			if (at >= PARTNERS)
+				continue;
+			if (np < PARTNERS)
+				np++;
+			for (size_t m = np - 1; m > at; m--) {
+				part[m] = part[m - 1];
+				shared[m] = shared[m - 1];
+			}
+			part[at] = j;
+			shared[at] = c;
+		}
+		for (size_t p = 0; p < np; p++) {
+			const struct wscores *o = &ws[part[p]];
+			k = 0;
+			for (size_t a = 0, c = 0; a < ws[i].n && c < o->n;) {
+				if (ws[i].ids[a] < o->ids[c])
+					a++;
+				else if (ws[i].ids[a] > o->ids[c])
+					c++;
+				else {
+					v[k++] = (struct scored){ ws[i].s[a] + o->s[c], o->ids[c] };
+					a++;
+					c++;
+				}
+			}
+			best_ids(v, k, HINTS, want, &nw);
+		}
+		same_hints(e, want, nw, ps, n);
+	}
+	for (size_t i = 0; i < body->n; i++) {
+		struct entry *e = &body->v[i];
+		struct entry *he = find(head, e->word);
+		/* One file per word: both tiers' lists when both are long. */
+		if (e->file && he && he->file)
+			CHECK_STR(e->file, he->file, "'%s': one list file for both tiers", e->word);
+		if (!e->file || e->common == 1 || head_hinted(he)) {
+			CHECK(!e->hints || (he && he->hints && !strcmp(e->file, he->file)),
+			      "no hints of its own with body '%s'", e->word);
+			continue;
+		}
+		nhinted++;
+		struct wscores w = word_scores(he, e, n);
+		size_t nw = 0;
+		for (size_t a = 0; a < w.n; a++)
+			v[a] = (struct scored){ w.s[a], w.ids[a] };
+		best_ids(v, w.n, 12, want, &nw);
+		same_hints(e, want, nw, ps, n);
+		free(w.ids);
+		free(w.s);
+	}
+	for (size_t i = 0; i < head->n; i++) {
+		free(ws[i].ids);
+		free(ws[i].s);
+	}
+	free(ws);
+	free(v);
+	return nhinted;
+}
+
 static void check_rows(json_t *man, struct posting **ps, size_t n)
 {
 	json_t *rows = json_object_get(man, "rows");
@@ -355,28 +577,30 @@ static void check_rows(json_t *man, struct posting **ps, size_t n)
 		json_t *b = load(name);
 		CHECK(json_array_size(b) == (n - k * per < per ? n - k * per : per),
 		      "rows in block %zu", k);
-		for (size_t i = 0; i < json_array_size(b); i++) {
-			const struct posting *p = ps[k * per + i];
-			json_t *r = json_array_get(b, i);
-			CHECK_STR(json_string_value(json_array_get(r, 0)), p->id, "slug");
-			CHECK_STR(json_string_value(json_array_get(r, 1)), p->title, "title");
-			CHECK_STR(json_string_value(json_array_get(r, 2)),
-				  s_or_empty(p->employer), "employer");
-			CHECK_STR(json_string_value(json_array_get(r, 3)),
-				  s_or_empty(p->city), "city");
-			CHECK_STR(json_string_value(json_array_get(r, 4)), p->state, "state");
-			CHECK_STR(json_string_value(json_array_get(r, 5)),
-				  s_or_empty(jobfmt_workplace(p->workplace)), "workplace");
-			CHECK_STR(json_string_value(json_array_get(r, 7)), p->date_posted, "date");
-			CHECK_STR(json_string_value(json_array_get(r, 8)),
-				  s_or_empty(jobfmt_employment(p->employment_type)), "type");
-			struct buf want = BUF_INIT;
-			jobfmt_salary(&want, p);
-			CHECK_STR(json_string_value(json_array_get(r, 6)), buf_cstr(&want), "salary as on the site");
-			buf_release(&want);
-		}
+		for (size_t i = 0; i < json_array_size(b); i++)
+			check_row(json_array_get(b, i), 0, ps[k * per + i]);
 		json_decref(b);
 	}
+}
+
+static void check_row(json_t *r, size_t at, const struct posting *p)
+{
+	CHECK(json_array_size(r) == at + 9, "row of %s has 9 fields", p->id);
+	const char *want[9] = {
+		p->id, p->title, s_or_empty(p->employer), s_or_empty(p->city), p->state,
+		s_or_empty(jobfmt_workplace(p->workplace)), NULL, p->date_posted,
+		s_or_empty(jobfmt_employment(p->employment_type)),
+	};
+	static const char *const what[9] = {
+		"slug", "title", "employer", "city", "state", "workplace",
+		"salary as on the site", "date", "type",
+	};
+	struct buf sal = BUF_INIT;
+	jobfmt_salary(&sal, p);
+	want[6] = buf_cstr(&sal);
+	for (size_t f = 0; f < 9; f++)
+		CHECK_STR(json_string_value(json_array_get(r, at + f)), want[f], "%s", what[f]);
+	buf_release(&sal);
 }
 
 static const char *facet_of(const struct posting *p, const char *g)
@@ -545,6 +769,13 @@ static void run_round_trip(size_t n, size_t shard_bytes)
 	dir = sub;
 	json_t *man = load("manifest");
 	CHECK((size_t)json_integer_value(json_object_get(man, "n")) == n, "n");
+	/* search.js ranks with the manifest's constants: those check_hints uses. */
+	json_t *rank = json_object_get(man, "rank");
+	CHECK(json_real_value(json_object_get(rank, "k1")) == 1.2 &&
+	      json_real_value(json_object_get(rank, "boost")) == 1.5 &&
+	      json_number_value(json_array_get(json_object_get(rank, "field"), 0)) == 3 &&
+	      json_real_value(json_array_get(json_object_get(rank, "bucket"), 2)) == 3.5,
+	      "the ranking's constants are in the manifest");
 	n_external = n_common = 0;
 	if (shard_bytes && shard_bytes < 1000)
 		CHECK(st.shards[0] > 1 && st.shards[1] > 1, "many shards: %zu %zu",
@@ -569,6 +800,9 @@ static void run_round_trip(size_t n, size_t shard_bytes)
 	if (shard_bytes && shard_bytes < 1000)
 		CHECK(n_external > 0, "long lists in files of their own");
 	check_rows(man, ps, n);
+	size_t nhinted = check_hints(ps, n, tiers);
+	if (n >= 600)
+		CHECK(nhinted > 5, "head lists in files carry hints: %zu", nhinted);
 	check_facets(man, ps, n);
 	check_salary(man, ps, n);
 
