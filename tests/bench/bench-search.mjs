@@ -7,10 +7,12 @@
 // adds the page load.  Facet counts arrive after the results and are
 // reported apart.  Pagefind: pagefind.js imported, init() and search()
 // run, the first 5 results' data() loaded (as its default UI shows them).
-// Each query runs in a fresh browser context (cold cache).
+// Each query runs BENCH_SEARCH_RUNS times (default 5), each in a fresh
+// browser context (cold cache); times are the median and the slowest run.
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, serve } from '../browser/search-lib.mjs';
+import { spawn } from 'node:child_process';
+import { launch } from '../browser/search-lib.mjs';
 
 const site = process.argv[2];
 const N = Number(process.argv[3] || 0);
@@ -40,7 +42,8 @@ async function ours(browser, base, q) {
 	// Timestamp the keystroke and the moment the results list changes.
 	await page.evaluate(() => {
 		window.__t = {};
-		document.getElementById('search-q').addEventListener('input', () => { window.__t.key = performance.now(); });
+		/* Capture phase on window: before search.js's own listener runs. */
+		window.addEventListener('input', (ev) => { if (ev.target.id === 'search-q') window.__t.key = ev.timeStamp; }, true);
 		new MutationObserver(() => { if (window.__t.key && !window.__t.res) window.__t.res = performance.now(); })
 			.observe(document.getElementById('search-summary'), { childList: true, characterData: true, subtree: true });
 	});
@@ -94,13 +97,32 @@ async function pagefind(browser, base, q) {
 	return { q, bytes, files, ms: r.ms, n: r.n };
 }
 
-const server = await serve(site, { gzip: true, csp: false });
+/* The site is served by a process of its own, as a static host would. */
+const child = spawn(process.execPath, [path.join(path.dirname(new URL(import.meta.url).pathname), 'static-server.mjs'), site],
+	{ stdio: ['ignore', 'pipe', 'inherit'] });
+const server = {
+	url: await new Promise((resolve, reject) => {
+		child.stdout.once('data', (d) => resolve(d.toString().trim()));
+		child.once('exit', (c) => reject(new Error('static server exited: ' + c)));
+	}),
+	close: () => child.kill(),
+};
 const browser = await launch();
 const hasPagefind = fs.existsSync(path.join(site, 'pagefind/pagefind.js'));
+const RUNS = Number(process.env.BENCH_SEARCH_RUNS || 5);
+const median = (v) => { const s = [...v].sort((x, y) => x - y); return s[(s.length - 1) >> 1]; };
 const rows = [];
 try {
 	for (const q of QUERIES) {
-		const a = await ours(browser, server.url, q);
+		const runs = [];
+		for (let i = 0; i < RUNS; i++)
+			runs.push(await ours(browser, server.url, q));
+		/* The run with the median time; bytes and the slowest time of all. */
+		const a = runs.slice().sort((x, y) => x.ms - y.ms)[(runs.length - 1) >> 1];
+		a.worstMs = Math.max(...runs.map((r) => r.ms));
+		a.qBytes = Math.max(...runs.map((r) => r.qBytes));
+		a.facet = runs[0].facet && { bytes: Math.max(...runs.map((r) => r.facet.bytes)),
+			all: Math.max(...runs.map((r) => r.facet.all)), ms: median(runs.map((r) => r.facet.ms)) };
 		const b = hasPagefind ? await pagefind(browser, server.url, q) : null;
 		rows.push([a, b]);
 	}
@@ -109,16 +131,17 @@ try {
 	server.close();
 }
 
-console.log(`\nsearch at ${N || '?'} postings (gzip, cold cache; page load = HTML + search.js + CSS + manifest)`);
-console.log('query               | ours: query bytes  files  ms  | +page load = first query | facet counts after | results   || pagefind: first query  files  ms   results');
-let worstQ = 0, worstMs = 0, worstFacet = 0, worstTotal = 0;
+console.log(`\nsearch at ${N || '?'} postings (gzip, cold cache, ${RUNS} runs a query; page load = HTML + search.js + CSS + manifest + first rows)`);
+console.log('query               | ours: query bytes  files  ms (median, slowest) | +page load = first query | facet counts after | results   || pagefind: first query  files  ms   results');
+let worstQ = 0, worstMs = 0, worstFacet = 0, worstTotal = 0, slowest = 0;
 for (const [a, b] of rows) {
 	worstQ = Math.max(worstQ, a.qBytes);
 	worstMs = Math.max(worstMs, a.ms);
+	slowest = Math.max(slowest, a.worstMs);
 	worstTotal = Math.max(worstTotal, a.qBytes + a.loadBytes);
 	if (a.facet)
 		worstFacet = Math.max(worstFacet, a.facet.bytes);
-	console.log(`${a.q.padEnd(19)} | ${kb(a.qBytes).padStart(10)} ${String(a.qFiles).padStart(6)} ${a.ms.toFixed(0).padStart(5)} | ${kb(a.qBytes + a.loadBytes).padStart(24)} | ${kb(a.countsBytes).padStart(18)} | ${a.count.padEnd(9)} || ` +
+	console.log(`${a.q.padEnd(19)} | ${kb(a.qBytes).padStart(10)} ${String(a.qFiles).padStart(6)} ${a.ms.toFixed(0).padStart(5)}, ${a.worstMs.toFixed(0).padStart(4)}        | ${kb(a.qBytes + a.loadBytes).padStart(24)} | ${kb(a.countsBytes).padStart(18)} | ${a.count.padEnd(9)} || ` +
 		(b ? `${kb(b.bytes).padStart(19)} ${String(b.files).padStart(6)} ${b.ms.toFixed(0).padStart(4)}   ${b.n}` : 'not built'));
 }
 console.log('\nadding a state facet (after the query):');
@@ -147,7 +170,8 @@ if (hasPagefind) {
 	console.log(`pagefind index: ${(pg / 1e6).toFixed(1)} MB on disk (its files are already compressed)`);
 }
 const verdict = (ok) => (ok ? 'met' : 'MISSED');
-console.log(`targets: first results <= 60 KB after the keystroke: worst ${kb(worstQ)} ${verdict(worstQ <= 60 * 1024)} ` +
-	`(with page load ${kb(worstTotal)}); <= 100 ms: worst ${worstMs.toFixed(0)} ms ${verdict(worstMs <= 100)}; ` +
+console.log(`targets (set for 100,000 postings; this site ${N || '?'}): first results <= 60 KB after the keystroke: worst ${kb(worstQ)} ${verdict(worstQ <= 60 * 1024)} ` +
+	`(with page load ${kb(worstTotal)}); <= 100 ms: worst median ${worstMs.toFixed(0)} ms ${verdict(worstMs <= 100)} ` +
+	`(slowest single run ${slowest.toFixed(0)} ms); ` +
 	`state facet < 30 KB: worst ${kb(worstFacet)} ${verdict(worstFacet < 30 * 1024)}; ` +
 	`index < 150 B/posting: ${N ? (gz / N).toFixed(0) : '?'} ${verdict(N && gz / N < 150)}`);
