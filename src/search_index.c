@@ -1098,15 +1098,14 @@ static void put_row(struct buf *b, const struct posting *p);
  *    each of the HINT_PARTNERS head words (any, not a complement) it
  *    shares most postings with ("payer relations", "software engineer");
  *  - a body list whose word has no head list in a file: for its word
- *    alone (HINT_BODY_ROWS).
+ *    alone.
  * A word's postings are those of its head list and its stored body list;
  * the score is search.js's: BM25-style head field weights (title 3,
  * employer 2, city 1) boosted 1.5, plus the body's tf bucket, in floats as
  * its Float32Arrays.  Hints only save requests: search.js fetches the
  * block of any row it ranks first and has no hint for.
  */
-#define HINT_ROWS 16
-#define HINT_BODY_ROWS 12
+#define HINT_ROWS 12
 #define HINT_PARTNERS 4
 static const double K1 = 1.2, HEAD_BOOST = 1.5;
 static const double FIELD_W[3] = { 3, 2, 1 }, BUCKET_W[4] = { 1, 2, 3.5, 6 };
@@ -1444,9 +1443,9 @@ static int put_body_hints(struct buf *b, const struct term *e, struct hints *h)
 		return 0;
 	struct hword hw;
 	hword_make(&hw, he, e, h->n);
-	unsigned ids[HINT_BODY_ROWS];
+	unsigned ids[HINT_ROWS];
 	size_t nids = 0;
-	best_of(&hw, HINT_BODY_ROWS, ids, &nids);
+	best_of(&hw, HINT_ROWS, ids, &nids);
 	put_hint_rows(b, ids, nids, h);
 	hword_release(&hw);
 	return 1;

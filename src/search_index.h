@@ -36,8 +36,8 @@
  *                   list, "r": [[id, row fields...], ...]}, with what the
  *                   word has.  The hints "r" are the rows (as in a row
  *                   block) of the postings a query ranks first: in a file
- *                   with a head list (not a complement), the first 16 for
- *                   the word alone and the first 16 for the word with each
+ *                   with a head list (not a complement), the first 12 for
+ *                   the word alone and the first 12 for the word with each
  *                   of the 4 head words sharing most of its postings; else
  *                   in a file with a body list, the first 12 for the word
  *                   alone.  They spare the first page its row blocks and

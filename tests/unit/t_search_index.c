@@ -351,7 +351,7 @@ static const char *s_or_empty(const char *s)
 
 static void check_row(json_t *r, size_t at, const struct posting *p);
 
-#define HINTS 16    /* per query */
+#define HINTS 12    /* per query */
 #define PARTNERS 4  /* two-word queries per head word */
 
 struct scored {
@@ -458,7 +458,7 @@ static void same_hints(const struct entry *e, unsigned *want, size_t nw,
 
 /*
  * A head list in a file of its own (not a complement) carries the rows of
- * the first 16 results of a query of its word, and of its word with each
+ * the first 12 results of a query of its word, and of its word with each
  * of the four head words (not complements) whose head lists share most
  * postings with its own; a body list in a file of its own whose word has no such head
  * list, the first 12 of its word alone; no other list has hints.
@@ -545,7 +545,7 @@ static size_t check_hints(struct posting **ps, size_t n, struct tier tiers[2])
 		size_t nw = 0;
 		for (size_t a = 0; a < w.n; a++)
 			v[a] = (struct scored){ w.s[a], w.ids[a] };
-		best_ids(v, w.n, 12, want, &nw);
+		best_ids(v, w.n, HINTS, want, &nw);
 		same_hints(e, want, nw, ps, n);
 		free(w.ids);
 		free(w.s);
