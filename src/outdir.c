@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ static void set_error(struct outdir *o, const char *what, const char *path)
 int outdir_open(struct outdir *o, const char *final)
 {
 	memset(o, 0, sizeof *o);
+	o->final_fd = -1;
 	size_t n = strlen(final);
 	while (n > 1 && final[n - 1] == '/')
 		n--;
@@ -284,11 +286,18 @@ static int unchanged(const struct outdir *o, const char *rel, uint64_t size, str
 	const struct cache_file *f = cache_manifest_find(o->cache, rel);
 	if (!f || f->size != size || !cache_hash_eq(f->hash, h))
 		return 0;
-	char *path = path_join(o->final, rel);
+	/* Relative to the output folder: the lookup walks only rel's own
+	 * components (a rebuild checks every kept page this way). */
 	struct stat st;
-	int same = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size;
-	free(path);
-	return same;
+	int same;
+	if (o->final_fd >= 0) {
+		same = fstatat(o->final_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	} else {
+		char *path = path_join(o->final, rel);
+		same = lstat(path, &st) == 0;
+		free(path);
+	}
+	return same && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size;
 }
 
 void outdir_use_cache(struct outdir *o, struct build_cache *c)
@@ -296,6 +305,8 @@ void outdir_use_cache(struct outdir *o, struct build_cache *c)
 	struct stat st;
 	o->cache = c;
 	o->incremental = c && c->manifest_ok && lstat(o->final, &st) == 0 && S_ISDIR(st.st_mode);
+	if (o->incremental && o->final_fd < 0)
+		o->final_fd = open(o->final, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 int outdir_has(const struct outdir *o, const char *rel, uint64_t size, struct cache_hash h)
@@ -589,12 +600,17 @@ static void dirs_free(struct dirset *d)
 
 static int64_t mtime_of(const struct outdir *o, const char *rel)
 {
-	char *path = *rel ? path_join(o->final, rel) : xstrdup(o->final);
 	struct stat st;
-	int64_t t = lstat(path, &st) == 0 && S_ISDIR(st.st_mode)
-		    ? (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec : -1;
-	free(path);
-	return t;
+	int ok;
+	if (o->final_fd >= 0) {
+		ok = fstatat(o->final_fd, *rel ? rel : ".", &st, AT_SYMLINK_NOFOLLOW) == 0;
+	} else {
+		char *path = *rel ? path_join(o->final, rel) : xstrdup(o->final);
+		ok = lstat(path, &st) == 0;
+		free(path);
+	}
+	return ok && S_ISDIR(st.st_mode)
+		? (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec : -1;
 }
 
 /*
@@ -771,6 +787,8 @@ int outdir_commit(struct outdir *o)
 void outdir_release(struct outdir *o)
 {
 	pool_stop(o);
+	if (o->final_fd >= 0)
+		close(o->final_fd);
 	if (o->tmp)
 		remove_tree(o->tmp);
 	free(o->tmp);

@@ -34,6 +34,7 @@ struct outdir {
 	struct manifest_item *items;
 	size_t nitems, items_cap;
 	struct outdir_names *names; /* path -> index into items */
+	int final_fd;     /* incremental: the output folder (O_PATH), or -1 */
 };
 
 /* Create the temporary folder.  0, or -1 with o->error set. */
