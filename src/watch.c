@@ -260,12 +260,14 @@ static void rescan(struct watch *w)
 	free(roots);
 }
 
-/* Handle one event; returns 1 if it is a change. */
+/* Handle one event; returns 0 if it is no change, 2 if it completes one
+ * (a file closed after writing, renamed or removed; a folder), 1 if more
+ * may follow (a file being written). */
 static int handle(struct watch *w, const struct inotify_event *ev)
 {
 	if (ev->mask & IN_Q_OVERFLOW) {
 		rescan(w);
-		return 1;
+		return 2;
 	}
 	struct wdir *d = find_wd(w, ev->wd);
 	if (!d)
@@ -281,7 +283,7 @@ static int handle(struct watch *w, const struct inotify_event *ev)
 			inotify_rm_watch(w->fd, d->wd);
 			forget(w, d);
 		}
-		return (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) != 0;
+		return (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) ? 2 : 0;
 	}
 	if (!wants(d, ev->name) || is_noise(ev->name))
 		return 0;
@@ -292,12 +294,13 @@ static int handle(struct watch *w, const struct inotify_event *ev)
 		else if (ev->mask & IN_MOVED_FROM)
 			drop_tree(w, sub);
 		free(sub);
+		return 2;
 	}
-	return 1;
+	return ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE) ? 2 : 1;
 }
 
-/* Read what is queued; returns 1 if anything was a change, 0 if not,
- * -1 on a read error. */
+/* Read what is queued; returns handle()'s value for the last change (0
+ * if none), -1 on a read error. */
 static int drain(struct watch *w)
 {
 	_Alignas(struct inotify_event) char buf[16384];
@@ -315,7 +318,9 @@ static int drain(struct watch *w)
 			return changed;
 		for (char *p = buf; p < buf + len;) {
 			const struct inotify_event *ev = (const void *)p;
-			changed |= handle(w, ev);
+			int c = handle(w, ev);
+			if (c)
+				changed = c;
 			p += sizeof *ev + ev->len;
 		}
 	}
@@ -324,11 +329,13 @@ static int drain(struct watch *w)
 int watch_wait(struct watch *w, int stop_fd, int quiet_ms, int max_ms)
 {
 	int64_t first = -1, last = -1;
+	int settled = 0; /* the last change completed a file */
 	for (;;) {
 		int timeout = -1;
 		if (first >= 0) {
 			int64_t now = now_ms();
-			int64_t due = last + quiet_ms;
+			int64_t due = last + (settled && quiet_ms > WATCH_SETTLED_MS
+					      ? WATCH_SETTLED_MS : quiet_ms);
 			if (first + max_ms < due)
 				due = first + max_ms;
 			if (now >= due)
@@ -350,6 +357,7 @@ int watch_wait(struct watch *w, int stop_fd, int quiet_ms, int max_ms)
 				return -1;
 			if (c) {
 				last = now_ms();
+				settled = c == 2;
 				if (first < 0)
 					first = last;
 			}

@@ -35,12 +35,15 @@ int watch_add(struct watch *w, const char *path);
 /*
  * Wait for a change.  Returns 1 once something changed and then nothing
  * more changed for `quiet_ms` milliseconds (an editor's save burst, a
- * `git checkout`: one report), or after `max_ms` of continuous changes;
+ * `git checkout`: one report) -- WATCH_SETTLED_MS when the last change
+ * completed a file (closed after writing, renamed into place, removed),
+ * as a save does -- or after `max_ms` of continuous changes;
  * 0 if `stop_fd` (>= 0) became readable first, which is not read; -1 on an
  * error (errno set).  Changes made while the caller was busy between two
  * calls are reported by the next call.
  */
 int watch_wait(struct watch *w, int stop_fd, int quiet_ms, int max_ms);
+#define WATCH_SETTLED_MS 10
 
 /* How many directories are watched (for tests and the log). */
 int watch_count(const struct watch *w);

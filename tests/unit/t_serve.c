@@ -674,6 +674,21 @@ static void test_watch(void)
 	sleep_ms(400);
 	CHECK(calls() == n + 1, "a burst of 30 writes: one rebuild (%d)", calls() - n);
 
+	/* A file still being written (modified, not yet closed) waits for
+	 * the full quiet time; closing it completes the save. */
+	n = calls();
+	char *open_path = at("in/content/a.md");
+	FILE *fp = fopen(open_path, "w");
+	free(open_path);
+	fputs("half a save", fp);
+	fflush(fp);
+	sleep_ms(60);
+	CHECK(calls() == n, "a file still open for writing: no rebuild yet (%d)", calls() - n);
+	fputs(" and the rest\n", fp);
+	fclose(fp);
+	CHECK(wait_calls(n) == n + 1, "closed after writing: one rebuild (%d)", calls() - n);
+	sleep_ms(200);
+
 	n = calls();
 	put("in/content/new/dir/c.md", "c\n");
 	CHECK(wait_calls(n) >= n + 1, "new subfolder: rebuild");
