@@ -689,7 +689,8 @@ static void *search_thread(void *arg)
 }
 
 /* The build, with diagnostics going to `diag_out`. */
-static int build_main(int argc, char **argv, FILE *diag_out)
+static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void *ctx),
+		      void *ready_ctx)
 {
 	struct builder b;
 	memset(&b, 0, sizeof b);
@@ -845,6 +846,8 @@ static int build_main(int argc, char **argv, FILE *diag_out)
 	}
 	stage_done(&sc, "commit");
 	rc = EXIT_OK;
+	if (ready)
+		ready(ready_ctx); /* the output is in place: the report can follow */
 	goto report;
 fail_join:
 	if (search_async)
@@ -856,6 +859,8 @@ report:
 	progress_end(&b.pr);
 	double ms = now_ms() - b.pr.start;
 	write_report(&b, &list, site, ms, rc == EXIT_OK);
+	if (rc == EXIT_OK)
+		stage_done(&sc, "report");
 	b.cache_hits = cache.hits;
 	b.cache_misses = cache.misses;
 	if (rc == EXIT_OK)
@@ -876,15 +881,18 @@ out:
 		mustache_set_free(b.set);
 	config_release(&b.cfg);
 	diag_release(&b.d);
+	if (rc == EXIT_OK)
+		stage_done(&sc, "teardown");
 	return rc;
 }
 
 int cmd_build(int argc, char **argv)
 {
-	return build_main(argc, argv, stderr);
+	return build_main(argc, argv, stderr, NULL, NULL);
 }
 
-int build_for_serve(const char *site_dir, const char *out_dir, struct buf *error_text)
+int build_for_serve(const char *site_dir, const char *out_dir, void (*ready)(void *ctx),
+		    void *ready_ctx, struct buf *error_text)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -895,7 +903,7 @@ int build_for_serve(const char *site_dir, const char *out_dir, struct buf *error
 		return -1;
 	}
 	char *argv[] = { "build", "-s", (char *)site_dir, "-o", (char *)out_dir, NULL };
-	int rc = build_main(5, argv, f);
+	int rc = build_main(5, argv, f, ready, ready_ctx);
 	fclose(f);
 	if (rc != EXIT_OK) {
 		/* the errors, each with its line and caret; warnings stay out */

@@ -19,8 +19,11 @@ char *build_data_dir(void);
 /*
  * Build the site in `site_dir` into `out_dir` for `jobsite serve`.  Returns
  * 0, or non-zero with the errors (file:line:col: error: ..., each with its
- * line and caret) appended to error_text.
+ * line and caret) appended to error_text.  `ready` (may be NULL) is called
+ * with `ready_ctx` as soon as the output is in place, before the build
+ * report is written and memory freed.
  */
-int build_for_serve(const char *site_dir, const char *out_dir, struct buf *error_text);
+int build_for_serve(const char *site_dir, const char *out_dir, void (*ready)(void *ctx),
+		    void *ready_ctx, struct buf *error_text);
 
 #endif

@@ -37,17 +37,26 @@ static const char usage[] =
 
 /* The real build; tests set their own. */
 int (*serve_site_build)(const char *site_dir, const char *out_dir,
+			void (*ready)(void *ctx), void *ready_ctx,
 			struct buf *error_text) = build_for_serve;
 
 struct site {
 	const char *dir;
 	const char *out;
+	struct serve *s;
 };
+
+static void output_ready(void *ctx)
+{
+	struct site *site = ctx;
+	if (site->s)
+		serve_output_ready(site->s);
+}
 
 static int rebuild_site(void *ctx, struct buf *error_text)
 {
-	const struct site *site = ctx;
-	return serve_site_build(site->dir, site->out, error_text);
+	struct site *site = ctx;
+	return serve_site_build(site->dir, site->out, output_ready, site, error_text);
 }
 
 static void log_line(void *ctx, const char *line)
@@ -131,7 +140,7 @@ int cmd_serve(int argc, char **argv)
 		path_join(site_dir, "content"), path_join(site_dir, "templates"),
 		path_join(site_dir, "static"), path_join(site_dir, "jobsite.yml"),
 	};
-	struct site site = { site_dir, out_path };
+	struct site site = { site_dir, out_path, NULL };
 	const char *bad = out_inside(out_path, watch, ARRAY_SIZE(watch));
 	if (bad) {
 		fprintf(stderr, "jobsite serve: the output folder '%s' is inside '%s'\n",
@@ -167,6 +176,7 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "jobsite serve: %s\n", buf_cstr(&err));
 		goto restore;
 	}
+	site.s = s;
 	/* a failed first build is shown in the browser like any other */
 	serve_rebuild(s);
 	const char *fmt = strchr(o.bind, ':') ? "http://[%s]:%u/" : "http://%s:%u/";

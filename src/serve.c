@@ -53,6 +53,9 @@ struct serve {
 	/* Held for reading while a request looks up and reads a file, for
 	 * writing while the rebuild callback runs. */
 	pthread_rwlock_t files;
+	/* The rebuild callback's thread only: files is held by it, and
+	 * serve_output_ready() has let it go already. */
+	int rebuilding, ready_early;
 	/* Guards everything below; `changed` is broadcast on a new build and
 	 * on shutdown. */
 	pthread_mutex_t mu;
@@ -1025,17 +1028,32 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void serve_output_ready(struct serve *s)
+{
+	if (!s->rebuilding || s->ready_early)
+		return;
+	s->ready_early = 1;
+	pthread_rwlock_unlock(&s->files);
+	serve_set_result(s, 0, NULL);
+}
+
 int serve_rebuild(struct serve *s)
 {
 	struct buf error = BUF_INIT;
 	int64_t t0 = now_ms();
 	pthread_rwlock_wrlock(&s->files);
+	s->rebuilding = 1;
+	s->ready_early = 0;
 	int failed = s->o.rebuild ? s->o.rebuild(s->o.ctx, &error) : 0;
-	pthread_rwlock_unlock(&s->files);
+	s->rebuilding = 0;
+	if (!s->ready_early)
+		pthread_rwlock_unlock(&s->files);
 	long ms = (long)(now_ms() - t0);
 	while (error.n && error.p[error.n - 1] == '\n')
 		buf_truncate(&error, error.n - 1);
-	serve_set_result(s, failed, buf_cstr(&error));
+	/* Told already when the output was ready, unless it failed after. */
+	if (failed || !s->ready_early)
+		serve_set_result(s, failed, buf_cstr(&error));
 	if (failed)
 		logf_(s, "rebuild failed (%ld ms):\n%s", ms,
 		      error.n ? buf_cstr(&error) : "(no message)");

@@ -93,6 +93,15 @@ unsigned serve_port(const struct serve *s);
 int serve_rebuild(struct serve *s);
 
 /*
+ * For the rebuild callback, on its own thread: the new output is in place
+ * and only clean-up is left (a report to write, memory to free).  Requests
+ * for files go through and open pages are told to reload now, not when
+ * the callback returns.  A callback that still fails afterwards shows its
+ * error as usual.  Does nothing outside a rebuild or when called twice.
+ */
+void serve_output_ready(struct serve *s);
+
+/*
  * Record the result of a build done outside the server (typically the
  * first build): `error_text` NULL or "" means it succeeded.  Open pages are
  * told to reload.  Thread-safe.
@@ -141,10 +150,12 @@ int serve_addr_is_loopback(const char *addr);
 /*
  * The site build `jobsite serve` runs first and on every change: build the
  * site in `site_dir` into `out_dir`; return 0, or non-zero with diagnostics
- * appended to `error_text` as for serve_rebuild_fn.  NULL until the build
+ * appended to `error_text` as for serve_rebuild_fn.  `ready` (may be NULL)
+ * is called with `ready_ctx` once the output is in place.  NULL until the build
  * module provides it; then cmd_serve refuses to run.  Tests set it.
  */
 extern int (*serve_site_build)(const char *site_dir, const char *out_dir,
+			       void (*ready)(void *ctx), void *ready_ctx,
 			       struct buf *error_text);
 
 #endif

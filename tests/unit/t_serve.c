@@ -547,6 +547,59 @@ static void test_events(struct serve *s, unsigned port)
 	close(fd);
 }
 
+/*
+ * serve_output_ready(): a rebuild whose output is in place lets requests
+ * through and moves the build id on at once, though its callback is still
+ * busy (writing a report); when it returns, nothing more is announced.
+ */
+static struct serve *tail_s;
+static volatile int tail_done;
+static int tail_rebuild(void *ctx, struct buf *error_text)
+{
+	(void)ctx;
+	(void)error_text;
+	serve_output_ready(tail_s);
+	serve_output_ready(tail_s); /* twice: nothing more */
+	sleep_ms(500);
+	tail_done = 1;
+	return 0;
+}
+
+static void *tail_thread(void *arg)
+{
+	serve_rebuild(arg);
+	return NULL;
+}
+
+static void test_output_ready(void)
+{
+	char *root = at("out");
+	struct serve_opts o = { .root = root, .rebuild = tail_rebuild };
+	struct buf err = BUF_INIT;
+	tail_s = serve_start(&o, &err);
+	CHECK(tail_s != NULL, "server for output_ready: %s", buf_cstr(&err));
+	if (!tail_s)
+		goto out;
+	serve_output_ready(tail_s); /* outside a rebuild: nothing */
+	unsigned long id0 = serve_build_id(tail_s);
+	tail_done = 0;
+	pthread_t t;
+	pthread_create(&t, NULL, tail_thread, tail_s);
+	sleep_ms(100);
+	struct resp r = { 0 };
+	int st = http(serve_port(tail_s), "GET", "/", &r);
+	CHECK(st == 200 && !tail_done, "a request during the rebuild's tail is served (%d, done %d)",
+	      st, tail_done);
+	CHECK(serve_build_id(tail_s) == id0 + 1, "the build id moved on when the output was ready");
+	resp_release(&r);
+	pthread_join(t, NULL);
+	CHECK(serve_build_id(tail_s) == id0 + 1, "and not again when the callback returned");
+	serve_free(tail_s);
+out:
+	buf_release(&err);
+	free(root);
+}
+
 /* serve_free() must end open event streams rather than wait for them. */
 static void test_stop_with_stream(void)
 {
@@ -766,7 +819,8 @@ out:
 /* The fake site build: content/page.html -> OUT/index.html, or an error
  * naming the line and column of the word BROKEN.  Without a page, the
  * output folder is left as it is (the benchmark fills it itself). */
-static int fake_build(const char *site_dir, const char *out_dir, struct buf *error_text)
+static int fake_build(const char *site_dir, const char *out_dir, void (*ready)(void *ctx),
+		      void *ready_ctx, struct buf *error_text)
 {
 	struct buf page = BUF_INIT;
 	char *in = path_join(site_dir, "content/page.html");
@@ -787,6 +841,8 @@ static int fake_build(const char *site_dir, const char *out_dir, struct buf *err
 	if (write_file(tmpf, page.p, page.n) < 0 || rename(tmpf, out) < 0) {
 		buf_printf(error_text, "%s: error: cannot write: %s\n", out, strerror(errno));
 		rc = 1;
+	} else if (ready) {
+		ready(ready_ctx);
 	}
 	free(out);
 	free(tmpf);
@@ -896,6 +952,7 @@ int main(int argc, char **argv)
 		serve_free(s);
 	}
 	test_stop_with_stream();
+	test_output_ready();
 	test_port_fallback();
 	test_watch();
 	buf_release(&err);
