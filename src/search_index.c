@@ -24,6 +24,7 @@
 #define COMMON_MIN_SITE 5000 /* sites this large drop common body lists */
 #define COMMON_SHARE 10     /* ... of words in more than 1/10 of postings */
 #define INLINE_VALUES 64    /* facet groups with more values get a file */
+#define FACET_TOP 9         /* ... and their first values in the manifest */
 #define LIST_INLINE_SHARE 8 /* lists over 1/8 of a shard get a file */
 #define FACET_PACK_SHARDS 4 /* a facet pack is this many shards' size */
 
@@ -1747,7 +1748,7 @@ static void write_facet(struct writer *w, struct posting *const *ps, size_t n,
 
 	struct buf vals = BUF_INIT, packs = BUF_INIT, json = BUF_INIT, name = BUF_INIT;
 	char prefix[48];
-	size_t npacks = 0;
+	size_t npacks = 0, top_len = 0;
 	for (size_t i = 0; i < t.n; i++) {
 		struct term *e = &t.v[i];
 		json.n ? buf_putc(&json, ',') : buf_putc(&json, '{');
@@ -1761,6 +1762,8 @@ static void write_facet(struct writer *w, struct posting *const *ps, size_t n,
 		buf_putc(&vals, ',');
 		json_str(&vals, e->label);
 		buf_printf(&vals, ",%u,%zu]", e->df, npacks);
+		if (i + 1 == FACET_TOP)
+			top_len = vals.n;
 		if (i + 1 < t.n && json.n < target)
 			continue;
 		buf_putc(&json, '}');
@@ -1780,6 +1783,8 @@ static void write_facet(struct writer *w, struct posting *const *ps, size_t n,
 		snprintf(prefix, sizeof prefix, "fv-%s", FACET_NAMES[f]);
 		put_hashed(w, prefix, buf_slice(&vj), &name);
 		json_str(man, buf_cstr(&name));
+		/* The first ones, which the page shows before "Show all". */
+		buf_printf(man, ",\"top\":[%.*s]", (int)top_len, vals.p);
 		buf_release(&vj);
 	} else {
 		buf_printf(man, "[%s]", buf_cstr(&vals));

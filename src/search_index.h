@@ -59,7 +59,10 @@
  *                   values is [[value, label, count, pack index], ...] in
  *                   display order (count, or pay for bands), or the name
  *                   of a file fv-<group>-<h> holding that array when the
- *                   group has more than 64 values (employers).
+ *                   group has more than 64 values (employers); such a
+ *                   group also has "top": its first 9 values, which the
+ *                   page shows (8 and "Show all") until a filter or
+ *                   "Show all" needs the rest.
  *   f-<group>-<k>-<h> facet pack: {"value": list (S = 0), ...}.
  *   s<k>-<h>        salary chunk k: 2 characters per id (ids k*C...): the
  *                   annual top of the pay range in $1,000 (0 = not stated).

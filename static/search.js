@@ -604,7 +604,10 @@
 			b.setAttribute('aria-expanded', String(open));
 			b.textContent = open ? 'Show fewer' : 'Show all';
 			expanded[b.getAttribute('data-expand')] = open;
-			renderFacets(lastCounts);
+			if (open && lastArgs)	/* a group may show only its top so far */
+				counts.apply(null, [runId].concat(lastArgs));
+			else
+				renderFacets(lastCounts);
 		});
 		window.addEventListener('popstate', function () {
 			readURL();
@@ -623,7 +626,7 @@
 
 	/* ---- running a search -------------------------------------------- */
 
-	var runId = 0, announceTimer = 0, lastCounts = null, expanded = {};
+	var runId = 0, announceTimer = 0, lastCounts = null, lastArgs = null, expanded = {};
 
 	/* On a group page the results replace the page's list only while the
 	 * reader filters; elsewhere they always show. */
@@ -766,9 +769,14 @@
 		var names = Object.keys(GROUPS).filter(function (g) {
 			return groupByName[g] && !(SCOPE && SCOPE.g === g);
 		});
+		lastArgs = [base, pass, filtered];
 		if (!filtered) {
-			/* Nothing narrows the set: the counts of the manifest hold. */
-			return Promise.all(names.map(function (g) { return values(groupByName[g]); })).then(function (vs) {
+			/* Nothing narrows the set: the counts of the manifest hold.  A
+			 * group of many values shows its "top" until "Show all". */
+			return Promise.all(names.map(function (g) {
+				var G = groupByName[g];
+				return G.top && !expanded[g] ? Promise.resolve(G.top) : values(G);
+			})).then(function (vs) {
 				if (id !== runId)
 					return;
 				var c = {};

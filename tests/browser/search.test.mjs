@@ -208,6 +208,29 @@ async function hints(browser, base) {
 	}
 }
 
+// A group of many values (employers) shows its first values from the
+// manifest: the page loads no value file until "Show all" asks for it.
+async function topValues(browser, base) {
+	const ctx = await browser.newContext();
+	const page = await ctx.newPage();
+	const fv = [];
+	page.on('request', (r) => { if (/\/fv-employer-/.test(r.url())) fv.push(r.url()); });
+	await page.goto(base + 'search/');
+	await page.waitForSelector('#search-facets input[data-group="employer"]');
+	await page.waitForTimeout(300);
+	const boxes = () => page.$$eval('#search-facets input[data-group="employer"]', (l) => l.length);
+	t.check(fv.length === 0, 'top values: no employer value file on page load', fv);
+	t.check(await boxes() === 8, 'top values: 8 employers shown', await boxes());
+	const first = await page.textContent('#search-facets input[data-group="employer"] + label');
+	await page.click('button[data-expand="employer"]');
+	await page.waitForFunction(() => document.querySelectorAll('#search-facets input[data-group="employer"]').length > 8);
+	t.check(fv.length === 1, 'top values: "Show all" loads the value file', fv.length);
+	t.check(await boxes() > 8, 'top values: all employers after "Show all"', await boxes());
+	t.check(await page.textContent('#search-facets input[data-group="employer"] + label') === first,
+		'top values: the first employer and its count stay', first);
+	await ctx.close();
+}
+
 async function size() {
 	const zlib = await import('node:zlib');
 	const js = fs.readFileSync(path.join(REPO, 'static/search.js'));
@@ -229,6 +252,7 @@ try {
 	await scenario(browser, 'file://' + dir + '/', 'file');
 	const large = await serve(buildLarge(path.join(tmp, 'search-large')), { prefix: '/' });
 	await hints(browser, large.url);
+	await topValues(browser, large.url);
 	large.close();
 } catch (e) {
 	t.check(false, 'exception', e.stack);
