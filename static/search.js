@@ -184,9 +184,14 @@
 		return Promise.all(jobs).then(function (shards) {
 			var out = [];
 			shards.forEach(function (s) {
-				for (var i = 0; i < s.w.length; i++)
+				for (var i = 0; i < s.w.length; i++) {
 					if (hi ? s.w[i] >= lo && s.w[i] < hi : s.w[i] === lo)
 						out.push({ w: s.w[i], df: s.d[i], raw: s.p[i], t: t });
+					/* The word's own list file is needed whatever the
+					 * other tier says: ask for it now. */
+					if (s.w[i] === lo && s.p[i].charAt(0) === '@')
+						get(s.p[i].slice(1));
+				}
 			});
 			return out;
 		});
@@ -841,6 +846,9 @@
 			ui.list.appendChild(el('li', { class: 'search-result' }, [a, meta]));
 		}
 		ui.more.hidden = rs.length >= n;
+		/* For measuring: the moment the results are on the page. */
+		if (window.performance && performance.mark)
+			performance.mark('jobsite-results');
 	}
 
 	/* The count of the results now shown, with their own query: a run

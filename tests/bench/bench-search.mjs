@@ -44,7 +44,13 @@ async function ours(browser, base, q) {
 		window.__t = {};
 		/* Capture phase on window: before search.js's own listener runs. */
 		window.addEventListener('input', (ev) => { if (ev.target.id === 'search-q') window.__t.key = ev.timeStamp; }, true);
-		new MutationObserver(() => { if (window.__t.key && !window.__t.res) window.__t.res = performance.now(); })
+		/* search.js marks "jobsite-results" once the results are on the page. */
+		new MutationObserver(() => {
+			if (!window.__t.key || window.__t.res)
+				return;
+			const m = performance.getEntriesByName('jobsite-results').filter((e) => e.startTime >= window.__t.key);
+			window.__t.res = m.length ? m[0].startTime : performance.now();
+		})
 			.observe(document.getElementById('search-summary'), { childList: true, characterData: true, subtree: true });
 	});
 	await page.fill('#search-q', q);
