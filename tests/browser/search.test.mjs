@@ -208,6 +208,27 @@ async function hints(browser, base) {
 	}
 }
 
+// From file:// list files and their hints come through their .js twins:
+// the same first page as over HTTP.
+async function listFilesFromDisk(browser, http, file) {
+	async function first(base, q) {
+		const ctx = await browser.newContext();
+		const page = await ctx.newPage();
+		await page.goto(base + 'search/' + (base.startsWith('file:') ? 'index.html' : ''));
+		await page.waitForSelector('#search-results li');
+		await page.fill('#search-q', q);
+		await page.waitForFunction((want) => document.querySelector('#search-status').textContent.includes(want), q);
+		const shown = await page.$$eval('#search-results li', (ls) => ls.map((l) => l.textContent.replace(/\s+/g, ' ').trim()));
+		await ctx.close();
+		return shown;
+	}
+	for (const q of ['nurse', 'software engineer']) {
+		const a = await first(http, q), b = await first(file, q);
+		t.check(a.length === 10 && JSON.stringify(a) === JSON.stringify(b), `file://: "${q}" shows what HTTP shows`,
+			{ http: a.slice(0, 2), file: b.slice(0, 2) });
+	}
+}
+
 // A group of many values (employers) shows its first values from the
 // manifest: the page loads no value file until "Show all" asks for it.
 async function topValues(browser, base) {
@@ -252,6 +273,7 @@ try {
 	await scenario(browser, 'file://' + dir + '/', 'file');
 	const large = await serve(buildLarge(path.join(tmp, 'search-large')), { prefix: '/' });
 	await hints(browser, large.url);
+	await listFilesFromDisk(browser, large.url, 'file://' + path.join(tmp, 'search-large', 'public') + '/');
 	await topValues(browser, large.url);
 	large.close();
 } catch (e) {
