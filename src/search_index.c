@@ -14,6 +14,7 @@
 
 #include "band.h"
 #include "jobfmt.h"
+#include "search_hints.h"
 #include "util.h"
 
 #define MIN_WORD 2
@@ -38,7 +39,7 @@ static const char *const STOPWORDS[] = {
 	"this", "to", "was", "we", "will", "with", "you", "your",
 };
 
-static const unsigned SHIFT[2] = { 3, 2 };
+static const unsigned SHIFT[2] = { SEARCH_SHIFT_HEAD, SEARCH_SHIFT_BODY };
 
 /* ---- tokenizer ---------------------------------------------------- */
 
@@ -1087,57 +1088,17 @@ static void finish_tier(struct termtab *t, int tier, size_t n)
 	}
 }
 
-/* ---- rows a query shows first (hints) ------------------------------ */
+/* ---- list files ---------------------------------------------------- */
 
 static void put_row(struct buf *b, const struct posting *p);
 
-/*
- * A list in a file of its own also carries the rows of the postings that
- * search.js ranks first for a query of its word, so the first results of
- * most queries need no row block:
- *  - a head list: for its word alone (HINT_ROWS), and for its word with
- *    each of the HINT_PARTNERS head words (any, not a complement) it
- *    shares most postings with ("payer relations", "software engineer");
- *  - a body list whose word has no head list in a file: for its word
- *    alone.
- * A word's postings are those of its head list and its stored body list;
- * the score is search.js's: BM25-style head field weights (title 3,
- * employer 2, city 1) boosted 1.5, plus the body's tf bucket, in floats as
- * its Float32Arrays.  Hints only save requests: search.js fetches the
- * block of any row it ranks first and has no hint for.
- */
-#define HINT_ROWS 12
-#define HINT_PARTNERS 4
-static const double K1 = 1.2, HEAD_BOOST = 1.5;
-static const double FIELD_W[3] = { 3, 2, 1 }, BUCKET_W[4] = { 1, 2, 3.5, 6 };
-
-/* A word's postings and their scores for a query of it alone. */
-struct hword {
-	unsigned *ids;      /* ascending */
-	float *s;
-	long n;
-};
-
-struct hints {
-	struct posting *const *ps;
-	size_t n;               /* postings */
-	size_t target;          /* shard bytes */
-	const struct termtab *head, *body; /* finished and sorted */
-	struct hword *w;        /* per head word, made when first needed */
-	unsigned char *made;
-	unsigned **hid;         /* per head word (not a complement): its list */
-	long *hn;
-	size_t *fwd_at;         /* per posting: its head words (not complements) */
-	uint32_t *fwd;          /* are fwd[fwd_at[id] .. fwd_at[id + 1]) */
-	unsigned *count;        /* scratch: per head word, postings shared */
-};
-
-static double idf(size_t n, double df)
+static int has_file(const struct term *e, size_t target)
 {
-	return log(1 + ((double)n - df + 0.5) / (df + 0.5));
+	return e && e->enc.n > target / LIST_INLINE_SHARE;
 }
 
-static const struct term *find_sorted(const struct termtab *t, const char *w)
+/* In a tier sorted by finish_tier(). */
+static struct term *find_sorted(struct termtab *t, const char *w)
 {
 	size_t lo = 0, hi = t->n;
 	while (lo < hi) {
@@ -1153,303 +1114,20 @@ static const struct term *find_sorted(const struct termtab *t, const char *w)
 	return NULL;
 }
 
-/* A final list as search.js reads it: ids and scores; a complement is
- * turned back into the ids with the word (score 0), "*" is empty. */
-static long final_list(const struct term *e, unsigned shift, size_t n,
-		       unsigned **ids, unsigned **sc)
+/* A finished tier as search_hints.h reads it. */
+static struct hint_tier hint_view(const struct termtab *t, size_t target)
 {
-	*ids = *sc = NULL;
-	if (!e || !e->enc.n || e->enc.p[0] == '*')
-		return 0;
-	struct slice l = buf_slice(&e->enc);
-	int not = l.p[0] == '!';
-	if (l.p[0] == '~' || not) {
-		l.p++;
-		l.n--;
-	}
-	long k = search_list_decode(l, not ? 0 : shift, ids, sc);
-	if (k < 0)
-		die("search index: bad list for '%s'", e->word);
-	if (!not)
-		return k;
-	unsigned *all = xmalloc((n + 1) * sizeof *all);
-	long m = 0;
-	for (size_t id = 0, j = 0; id < n; id++) {
-		if (j < (size_t)k && (*ids)[j] == id)
-			j++;
-		else
-			all[m++] = (unsigned)id;
-	}
-	free(*ids);
-	free(*sc);
-	*ids = all;
-	*sc = xcalloc((size_t)m + 1, sizeof **sc);
-	return m;
+	struct hint_word *v = xcalloc(t->n + 1, sizeof *v);
+	for (size_t i = 0; i < t->n; i++)
+		v[i] = (struct hint_word){ t->v[i].word, t->v[i].df, buf_slice(&t->v[i].enc),
+					   has_file(&t->v[i], target) };
+	return (struct hint_tier){ v, t->n };
 }
 
-/* Postings of the word of head entry he and body entry be (either may be
- * NULL) with their scores: head plus body, each a float first. */
-static void hword_make(struct hword *hw, const struct term *he, const struct term *be, size_t n)
+static void hint_row(struct buf *b, size_t id, void *ctx)
 {
-	unsigned *i0, *m0, *i1, *b1;
-	long k0 = final_list(he, SHIFT[0], n, &i0, &m0);
-	long k1 = final_list(be, SHIFT[1], n, &i1, &b1);
-	if (he && he->enc.n && he->enc.p[0] == '!')
-		for (long a = 0; a < k0; a++)
-			m0[a] = 1; /* no field masks: as a title */
-	double f0 = he ? idf(n, he->df) : 0, f1 = be ? idf(n, be->df) : 0;
-	hw->ids = xmalloc(((size_t)(k0 + k1) + 1) * sizeof *hw->ids);
-	hw->s = xmalloc(((size_t)(k0 + k1) + 1) * sizeof *hw->s);
-	hw->n = 0;
-	for (long a = 0, c = 0; a < k0 || c < k1;) {
-		unsigned id = a < k0 && (c >= k1 || i0[a] <= i1[c]) ? i0[a] : i1[c];
-		float hs = 0, bs = 0;
-		if (a < k0 && i0[a] == id) {
-			double tf = 0;
-			for (int f = 0; f < 3; f++)
-				if (m0[a] & (1u << f))
-					tf += FIELD_W[f];
-			hs = (float)(HEAD_BOOST * f0 * tf * (K1 + 1) / (tf + K1));
-			a++;
-		}
-		if (c < k1 && i1[c] == id) {
-			double t = BUCKET_W[b1[c]];
-			bs = (float)(f1 * t * (K1 + 1) / (t + K1));
-			c++;
-		}
-		hw->ids[hw->n] = id;
-		hw->s[hw->n++] = hs + bs;
-	}
-	free(i0);
-	free(m0);
-	free(i1);
-	free(b1);
-}
-
-static void hword_release(struct hword *hw)
-{
-	free(hw->ids);
-	free(hw->s);
-	memset(hw, 0, sizeof *hw);
-}
-
-static int has_file(const struct term *e, size_t target)
-{
-	return e && e->enc.n > target / LIST_INLINE_SHARE;
-}
-
-static int head_hinted(const struct term *e, size_t target)
-{
-	return has_file(e, target) && e->enc.p[0] != '!';
-}
-
-/* Scores of every head word with hints, and each posting's such words. */
-static void hints_init(struct hints *h, const struct termtab *head,
-		       const struct termtab *body, struct posting *const *ps,
-		       size_t n, size_t target)
-{
-	memset(h, 0, sizeof *h);
-	h->ps = ps;
-	h->n = n;
-	h->target = target;
-	h->head = head;
-	h->body = body;
-	h->w = xcalloc(head->n + 1, sizeof *h->w);
-	h->made = xcalloc(head->n + 1, 1);
-	h->count = xcalloc(head->n + 1, sizeof *h->count);
-	h->fwd_at = xcalloc(n + 2, sizeof *h->fwd_at);
-	/* Partners are counted on the head lists alone (words of one title). */
-	unsigned **hid = h->hid = xcalloc(head->n + 1, sizeof *hid);
-	long *hn = h->hn = xcalloc(head->n + 1, sizeof *hn);
-	for (size_t i = 0; i < head->n; i++) {
-		if (!head->v[i].enc.n || head->v[i].enc.p[0] == '!')
-			continue;
-		hn[i] = search_list_decode(buf_slice(&head->v[i].enc), SHIFT[0], &hid[i], NULL);
-		for (long k = 0; k < hn[i]; k++)
-			h->fwd_at[hid[i][k] + 1]++;
-	}
-	for (size_t id = 0; id < n; id++)
-		h->fwd_at[id + 1] += h->fwd_at[id];
-	h->fwd = xmalloc((h->fwd_at[n] + 1) * sizeof *h->fwd);
-	size_t *fill = xcalloc(n + 1, sizeof *fill);
-	for (size_t i = 0; i < head->n; i++) {
-		for (long k = 0; k < hn[i]; k++) {
-			unsigned id = hid[i][k];
-			h->fwd[h->fwd_at[id] + fill[id]++] = (uint32_t)i;
-		}
-	}
-	free(fill);
-}
-
-static void hints_release(struct hints *h)
-{
-	for (size_t i = 0; h->head && i < h->head->n; i++) {
-		hword_release(&h->w[i]);
-		free(h->hid[i]);
-	}
-	free(h->hid);
-	free(h->hn);
-	free(h->w);
-	free(h->made);
-	free(h->count);
-	free(h->fwd_at);
-	free(h->fwd);
-}
-
-struct ranked {
-	float s;
-	unsigned id;
-};
-
-/* Better first: higher score, then lower id (newer), as search.js sorts. */
-static int ranked_before(struct ranked a, struct ranked b)
-{
-	return a.s > b.s || (a.s == b.s && a.id < b.id);
-}
-
-/* Keep the max best in top[0..*nt), best first. */
-static void rank_in(struct ranked *top, size_t *nt, size_t max, struct ranked r)
-{
-	if (*nt == max && !ranked_before(r, top[*nt - 1]))
-		return;
-	size_t at = *nt < max ? (*nt)++ : max - 1;
-	while (at > 0 && ranked_before(r, top[at - 1])) {
-		top[at] = top[at - 1];
-		at--;
-	}
-	top[at] = r;
-}
-
-/* Append to ids the max best of hw. */
-static void best_of(const struct hword *hw, size_t max, unsigned *ids, size_t *nids)
-{
-	struct ranked top[HINT_ROWS];
-	size_t nt = 0;
-	for (long k = 0; k < hw->n; k++)
-		rank_in(top, &nt, max, (struct ranked){ hw->s[k], hw->ids[k] });
-	for (size_t k = 0; k < nt; k++)
-		ids[(*nids)++] = top[k].id;
-}
-
-static int cmp_uint(const void *a, const void *b)
-{
-	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* JSON [[id,slug,title,...],...] of ids[0..n) sorted, once each. */
-static void put_hint_rows(struct buf *b, unsigned *ids, size_t n, const struct hints *h)
-{
-	qsort(ids, n, sizeof *ids, cmp_uint);
-	struct buf row = BUF_INIT;
-	buf_putc(b, '[');
-	for (size_t k = 0; k < n; k++) {
-		if (k && ids[k] == ids[k - 1])
-			continue;
-		buf_reset(&row);
-		put_row(&row, h->ps[ids[k]]);
-		buf_printf(b, "%s[%u,", k ? "," : "", ids[k]);
-		buf_putslice(b, (struct slice){ row.p + 1, row.n - 1 });
-	}
-	buf_putc(b, ']');
-	buf_release(&row);
-}
-
-/* The head words sharing most postings with head word i (ties: the
- * first in word order), into partner[0..return). */
-static size_t partners(struct hints *h, size_t i, size_t partner[HINT_PARTNERS])
-{
-	unsigned shared[HINT_PARTNERS];
-	size_t np = 0;
-	uint32_t self = (uint32_t)i;
-	for (int pass = 0; pass < 2; pass++)
-		for (long k = 0; k < h->hn[i]; k++) {
-			unsigned id = h->hid[i][k];
-			for (size_t f = h->fwd_at[id]; f < h->fwd_at[id + 1]; f++) {
-				uint32_t j = h->fwd[f];
-				if (!pass) {
-					h->count[j]++;
-					continue;
-				}
-				unsigned c = h->count[j];
-				h->count[j] = 0; /* each word once; the table ends all zero */
-				if (j == self || !c)
-					continue;
-				size_t at = np;
-				while (at > 0 && (shared[at - 1] < c ||
-						  (shared[at - 1] == c && partner[at - 1] > j)))
-					at--;
-				if (at >= HINT_PARTNERS)
-					continue;
-				if (np < HINT_PARTNERS)
-					np++;
-				for (size_t m = np - 1; m > at; m--) {
-					partner[m] = partner[m - 1];
-					shared[m] = shared[m - 1];
-				}
-				partner[at] = j;
-				shared[at] = c;
-			}
-		}
-	h->count[self] = 0;
-	return np;
-}
-
-/* Head word i's postings and scores, made once. */
-static const struct hword *hword_of(struct hints *h, size_t i)
-{
-	if (!h->made[i]) {
-		const struct term *e = &h->head->v[i];
-		hword_make(&h->w[i], e, find_sorted(h->body, e->word), h->n);
-		h->made[i] = 1;
-	}
-	return &h->w[i];
-}
-
-/* The hints of head word i: alone, and with each partner. */
-static void put_head_hints(struct buf *b, size_t i, struct hints *h)
-{
-	const struct hword *hw = hword_of(h, i);
-	unsigned ids[HINT_ROWS * (1 + HINT_PARTNERS)];
-	size_t nids = 0;
-	best_of(hw, HINT_ROWS, ids, &nids);
-	size_t partner[HINT_PARTNERS];
-	size_t np = partners(h, i, partner);
-	for (size_t p = 0; p < np; p++) {
-		/* A query of both: the postings with both, scores added. */
-		const struct hword *o = hword_of(h, partner[p]);
-		struct hword both = { xmalloc(((size_t)hw->n + 1) * sizeof *both.ids),
-				      xmalloc(((size_t)hw->n + 1) * sizeof *both.s), 0 };
-		for (long a = 0, c = 0; a < hw->n && c < o->n;) {
-			if (hw->ids[a] < o->ids[c]) {
-				a++;
-			} else if (hw->ids[a] > o->ids[c]) {
-				c++;
-			} else {
-				both.ids[both.n] = hw->ids[a];
-				both.s[both.n++] = hw->s[a++] + o->s[c++];
-			}
-		}
-		best_of(&both, HINT_ROWS, ids, &nids);
-		hword_release(&both);
-	}
-	put_hint_rows(b, ids, nids, h);
-}
-
-/* Whether body word e carries hints, and if so append them to b. */
-static int put_body_hints(struct buf *b, const struct term *e, struct hints *h)
-{
-	const struct term *he = find_sorted(h->head, e->word);
-	if (!has_file(e, h->target) || e->enc.p[0] == '*' || head_hinted(he, h->target))
-		return 0;
-	struct hword hw;
-	hword_make(&hw, he, e, h->n);
-	unsigned ids[HINT_ROWS];
-	size_t nids = 0;
-	best_of(&hw, HINT_ROWS, ids, &nids);
-	put_hint_rows(b, ids, nids, h);
-	hword_release(&hw);
-	return 1;
+	struct posting *const *postings = ctx;
+	put_row(b, postings[id]);
 }
 
 /*
@@ -1470,18 +1148,15 @@ static void write_list_files(struct writer *w, struct termtab tabs[2], size_t ta
 			struct term *he = NULL, *be = e;
 			if (tier == SEARCH_TIER_HEAD) {
 				he = e;
-				be = (struct term *)find_sorted(&tabs[1], e->word);
+				be = find_sorted(&tabs[1], e->word);
 				if (!has_file(be, target))
 					be = NULL;
 			}
+			/* A head word's hints, else the body word's (search_hints.h). */
 			buf_reset(&hl);
-			int hinted = 0;
-			if (he && head_hinted(he, target)) {
-				put_head_hints(&hl, i, h);
-				hinted = 1;
-			} else if (be) {
-				hinted = put_body_hints(&hl, be, h);
-			}
+			int hinted = he && search_hints_head(h, i, &hl);
+			if (!hinted && be)
+				hinted = search_hints_body(h, (size_t)(be - tabs[1].v), &hl);
 			buf_reset(&j);
 			buf_putc(&j, '{');
 			if (he) {
@@ -1937,22 +1612,25 @@ int search_index_write(struct posting *const *postings, size_t n,
 	/* The ranking's constants: search.js reads them here, the hints were
 	 * ranked with them. */
 	buf_printf(&man, "\"rank\":{\"k1\":%g,\"boost\":%g,\"field\":[%g,%g,%g],"
-		   "\"bucket\":[%g,%g,%g,%g]},\"stopwords\":[", K1, HEAD_BOOST,
-		   FIELD_W[0], FIELD_W[1], FIELD_W[2], BUCKET_W[0], BUCKET_W[1], BUCKET_W[2], BUCKET_W[3]);
+		   "\"bucket\":[%g,%g,%g,%g]},\"stopwords\":[", SEARCH_K1, SEARCH_HEAD_BOOST,
+		   SEARCH_FIELD_W[0], SEARCH_FIELD_W[1], SEARCH_FIELD_W[2], SEARCH_BUCKET_W[0],
+		   SEARCH_BUCKET_W[1], SEARCH_BUCKET_W[2], SEARCH_BUCKET_W[3]);
 	for (size_t i = 0; i < ARRAY_SIZE(STOPWORDS); i++)
 		buf_printf(&man, "%s\"%s\"", i ? "," : "", STOPWORDS[i]);
 	buf_puts(&man, "],\"tiers\":[");
 	finish_tier(&tabs[0], SEARCH_TIER_HEAD, n);
 	finish_tier(&tabs[1], SEARCH_TIER_BODY, n);
-	struct hints hints;
-	hints_init(&hints, &tabs[0], &tabs[1], postings, n, target);
-	write_list_files(&w, tabs, target, &hints);
+	struct hint_tier hv[2] = { hint_view(&tabs[0], target), hint_view(&tabs[1], target) };
+	struct hints *hints = search_hints_new(&hv[0], &hv[1], n, hint_row, (void *)postings);
+	write_list_files(&w, tabs, target, hints);
 	for (int t = 0; t < 2; t++) {
 		buf_reset(&part);
 		write_tier(&w, &tabs[t], t, target, &part);
 		buf_printf(&man, "%s%s", t ? "," : "", buf_cstr(&part));
 	}
-	hints_release(&hints);
+	search_hints_free(hints);
+	free((void *)hv[0].v);
+	free((void *)hv[1].v);
 	write_vocab(&w, tabs, n, &vname);
 	buf_printf(&man, "],\"vocab\":\"%s\",\"rows\":", buf_cstr(&vname));
 	buf_reset(&part);
