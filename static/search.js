@@ -791,23 +791,51 @@
 				renderFacets(c);
 			});
 		}
-		return Promise.all(names.map(function (g) { return facetLists(groupByName[g], null); })).then(function (all) {
+		return Promise.all(names.map(function (g) {
+			/* A group's counts ignore that group's own selection. */
+			var ok = new Uint8Array(N);
+			base.forEach(function (k) { if (pass(k, g)) ok[k] = 1; });
+			return groupCounts(g, ok);
+		})).then(function (all) {
 			if (id !== runId)
 				return;
 			var c = {};
-			names.forEach(function (g, i) {
-				/* A group's counts ignore that group's own selection. */
-				var ok = new Uint8Array(N);
-				base.forEach(function (k) { if (pass(k, g)) ok[k] = 1; });
-				c[g] = all[i].map(function (l) {
-					var n = 0;
-					for (var j = 0; j < l.ids.length; j++)
-						n += ok[l.ids[j]];
-					return { v: l.v, n: n };
-				});
-			});
+			names.forEach(function (g, i) { c[g] = all[i]; });
 			renderFacets(c);
 		});
+	}
+	/*
+	 * Counts of group g's values among the postings marked in ok, in the
+	 * group's order.  The page shows the first 8 with a count and "Show
+	 * all" if there are more, so unless the group is expanded or has a
+	 * selection, packs are read in order only until 9 values have a count
+	 * (for employers, often the first pack of many, and the manifest's
+	 * "top" instead of the value file).
+	 */
+	function groupCounts(name, ok) {
+		var G = groupByName[name], all = expanded[name] || state.sel[name].size;
+		var out = [], found = 0, k = 0;
+		function count(v, p) {
+			var ids = p[v[0]] ? decode(p[v[0]], 0).ids : [], n = 0;
+			for (var j = 0; j < ids.length; j++)
+				n += ok[ids[j]];
+			out.push({ v: v, n: n });
+			if (n)
+				found++;
+		}
+		function step(vals) {
+			if (!all && found > 8)
+				return out;
+			if (k >= vals.length)	/* the top is used up: read on in the file */
+				return vals === G.top ? values(G).then(step) : out;
+			var pack = vals[k][3];
+			return get(G.packs[pack]).then(function (p) {
+				for (; k < vals.length && vals[k][3] === pack; k++)
+					count(vals[k], p);
+				return step(vals);
+			});
+		}
+		return (G.top && !all ? Promise.resolve(G.top) : values(G)).then(step);
 	}
 
 	function showFix(q) {

@@ -229,6 +229,34 @@ async function listFilesFromDisk(browser, http, file) {
 	}
 }
 
+// After a query, a group's counts are read pack by pack only until the 9
+// values the page needs have a count: the same first 8 (and counts) as
+// after "Show all", which reads every pack.
+async function partialCounts(browser, base) {
+	const ctx = await browser.newContext();
+	const page = await ctx.newPage();
+	const packs = new Set();
+	page.on('request', (r) => { const m = /\/(f-employer-\d+)-/.exec(r.url()); if (m) packs.add(m[1]); });
+	await page.goto(base + 'search/');
+	await page.waitForSelector('#search-results li');
+	const total = await page.evaluate(async () => {
+		const m = await (await fetch('data/manifest.json')).json();
+		return m.facets.find((g) => g.name === 'employer').packs.length;
+	});
+	await page.fill('#search-q', 'nurse');
+	await page.waitForFunction(() => /for nurse/.test(document.querySelector('#search-status').textContent));
+	await page.waitForTimeout(500);
+	const labels = () => page.$$eval('#search-facets input[data-group="employer"] + label', (l) => l.map((x) => x.textContent));
+	const before = await labels(), read = packs.size;
+	t.check(before.length === 8 && read < total, `partial counts: 8 employers from ${read} of ${total} packs`, before.length);
+	await page.click('button[data-expand="employer"]');
+	await page.waitForFunction((n) => document.querySelectorAll('#search-facets input[data-group="employer"]').length > n, before.length);
+	const after = await labels();
+	t.check(JSON.stringify(after.slice(0, 8)) === JSON.stringify(before) && packs.size === total,
+		'partial counts: "Show all" reads every pack and keeps the first 8 and their counts', { before, after: after.slice(0, 8) });
+	await ctx.close();
+}
+
 // A group of many values (employers) shows its first values from the
 // manifest: the page loads no value file until "Show all" asks for it.
 async function topValues(browser, base) {
@@ -275,6 +303,7 @@ try {
 	await hints(browser, large.url);
 	await listFilesFromDisk(browser, large.url, 'file://' + path.join(tmp, 'search-large', 'public') + '/');
 	await topValues(browser, large.url);
+	await partialCounts(browser, large.url);
 	large.close();
 } catch (e) {
 	t.check(false, 'exception', e.stack);
