@@ -44,7 +44,7 @@ static double idf(size_t n, double df)
 	return log(1 + ((double)n - df + 0.5) / (df + 0.5));
 }
 
-static const struct hint_word *find_sorted(const struct hint_tier *t, const char *w)
+const struct hint_word *search_hint_find(const struct hint_tier *t, const char *w)
 {
 	size_t lo = 0, hi = t->n;
 	while (lo < hi) {
@@ -304,7 +304,7 @@ static const struct hword *hword_of(struct hints *h, size_t i)
 {
 	if (!h->made[i]) {
 		const struct hint_word *e = &h->head->v[i];
-		hword_make(&h->w[i], e, find_sorted(h->body, e->word), h->n);
+		hword_make(&h->w[i], e, search_hint_find(h->body, e->word), h->n);
 		h->made[i] = 1;
 	}
 	return &h->w[i];
@@ -345,7 +345,7 @@ int search_hints_head(struct hints *h, size_t i, struct buf *b)
 int search_hints_body(struct hints *h, size_t i, struct buf *b)
 {
 	const struct hint_word *e = &h->body->v[i];
-	const struct hint_word *he = find_sorted(h->head, e->word);
+	const struct hint_word *he = search_hint_find(h->head, e->word);
 	if (!e->in_file || e->list.p[0] == '*' || head_hinted(he))
 		return 0;
 	struct hword hw;

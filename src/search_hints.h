@@ -48,6 +48,9 @@ struct hint_tier {
 	size_t n;
 };
 
+/* Word w of tier t, or NULL. */
+const struct hint_word *search_hint_find(const struct hint_tier *t, const char *w);
+
 /* Appends posting `id`'s row, a JSON array [slug, title, ...]. */
 typedef void (*search_row_fn)(struct buf *b, size_t id, void *ctx);
 

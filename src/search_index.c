@@ -1097,24 +1097,7 @@ static int has_file(const struct term *e, size_t target)
 	return e && e->enc.n > target / LIST_INLINE_SHARE;
 }
 
-/* In a tier sorted by finish_tier(). */
-static struct term *find_sorted(struct termtab *t, const char *w)
-{
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(t->v[mid].word, w);
-		if (!c)
-			return &t->v[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* A finished tier as search_hints.h reads it. */
+/* A finished tier as search_hints.h reads it: entry i is term i. */
 static struct hint_tier hint_view(const struct termtab *t, size_t target)
 {
 	struct hint_word *v = xcalloc(t->n + 1, sizeof *v);
@@ -1134,23 +1117,23 @@ static void hint_row(struct buf *b, size_t id, void *ctx)
  * Put every list too long for a shard in a file of its own, one file per
  * word: {"h": head list, "b": body list, "r": hints}, with what the word
  * has; a query of the word then fetches one file for both tiers.
- * e->file gets the name.
+ * e->file gets the name.  hv: the tiers' views (hint_view).
  */
-static void write_list_files(struct writer *w, struct termtab tabs[2], size_t target,
-			     struct hints *h)
+static void write_list_files(struct writer *w, struct termtab tabs[2],
+			     const struct hint_tier hv[2], struct hints *h)
 {
 	struct buf j = BUF_INIT, hl = BUF_INIT, name = BUF_INIT;
 	for (int tier = 0; tier < 2; tier++)
 		for (size_t i = 0; i < tabs[tier].n; i++) {
 			struct term *e = &tabs[tier].v[i];
-			if (e->file || !has_file(e, target))
+			if (e->file || !hv[tier].v[i].in_file)
 				continue;
 			struct term *he = NULL, *be = e;
 			if (tier == SEARCH_TIER_HEAD) {
+				/* The body entry of the word, by its index in the view. */
+				const struct hint_word *bw = search_hint_find(&hv[1], e->word);
 				he = e;
-				be = find_sorted(&tabs[1], e->word);
-				if (!has_file(be, target))
-					be = NULL;
+				be = bw && bw->in_file ? &tabs[1].v[bw - hv[1].v] : NULL;
 			}
 			/* A head word's hints, else the body word's (search_hints.h). */
 			buf_reset(&hl);
@@ -1622,7 +1605,7 @@ int search_index_write(struct posting *const *postings, size_t n,
 	finish_tier(&tabs[1], SEARCH_TIER_BODY, n);
 	struct hint_tier hv[2] = { hint_view(&tabs[0], target), hint_view(&tabs[1], target) };
 	struct hints *hints = search_hints_new(&hv[0], &hv[1], n, hint_row, (void *)postings);
-	write_list_files(&w, tabs, target, hints);
+	write_list_files(&w, tabs, hv, hints);
 	for (int t = 0; t < 2; t++) {
 		buf_reset(&part);
 		write_tier(&w, &tabs[t], t, target, &part);
