@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "descstore.h"
 #include "cmds.h"
 #include "config.h"
 #include "diag.h"
@@ -708,6 +709,7 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	struct search_stats search = { 0 };
 	struct pages_stats charts = { 0 };
 	struct build_cache cache = { 0 };
+	struct descstore *spill = NULL;
 	char *data_dir = NULL;
 	if (rc) {
 		if (rc < 0)
@@ -736,6 +738,9 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	if (b.no_cache)
 		cache_forget(&cache);
 	io.cache = &cache;
+	/* descriptions wait on disk until a page needs them (descstore.h) */
+	spill = descstore_open(cache.dir);
+	io.spill = spill;
 	stage_done(&sc, "cache");
 	if (ingest_path(b.cfg.content_dir, &io, &b.d, &list) < 0) {
 		diag_error(&b.d, NULL, 0, 0, "cannot read '%s': %s", b.cfg.content_dir, strerror(errno));
@@ -876,6 +881,7 @@ out:
 	buf_release(&b.path);
 	site_free(site);
 	posting_list_release(&list);
+	descstore_close(spill);
 	cache_close(&cache); /* after the postings: they may point into it */
 	if (b.set)
 		mustache_set_free(b.set);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "descstore.h"
 #include "util.h"
 
 /* Bump when the layout of either file or of a posting record changes. */
@@ -210,7 +211,9 @@ static void get_fixed(struct reader *r, char *dst, size_t size)
 
 /* ---- postings ---- */
 
-static void put_posting(struct buf *b, const struct posting *p)
+/* `html` and `text` stand for p's description fields (posting_desc_read). */
+static void put_posting_desc(struct buf *b, const struct posting *p, const char *html,
+			     const char *text)
 {
 	put_str(b, p->source);
 	put_str(b, p->id);
@@ -235,14 +238,19 @@ static void put_posting(struct buf *b, const struct posting *p)
 	put_u32(b, (uint32_t)p->has_front_matter);
 	put_str(b, p->location_text);
 	put_str(b, p->salary_text);
-	put_str(b, p->description_html);
-	put_str(b, p->description_text);
+	put_str(b, html);
+	put_str(b, text);
 	put_u32(b, (uint32_t)p->nwarnings);
 	for (size_t i = 0; i < p->nwarnings; i++) {
 		put_str(b, p->warnings[i].kind);
 		put_str(b, p->warnings[i].message);
 		put_u32(b, p->warnings[i].line);
 	}
+}
+
+static void put_posting(struct buf *b, const struct posting *p)
+{
+	put_posting_desc(b, p, p->description_html, p->description_text);
 }
 
 /* The static string among `v` equal to the encoded one; NULL = none. */
@@ -939,9 +947,10 @@ static int stream_close(struct build_cache *c, struct stream *w, const char *pat
 	return r;
 }
 
-/* One entry of the next postings file (its bytes after the u32 length) into e. */
+/* One entry of the next postings file (its bytes after the u32 length) into e;
+ * `desc` is scratch for descriptions read back. */
 static void fresh_entry(struct buf *e, const struct cache_fresh *f, const struct posting_list *l,
-			size_t k)
+			size_t k, struct buf *desc)
 {
 	if (f->how == FRESH_OLD) {
 		buf_put(e, f->old_at, f->old_len);
@@ -952,8 +961,12 @@ static void fresh_entry(struct buf *e, const struct cache_fresh *f, const struct
 		buf_put(e, f->old_at, f->old_len);
 	} else {
 		put_u32(e, f->n);
-		for (size_t q = k; q < k + f->n; q++)
-			put_posting(e, l->v[q]);
+		for (size_t q = k; q < k + f->n; q++) {
+			/* a description set aside is read back for this (descstore.h) */
+			const char *html, *text;
+			posting_desc_read(l->v[q], desc, &html, &text);
+			put_posting_desc(e, l->v[q], html, text);
+		}
 	}
 }
 
@@ -970,7 +983,7 @@ static int save_postings_delta(struct build_cache *c, const struct posting_list 
 	if (!c->ptab || !c->pblob.n)
 		return 0;
 	size_t kept = 0, count = 0;
-	struct buf d = BUF_INIT, e = BUF_INIT;
+	struct buf d = BUF_INIT, e = BUF_INIT, desc = BUF_INIT;
 	put_u64(&d, 0);
 	for (size_t i = 0, k = 0; i < c->nfresh; k += c->fresh[i].n, i++) {
 		const struct cache_fresh *f = &c->fresh[i];
@@ -981,7 +994,7 @@ static int save_postings_delta(struct build_cache *c, const struct posting_list 
 			continue;
 		}
 		buf_reset(&e);
-		fresh_entry(&e, f, l, k);
+		fresh_entry(&e, f, l, k, &desc);
 		put_u32(&d, (uint32_t)e.n);
 		buf_put(&d, e.p, e.n);
 		count++;
@@ -989,6 +1002,7 @@ static int save_postings_delta(struct build_cache *c, const struct posting_list 
 			break;
 	}
 	buf_release(&e);
+	buf_release(&desc);
 	int ok = d.n <= c->pblob.n / 4 && kept * 4 >= c->pbase_entries * 3;
 	if (ok && count) {
 		uint64_t n = count;
@@ -1022,18 +1036,19 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 	int r = -1;
 	if (w) {
 		put_u64(&w->b, entries);
-		struct buf e = BUF_INIT;
+		struct buf e = BUF_INIT, desc = BUF_INIT;
 		for (size_t i = 0, k = 0; i < c->nfresh; k += c->fresh[i].n, i++) {
 			const struct cache_fresh *f = &c->fresh[i];
 			if (f->how == FRESH_NONE)
 				continue;
 			buf_reset(&e);
-			fresh_entry(&e, f, l, k);
+			fresh_entry(&e, f, l, k, &desc);
 			put_u32(&w->b, (uint32_t)e.n);
 			buf_put(&w->b, e.p, e.n);
 			stream_flush(w, 1u << 20);
 		}
 		buf_release(&e);
+		buf_release(&desc);
 		r = stream_close(c, w, c->postings_path, KIND_POSTINGS, c->ingest_key, 1);
 		/* a delta keyed by the old file's checksum would be ignored; remove it */
 		if (r == 0)
@@ -1090,7 +1105,7 @@ struct cache_hash cache_search_key(struct build_cache *c, struct posting *const 
 				   const struct band_table *bands)
 {
 	XXH3_state_t *st = XXH3_createState();
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, text = BUF_INIT;
 	put_hash(&b, c->stamp);
 	put_u64(&b, n);
 	for (size_t i = 0; i < bands->n; i++) {
@@ -1114,6 +1129,12 @@ struct cache_hash cache_search_key(struct build_cache *c, struct posting *const 
 		} else {
 			put_u32(&b, 0);
 			put_posting(&b, p);
+			if (p->desc_store && !p->desc_loaded) {
+				/* what the index reads of a description set aside */
+				struct slice t = posting_desc_text(p, &text);
+				put_u64(&b, t.n);
+				buf_putslice(&b, t);
+			}
 		}
 		if (b.n > (1u << 16) || i + 1 == n) {
 			XXH3_128bits_update(st, b.p, b.n);
@@ -1124,6 +1145,7 @@ struct cache_hash cache_search_key(struct build_cache *c, struct posting *const 
 	XXH128_hash_t h = XXH3_128bits_digest(st);
 	XXH3_freeState(st);
 	buf_release(&b);
+	buf_release(&text);
 	c->search_key = (struct cache_hash){ h.low64, h.high64 };
 	return c->search_key;
 }

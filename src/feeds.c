@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "descstore.h"
 #include "jobfmt.h"
 #include "util.h"
 
@@ -36,7 +37,7 @@ static void put_link(struct buf *b, const struct config *c, const char *dir, con
 static void put_entry(struct buf *b, const struct site *s, const struct config *c,
 		      const struct feed *f, const struct site_job *j)
 {
-	const struct posting *p = j->p;
+	struct posting *p = j->p;
 	struct buf path = BUF_INIT, t = BUF_INIT;
 	site_job_path(&path, j);
 	buf_puts(b, "<entry>\n<title>");
@@ -75,6 +76,8 @@ static void put_entry(struct buf *b, const struct site *s, const struct config *
 		jobfmt_xml(b, buf_cstr(&t));
 		buf_puts(b, "</summary>\n");
 	}
+	int was = p->desc_loaded;
+	posting_desc_load(p); /* a description set aside (descstore.h) */
 	if (p->description_html) {
 		buf_puts(b, "<content type=\"html\">");
 		jobfmt_xml(b, p->description_html);
@@ -84,6 +87,8 @@ static void put_entry(struct buf *b, const struct site *s, const struct config *
 		jobfmt_xml(b, p->description_text);
 		buf_puts(b, "</content>\n");
 	}
+	if (!was)
+		posting_desc_unload(p);
 	buf_puts(b, "</entry>\n");
 	buf_release(&path);
 	buf_release(&t);

@@ -30,6 +30,8 @@ struct ingest_opts {
 	void *progress_ctx;
 	/* Postings of unchanged files come from here (cache.h); may be NULL. */
 	struct build_cache *cache;
+	/* Descriptions of the postings read go here (descstore.h); may be NULL. */
+	struct descstore *spill;
 	/*
 	 * Called from the worker thread with the postings of file `index` (of
 	 * `total` files) as soon as it is read, may be NULL.  It may take them: whatever it

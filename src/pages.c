@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cache.h"
+#include "descstore.h"
 #include "jobfmt.h"
 #include "paystats.h"
 #include "schemaorg.h"
@@ -226,7 +227,7 @@ static struct mv *card_list(struct pctx *pc, const size_t *ids, size_t n)
 		const struct site_job *j = &pc->s->jobs[ids[i]];
 		struct mv *o = job_obj(pc, j);
 		buf_reset(&pc->tmp);
-		jobfmt_summary(&pc->tmp, j->p->description_text, 180);
+		posting_desc_summary(j->p, &pc->tmp);
 		mv_str(pc->md, o, "summary", buf_cstr(&pc->tmp));
 		mv_push(pc->md, l, o);
 	}
@@ -343,6 +344,8 @@ static int posting_page(struct pctx *pc, const struct site_job *j)
 			return r;
 		}
 	}
+	/* a description set aside comes back for its page (descstore.h) */
+	posting_desc_load(j->p);
 	begin(pc, buf_cstr(&path), 0);
 	buf_reset(&pc->tmp);
 	if (p->employer)
@@ -381,6 +384,7 @@ static int posting_page(struct pctx *pc, const struct site_job *j)
 	buf_printf(&file, "%sindex.html", buf_cstr(&path));
 	int r = emit_keyed(pc, "posting", "posting", buf_cstr(&path), buf_cstr(&file), !j->closed,
 			   p->date_posted[0] ? p->date_posted : NULL, root, key);
+	posting_desc_unload(j->p);
 	buf_release(&file);
 	buf_release(&path);
 	return r;

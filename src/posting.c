@@ -103,6 +103,7 @@ void posting_free(struct posting *p)
 		free(p->description_html);
 		free(p->description_text);
 	}
+	free(p->desc_summary);
 	for (size_t i = 0; i < p->nwarnings; i++) {
 		free(p->warnings[i].kind);
 		free(p->warnings[i].message);

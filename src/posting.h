@@ -12,6 +12,8 @@
 
 #include "buf.h"
 
+#define DESC_ABSENT 0xffffffffu
+
 enum workplace { WORKPLACE_NONE, WORKPLACE_REMOTE, WORKPLACE_HYBRID, WORKPLACE_ONSITE };
 enum salary_period {
 	PERIOD_NONE, PERIOD_HOUR, PERIOD_DAY, PERIOD_WEEK, PERIOD_MONTH, PERIOD_YEAR
@@ -72,6 +74,14 @@ struct posting {
 	char *salary_text;       /* the pay as written, for display */
 	char *description_html;  /* sanitized description; may be NULL once written */
 	char *description_text;  /* plain text of the description, for search */
+	/* Set when the two above wait in a file (descstore.h): then they are
+	 * NULL unless loaded, and these stand in for them on every page. */
+	struct descstore *desc_store;
+	long long desc_off;
+	unsigned desc_html_len, desc_text_len; /* DESC_ABSENT: was NULL */
+	int desc_loaded;
+	char *desc_summary;      /* the card summary */
+	unsigned long long desc_hash;
 
 	struct posting_warning *warnings;
 	size_t nwarnings, warnings_cap;

@@ -13,6 +13,7 @@
 #include <xxhash.h>
 
 #include "band.h"
+#include "descstore.h"
 #include "jobfmt.h"
 #include "search_hints.h"
 #include "util.h"
@@ -541,7 +542,9 @@ static int cmp_wcount(const void *a, const void *b)
 static struct counter body_words(const struct posting *p)
 {
 	struct counter c = { 0 };
-	tokenize(slice_from(p->description_text), SEARCH_TIER_BODY, &(struct sink){ NULL, &c });
+	struct buf scratch = BUF_INIT; /* a description set aside is read into it */
+	tokenize(posting_desc_text(p, &scratch), SEARCH_TIER_BODY, &(struct sink){ NULL, &c });
+	buf_release(&scratch);
 	size_t n = 0;
 	for (size_t i = 0; i < c.cap; i++)
 		if (c.v[i].w)

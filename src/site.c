@@ -3,9 +3,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 #include <time.h>
 
+#include "descstore.h"
 #include "slug.h"
 #include "util.h"
 
@@ -166,13 +166,24 @@ static int cmp_dupkey(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static int same_posting(const struct posting *p, const struct posting *q)
+static int same_posting(struct posting *p, struct posting *q)
 {
 	if (strcmp(nz(p->title), nz(q->title)) || strcmp(nz(p->employer), nz(q->employer)))
 		return 0;
+	if (posting_desc_hash(p) != posting_desc_hash(q))
+		return 0;
+	/* descriptions set aside come back for the comparison (descstore.h) */
+	int pl = p->desc_loaded, ql = q->desc_loaded;
+	posting_desc_load(p);
+	posting_desc_load(q);
 	const char *dp = p->description_html ? p->description_html : nz(p->description_text);
 	const char *dq = q->description_html ? q->description_html : nz(q->description_text);
-	if (strcmp(dp, dq))
+	int differ = strcmp(dp, dq) != 0;
+	if (!pl)
+		posting_desc_unload(p);
+	if (!ql)
+		posting_desc_unload(q);
+	if (differ)
 		return 0;
 	struct buf a = BUF_INIT, b = BUF_INIT;
 	location_key(p, &a);
@@ -193,14 +204,14 @@ static void find_duplicates(struct posting **v, size_t n, size_t *dup)
 	struct buf loc = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		const struct posting *p = v[i];
-		const char *desc = p->description_html ? p->description_html : nz(p->description_text);
 		uint64_t h = hash_str(nz(p->title));
 		h = hash_bytes(h, "\0", 1);
 		h = hash_bytes(h, nz(p->employer), strlen(nz(p->employer)) + 1);
 		location_key(p, &loc);
 		h = hash_bytes(h, loc.p, loc.n + 1);
-		/* descriptions are most of the bytes: XXH3, not FNV byte by byte */
-		h = XXH3_64bits_withSeed(desc, strlen(desc), h);
+		/* descriptions are most of the bytes: their XXH3, not FNV byte by byte */
+		uint64_t dh = posting_desc_hash(p);
+		h = hash_bytes(h, &dh, sizeof dh);
 		k[i] = (struct dupkey){ h, i };
 		dup[i] = 0;
 	}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "descstore.h"
 #include "ingest.h"
 #include "rx.h"
 #include "util.h"
@@ -215,6 +216,9 @@ static void *worker(void *arg)
 					  &p->results[i]);
 		else
 			ingest_file(p->files[i], p->opts, p->d, &p->results[i]);
+		for (size_t k = 0; p->opts->spill && k < p->results[i].n; k++)
+			if (!p->results[i].v[k]->borrowed)
+				descstore_put(p->opts->spill, p->results[i].v[k]);
 		if (p->opts->each_file)
 			p->opts->each_file(p->opts->each_file_ctx, i, p->n, &p->results[i]);
 		size_t done = atomic_fetch_add(&p->done, 1) + 1;

@@ -1,0 +1,64 @@
+/*
+ * descstore.h - descriptions set aside in a file while a build runs.
+ *
+ * A posting's description HTML and text are most of its bytes (about
+ * 9 KB of the 10 KB a generated posting holds), and a build needs them
+ * only now and then: once for the posting's page, once for the search
+ * index, once for the cache, for a feed's newest items.  Held in memory
+ * they were the whole of a 100,000-posting build's 1.1 GiB peak.
+ *
+ * descstore_put() moves them into an unlinked file beside the output (the
+ * page cache holds it, not the process) and leaves in the posting what
+ * the rest of a build reads of them on every page: the card summary and
+ * a hash for finding duplicates.  A posting that was put has
+ * description_html and description_text NULL until posting_desc_load(),
+ * which reads them back into memory; posting_desc_unload() lets them go
+ * again.  posting_desc_text() reads the text for another thread (the
+ * search index's) without touching the posting.
+ *
+ * Loading and unloading change the posting: one thread at a time, and
+ * not while another reads its description fields.  Postings never put
+ * (borrowed from the cache, or built without a store) pass through all
+ * of these unchanged.
+ */
+#ifndef JOBSITE_DESCSTORE_H
+#define JOBSITE_DESCSTORE_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "posting.h"
+
+/* The card summary's length (jobfmt_summary), kept for every posting. */
+#define DESC_SUMMARY_CHARS 180
+
+struct descstore;
+
+/* A store in folder `dir` (created if missing), or NULL when it cannot be
+ * made: postings then keep their descriptions in memory. */
+struct descstore *descstore_open(const char *dir);
+void descstore_close(struct descstore *s);
+
+/* Move p's descriptions into the store (any thread).  Returns 0, or -1
+ * when they stay in memory (a write failed; nothing is lost). */
+int descstore_put(struct descstore *s, struct posting *p);
+
+/* Read p's descriptions back into description_html/_text.  0, or -1 when
+ * the store cannot be read (the fields stay NULL; reported once, on stderr). */
+int posting_desc_load(struct posting *p);
+/* Free what posting_desc_load() read (a posting never put is left alone). */
+void posting_desc_unload(struct posting *p);
+
+/* p's description text as a slice: in memory, or read into `scratch`
+ * (a put posting; safe from any thread). */
+struct slice posting_desc_text(const struct posting *p, struct buf *scratch);
+/* Both, as description_html and _text would be (NULL when absent); read
+ * into `scratch` for a put posting.  Safe from any thread. */
+void posting_desc_read(const struct posting *p, struct buf *scratch, const char **html,
+		       const char **text);
+/* The card summary of p's text (DESC_SUMMARY_CHARS), appended to out. */
+void posting_desc_summary(const struct posting *p, struct buf *out);
+/* A hash of the description a duplicate must share (the HTML, else the text). */
+uint64_t posting_desc_hash(const struct posting *p);
+
+#endif

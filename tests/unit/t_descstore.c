@@ -1,0 +1,216 @@
+/*
+ * t_descstore.c - descriptions set aside in a file and read back
+ * (descstore.h): the same bytes, the same summary and duplicate hash as a
+ * posting that kept them, from several threads at once.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "descstore.h"
+#include "diag.h"
+#include "jobfmt.h"
+#include "site.h"
+#include "tap.h"
+#include "util.h"
+
+static struct posting *mk(const char *src, const char *html, const char *text)
+{
+	struct posting *p = posting_new(src);
+	p->id = xstrdup(src);
+	p->title = xstrdup("Provider Relations Advocate");
+	p->employer = xstrdup("Optum");
+	memcpy(p->state, "FL", 3);
+	memcpy(p->date_posted, "2026-11-01", 11);
+	p->description_html = html ? xstrdup(html) : NULL;
+	p->description_text = text ? xstrdup(text) : NULL;
+	return p;
+}
+
+/* A text of n bytes with words and line breaks, different per seed. */
+static char *long_text(size_t n, unsigned seed)
+{
+	char *t = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned r = (seed >> 16) % 13;
+		t[i] = r == 0 ? ' ' : r == 1 ? '\n' : (char)('a' + (seed >> 8) % 26);
+	}
+	t[n] = 0;
+	return t;
+}
+
+static void test_roundtrip(const char *dir)
+{
+	struct descstore *s = descstore_open(dir);
+	CHECK(s != NULL, "a store opens in %s", dir);
+	if (!s)
+		return;
+	char *big = long_text(70000, 7);
+	struct {
+		const char *html, *text;
+	} cases[] = {
+		{ "<p>Do the work.</p>", "Do the work." },
+		{ NULL, "Only text, as a JSON posting without HTML gives." },
+		{ "<p>Only HTML</p>", NULL },
+		{ NULL, NULL },
+		{ "", "" },
+		{ "<p>caf\xc3\xa9 \xe2\x80\x94 na\xc3\xafve</p>", big },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct posting *kept = mk("kept.md", cases[i].html, cases[i].text);
+		struct posting *p = mk("put.md", cases[i].html, cases[i].text);
+		struct buf want = BUF_INIT, got = BUF_INIT, scratch = BUF_INIT;
+		posting_desc_summary(kept, &want);
+		uint64_t hash = posting_desc_hash(kept);
+
+		CHECK(descstore_put(s, p) == 0, "case %zu: put", i);
+		CHECK(!p->description_html && !p->description_text,
+		      "case %zu: the fields are let go once put", i);
+		posting_desc_summary(p, &got);
+		CHECK_STR(buf_cstr(&got), buf_cstr(&want), "case %zu: the summary is kept", i);
+		CHECK(posting_desc_hash(p) == hash, "case %zu: the duplicate hash is kept", i);
+
+		struct slice t = posting_desc_text(p, &scratch);
+		CHECK(t.n == (cases[i].text ? strlen(cases[i].text) : 0) &&
+			      !memcmp(t.p, cases[i].text ? cases[i].text : "", t.n),
+		      "case %zu: the text reads back without loading", i);
+		CHECK(!p->desc_loaded && !p->description_text, "case %zu: and the posting is untouched", i);
+
+		const char *h, *x;
+		posting_desc_read(p, &scratch, &h, &x);
+		CHECK_STR(h, cases[i].html, "case %zu: read, HTML", i);
+		CHECK_STR(x, cases[i].text, "case %zu: read, text", i);
+
+		for (int round = 0; round < 2; round++) {
+			CHECK(posting_desc_load(p) == 0, "case %zu: load", i);
+			CHECK_STR(p->description_html, cases[i].html, "case %zu: loaded HTML", i);
+			CHECK_STR(p->description_text, cases[i].text, "case %zu: loaded text", i);
+			/* loaded: the fields are what the readers see */
+			t = posting_desc_text(p, &scratch);
+			CHECK(t.p == (p->description_text ? p->description_text : t.p),
+			      "case %zu: a loaded text is read in place", i);
+			posting_desc_unload(p);
+			CHECK(!p->description_html && !p->description_text && !p->desc_loaded,
+			      "case %zu: unloaded", i);
+		}
+		CHECK(descstore_put(s, p) < 0, "case %zu: a posting is put once", i);
+		buf_release(&want);
+		buf_release(&got);
+		buf_release(&scratch);
+		posting_free(p);
+		posting_free(kept);
+	}
+	/* a posting never put passes through unchanged */
+	struct posting *q = mk("q.md", "<p>x</p>", "x");
+	posting_desc_load(q);
+	posting_desc_unload(q);
+	CHECK_STR(q->description_html, "<p>x</p>", "a posting never put keeps its HTML");
+	CHECK_STR(q->description_text, "x", "and its text");
+	posting_free(q);
+	free(big);
+	descstore_close(s);
+}
+
+struct putter {
+	struct descstore *s;
+	struct posting **v;
+	size_t from, n, step;
+};
+
+static void *put_many(void *arg)
+{
+	struct putter *u = arg;
+	for (size_t i = u->from; i < u->n; i += u->step)
+		descstore_put(u->s, u->v[i]);
+	return NULL;
+}
+
+static void test_threads(const char *dir)
+{
+	enum { N = 400 };
+	struct descstore *s = descstore_open(dir);
+	if (!s)
+		return;
+	struct posting **v = xcalloc(N, sizeof *v);
+	char **texts = xcalloc(N, sizeof *texts);
+	for (size_t i = 0; i < N; i++) {
+		texts[i] = long_text(100 + i * 37 % 5000, (unsigned)i);
+		struct buf h = BUF_INIT;
+		buf_printf(&h, "<p>%zu</p>", i);
+		v[i] = mk("t.md", buf_cstr(&h), texts[i]);
+		buf_release(&h);
+	}
+	struct putter a = { s, v, 0, N, 2 }, b = { s, v, 1, N, 2 };
+	pthread_t th;
+	int started = pthread_create(&th, NULL, put_many, &b) == 0;
+	put_many(&a);
+	if (started)
+		pthread_join(th, NULL);
+	else
+		put_many(&b);
+	size_t good = 0;
+	struct buf scratch = BUF_INIT;
+	for (size_t i = 0; i < N; i++) {
+		struct slice t = posting_desc_text(v[i], &scratch);
+		good += v[i]->desc_store && t.n == strlen(texts[i]) && !memcmp(t.p, texts[i], t.n);
+	}
+	CHECK(good == N, "two threads putting at once: %zu of %d texts read back intact", good, N);
+	buf_release(&scratch);
+	for (size_t i = 0; i < N; i++) {
+		posting_free(v[i]);
+		free(texts[i]);
+	}
+	free(v);
+	free(texts);
+	descstore_close(s);
+}
+
+/* The site model finds duplicates among put postings as among kept ones. */
+static void test_duplicates(const char *dir)
+{
+	struct descstore *s = descstore_open(dir);
+	if (!s)
+		return;
+	for (int spill = 0; spill < 2; spill++) {
+		struct posting_list l = { 0 };
+		posting_list_push(&l, mk("a.md", "<p>Same work.</p>", "Same work."));
+		posting_list_push(&l, mk("b.md", "<p>Same work.</p>", "Same work."));
+		posting_list_push(&l, mk("c.md", "<p>Other work.</p>", "Other work."));
+		free(l.v[2]->id);
+		l.v[2]->id = xstrdup("c");
+		for (size_t i = 0; spill && i < l.n; i++)
+			descstore_put(s, l.v[i]);
+		struct diag d;
+		diag_init(&d, NULL);
+		struct site *site = site_build(&l, NULL, "2026-11-23", &d);
+		CHECK(site->nduplicates == 1, "%s: 1 duplicate, got %zu",
+		      spill ? "put" : "kept", site->nduplicates);
+		CHECK(!l.v[0]->desc_loaded && !l.v[1]->desc_loaded,
+		      "%s: the comparison leaves nothing loaded", spill ? "put" : "kept");
+		site_free(site);
+		posting_list_release(&l);
+		diag_release(&d);
+	}
+	descstore_close(s);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/t_descstore-XXXXXX";
+	if (!mkdtemp(dir))
+		return 1;
+	char *sub = path_join(dir, "made/by/the/store");
+	test_roundtrip(sub);
+	test_threads(dir);
+	test_duplicates(dir);
+	CHECK(descstore_open("/proc/no/such/place") == NULL,
+	      "a folder that cannot be made gives no store (descriptions stay in memory)");
+	char *cmd = xmalloc(strlen(dir) + 16);
+	sprintf(cmd, "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0, "clean up");
+	free(cmd);
+	free(sub);
+	return test_done();
+}
