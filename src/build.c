@@ -373,6 +373,83 @@ static int page_key_base(struct builder *b, const struct build_cache *c, const s
 	return 1;
 }
 
+/* Every file under `dir` (as outdir_copy_tree() copies them) by path, into the key. */
+static void key_tree(struct buf *k, const char *dir, const char *rel)
+{
+	struct dirent **names = NULL;
+	int n = dir ? scandir(dir, &names, NULL, alphasort) : -1;
+	struct buf data = BUF_INIT;
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char *path = path_join(dir, name);
+		char *sub = *rel ? path_join(rel, name) : xstrdup(name);
+		struct stat st;
+		if (name[0] != '.' && lstat(path, &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				buf_printf(k, "%s/\n", sub);
+				key_tree(k, path, sub);
+			} else if (S_ISREG(st.st_mode)) {
+				buf_reset(&data);
+				read_file(path, &data, 0);
+				struct cache_hash h = cache_hash_bytes(data.p, data.n);
+				buf_printf(k, "%s %016llx%016llx\n", sub, (unsigned long long)h.hi,
+					   (unsigned long long)h.lo);
+			}
+		}
+		free(sub);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	buf_release(&data);
+}
+
+/*
+ * What a build is made of besides its posting files, for the last build's
+ * record (cache.h, "nothing to do"): this binary, the working folder, every
+ * config value (the options that change the output set them: -s, -c, -o,
+ * --base-url, --build-date; -j, -q and --strict change no byte), the
+ * environment it reads, the templates and static files (the site's and the
+ * built-in ones).
+ */
+static struct cache_hash inputs_key(struct builder *b, const struct build_cache *c,
+				    const char *data_dir)
+{
+	const struct config *g = &b->cfg;
+	struct buf k = BUF_INIT;
+	buf_printf(&k, "jobsite inputs 1\n%016llx%016llx\n", (unsigned long long)c->stamp.hi,
+		   (unsigned long long)c->stamp.lo);
+	char cwd[PATH_MAX];
+	buf_printf(&k, "%s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	buf_printf(&k, "\n%s\n%s\n", sde ? sde : "-", data_dir ? data_dir : "-");
+#define S(x) ((x) ? (x) : "-")
+	buf_printf(&k, "%s\n%s\n%s\n%s\n%s\n%u\n%s\n%s\n%s\n%s\n%s\n%zu\n%d\n%zu\n%zu\n",
+		   S(g->site_dir), S(g->file), S(g->title), S(g->description), S(g->base_url),
+		   g->page_size, S(g->content_dir), S(g->templates_dir), S(g->static_dir),
+		   S(g->output_dir), g->build_date, g->max_file_size, g->link_index, g->sitemap_max,
+		   g->feed_size);
+#undef S
+	for (size_t i = 0; i < g->bands.n; i++)
+		buf_printf(&k, "%.17g %s %s\n", g->bands.v[i].min, g->bands.v[i].slug,
+			   g->bands.v[i].label);
+	buf_puts(&k, "templates\n");
+	key_dir(&k, g->templates_dir);
+	char *builtin = data_dir ? path_join(data_dir, "templates") : NULL;
+	buf_puts(&k, "--\n");
+	key_dir(&k, builtin);
+	free(builtin);
+	buf_puts(&k, "static\n");
+	key_tree(&k, g->static_dir, "");
+	builtin = data_dir ? path_join(data_dir, "static") : NULL;
+	buf_puts(&k, "--\n");
+	key_tree(&k, builtin, "");
+	free(builtin);
+	struct cache_hash h = cache_hash_bytes(k.p, k.n);
+	buf_release(&k);
+	return h;
+}
+
 static char *report_path(const char *output)
 {
 	const char *slash = strrchr(output, '/');
@@ -439,40 +516,73 @@ static void write_report(struct builder *b, const struct posting_list *l, const 
 	json_decref(o);
 }
 
-static void print_summary(struct builder *b, const struct posting_list *l, const struct site *s,
-			  long statics, long feeds, long maps, const struct search_stats *se,
-			  const struct pages_stats *ch, double ms)
+/* The summary's lines above "files written" (the last build's record
+ * keeps them for a build with nothing to do), */
+static void summary_head(struct builder *b, const struct posting_list *l, const struct site *s,
+			 long statics, long feeds, long maps, struct buf *o)
 {
-	if (b->quiet)
-		return;
 	size_t closed = s ? s->njobs - s->open.n : 0;
-	printf("jobsite build: %s\n", b->cfg.output_dir);
-	printf("  %-14s %8zu   (%zu skipped, %zu duplicates, %zu closed)\n", "postings", l->n,
-	       l->nskipped, s ? s->nduplicates : 0, closed);
-	printf("  %-14s %8zu  ", "pages", b->npages);
+	buf_printf(o, "jobsite build: %s\n", b->cfg.output_dir);
+	buf_printf(o, "  %-14s %8zu   (%zu skipped, %zu duplicates, %zu closed)\n", "postings", l->n,
+		   l->nskipped, s ? s->nduplicates : 0, closed);
+	buf_printf(o, "  %-14s %8zu  ", "pages", b->npages);
 	for (size_t i = 0; i < b->nkinds; i++)
-		printf(" %s %zu%s", b->kinds[i].kind, b->kinds[i].n, i + 1 < b->nkinds ? "," : "");
-	printf("\n  %-14s %8ld\n", "feeds", feeds);
-	printf("  %-14s %8ld%s\n", "sitemap files", maps,
-	       b->cfg.base_url ? "" : "   (robots.txt only: no base_url)");
-	printf("  %-14s %8ld\n", "static files", statics);
-	printf("  %-14s %8zu   (%zu unchanged; postings: %zu cached, %zu parsed)\n", "files written",
-	       b->out.files, b->out.unchanged, b->cache_hits, b->cache_misses);
-	if (b->search_kept)
-		printf("  %-14s %8zu   (%zu KB, unchanged)\n", "search files", se->files,
-		       (se->bytes + 1023) / 1024);
+		buf_printf(o, " %s %zu%s", b->kinds[i].kind, b->kinds[i].n,
+			   i + 1 < b->nkinds ? "," : "");
+	buf_printf(o, "\n  %-14s %8ld\n", "feeds", feeds);
+	buf_printf(o, "  %-14s %8ld%s\n", "sitemap files", maps,
+		   b->cfg.base_url ? "" : "   (robots.txt only: no base_url)");
+	buf_printf(o, "  %-14s %8ld\n", "static files", statics);
+}
+
+/* the lines below it, */
+static void summary_tail(int search_kept, const struct search_stats *se,
+			 const struct pages_stats *ch, struct buf *o)
+{
+	if (search_kept)
+		buf_printf(o, "  %-14s %8zu   (%zu KB, unchanged)\n", "search files", se->files,
+			   (se->bytes + 1023) / 1024);
 	else if (se->from_last)
-		printf("  %-14s %8zu   (%zu KB, %zu + %zu words; body words of %zu postings patched in)\n",
-		       "search files", se->files, (se->bytes + 1023) / 1024, se->terms[0], se->terms[1],
-		       se->patched);
+		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words; body words of %zu postings patched in)\n",
+			   "search files", se->files, (se->bytes + 1023) / 1024, se->terms[0],
+			   se->terms[1], se->patched);
 	else
-		printf("  %-14s %8zu   (%zu KB, %zu + %zu words)\n", "search files", se->files,
-		       (se->bytes + 1023) / 1024, se->terms[0], se->terms[1]);
-	printf("  %-14s %8zu   (on %zu pages, %zu KB of SVG, %.0f ms with the pay figures)\n",
-	       "charts", ch->charts, ch->chart_pages, (ch->svg_bytes + 1023) / 1024, ch->pay_ms);
+		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words)\n", "search files", se->files,
+			   (se->bytes + 1023) / 1024, se->terms[0], se->terms[1]);
+	buf_printf(o, "  %-14s %8zu   (on %zu pages, %zu KB of SVG, %.0f ms with the pay figures)\n",
+		   "charts", ch->charts, ch->chart_pages, (ch->svg_bytes + 1023) / 1024, ch->pay_ms);
+}
+
+/* and the closing counts, which are this run's. */
+static void summary_counts(const struct builder *b, double ms)
+{
 	printf("  %-14s %8u\n", "warnings", b->d.warnings);
 	printf("  %-14s %8u\n", "errors", b->d.errors);
 	printf("  %-14s %8.0f ms\n", "time", ms);
+}
+
+/* A build with nothing to do (cache_last_check() said so): the summary
+ * again, or --strict failing on the warnings as the build would have. */
+static int up_to_date(struct builder *b, int strict, const char *head, const char *tail,
+		      void (*ready)(void *ctx), void *ready_ctx)
+{
+	if (b->d.errors || (strict && b->d.warnings)) {
+		if (strict && b->d.warnings)
+			diag_error(&b->d, NULL, 0, 0, "%u warnings and --strict: output left as it was",
+				   b->d.warnings);
+		fprintf(stderr, "jobsite build: failed with %u errors; '%s' left as it was\n",
+			b->d.errors, b->cfg.output_dir);
+		return EXIT_CONTENT;
+	}
+	if (ready)
+		ready(ready_ctx);
+	if (!b->quiet) {
+		fputs(head, stdout);
+		printf("  %-14s %8d   (nothing changed since the last build)\n", "files written", 0);
+		fputs(tail, stdout);
+		summary_counts(b, now_ms() - b->pr.start);
+	}
+	return EXIT_OK;
 }
 
 static int parse_args(struct builder *b, int argc, char **argv, char **config_file)
@@ -710,6 +820,9 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	struct pages_stats charts = { 0 };
 	struct build_cache cache = { 0 };
 	struct descstore *spill = NULL;
+	struct ingest_found found = { 0 };
+	struct cache_hash inputs = { 0, 0 };
+	int up_to_date_ok = 0;
 	char *data_dir = NULL;
 	if (rc) {
 		if (rc < 0)
@@ -734,7 +847,34 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 		.progress = ingest_progress,
 		.progress_ctx = &b.pr,
 	};
-	cache_open(&cache, b.cfg.output_dir, &io, &b.d);
+	cache_locate(&cache, b.cfg.output_dir, &b.d);
+	unsigned said = b.d.warnings + b.d.errors;
+	if (ingest_walk(b.cfg.content_dir, &found, &b.d, &list) < 0) {
+		diag_error(&b.d, NULL, 0, 0, "cannot read '%s': %s", b.cfg.content_dir, strerror(errno));
+		goto report;
+	}
+	/* Nothing to do when the inputs and the output are as the last build
+	 * left them (cache.h).  Not with -v (notes are not kept), nor after the
+	 * walk itself had something to say. */
+	up_to_date_ok = !b.no_cache && !b.d.verbose && !list.nskipped && !b.d.shown_lines &&
+			b.d.warnings + b.d.errors == said;
+	stage_done(&sc, "walk");
+	if (up_to_date_ok) {
+		ingest_found_stat(&found);
+		inputs = inputs_key(&b, &cache, data_dir);
+		stage_done(&sc, "inputs");
+		char *head = NULL, *tail = NULL;
+		if (cache_last_check(&cache, inputs, &found, b.cfg.output_dir, &b.d, &head, &tail)) {
+			stage_done(&sc, "up to date");
+			rc = up_to_date(&b, strict, head, tail, ready, ready_ctx);
+			free(head);
+			free(tail);
+			goto out;
+		}
+	}
+	cache_last_drop(&cache);
+	b.d.keep = up_to_date_ok; /* for the next build's record */
+	cache_read(&cache, &io);
 	if (b.no_cache)
 		cache_forget(&cache);
 	io.cache = &cache;
@@ -742,10 +882,7 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	spill = descstore_open(cache.dir);
 	io.spill = spill;
 	stage_done(&sc, "cache");
-	if (ingest_path(b.cfg.content_dir, &io, &b.d, &list) < 0) {
-		diag_error(&b.d, NULL, 0, 0, "cannot read '%s': %s", b.cfg.content_dir, strerror(errno));
-		goto report;
-	}
+	ingest_found_files(&found, &io, &b.d, &list);
 	progress_end(&b.pr);
 	stage_done(&sc, "ingest");
 	cache_ingest_save(&cache, &list);
@@ -868,12 +1005,28 @@ report:
 		stage_done(&sc, "report");
 	b.cache_hits = cache.hits;
 	b.cache_misses = cache.misses;
-	if (rc == EXIT_OK)
-		print_summary(&b, &list, site, statics, feeds, maps, &search, &charts, ms);
+	if (rc == EXIT_OK) {
+		struct buf head = BUF_INIT, tail = BUF_INIT;
+		summary_head(&b, &list, site, statics, feeds, maps, &head);
+		summary_tail(b.search_kept, &search, &charts, &tail);
+		if (!b.quiet) {
+			fputs(buf_cstr(&head), stdout);
+			printf("  %-14s %8zu   (%zu unchanged; postings: %zu cached, %zu parsed)\n",
+			       "files written", b.out.files, b.out.unchanged, b.cache_hits,
+			       b.cache_misses);
+			fputs(buf_cstr(&tail), stdout);
+			summary_counts(&b, ms);
+		}
+		if (up_to_date_ok)
+			cache_last_save(&cache, inputs, &found, &b.d, buf_cstr(&head), buf_cstr(&tail));
+		buf_release(&head);
+		buf_release(&tail);
+	}
 	else
 		fprintf(stderr, "jobsite build: failed with %u errors; '%s' left as it was\n",
 			b.d.errors, b.cfg.output_dir);
 out:
+	ingest_found_release(&found);
 	free(data_dir);
 	outdir_release(&b.out);
 	sitemap_release(&b.sm);

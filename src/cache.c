@@ -1,6 +1,8 @@
 #include "cache.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 #define KIND_POSTINGS_DELTA 4u  /* entries changed since the postings file */
 #define KIND_WORDS_DELTA 5u     /* the same beside the words file */
 #define KIND_BODY 6u            /* the search index's body term table */
+#define KIND_LAST 7u            /* the last build's record ("nothing to do") */
 #define HEADER_SIZE (8 + 4 + 4 + 16 + 16 + 8 + 16)
 /* A file modified this recently may change again within its mtime's
  * granularity: its entry keeps no stat, so the next build hashes it. */
@@ -450,7 +453,7 @@ static size_t load(struct build_cache *c, const char *path, uint32_t kind, struc
 		why = "is not a jobsite cache file or is truncated";
 	else if (format != CACHE_FORMAT || !cache_hash_eq(stamp, stamp_of(c, kind)))
 		why = "is from another version of jobsite", level = DIAG_NOTE;
-	else if (kind == KIND_POSTINGS && !cache_hash_eq(fkey, *key))
+	else if ((kind == KIND_POSTINGS || kind == KIND_LAST) && !cache_hash_eq(fkey, *key))
 		why = "was made with other options", level = DIAG_NOTE;
 	else if (is_delta(kind) && !cache_hash_eq(fkey, *key))
 		why = "belongs to another version of the file beside it", level = DIAG_NOTE;
@@ -618,8 +621,7 @@ int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mt
 }
 
 
-void cache_open(struct build_cache *c, const char *output, const struct ingest_opts *ingest,
-		struct diag *d)
+void cache_locate(struct build_cache *c, const char *output, struct diag *d)
 {
 	memset(c, 0, sizeof *c);
 	c->d = d;
@@ -650,8 +652,27 @@ void cache_open(struct build_cache *c, const char *output, const struct ingest_o
 	c->words_delta_path = buf_detach(&p, NULL);
 	buf_printf(&p, "%s/%s.body", c->dir, name);
 	c->body_path = buf_detach(&p, NULL);
+	buf_printf(&p, "%s/%s.last", c->dir, name);
+	c->last_path = buf_detach(&p, NULL);
 	free(out);
 	stamp_init(c);
+}
+
+/* The manifest's bytes, read once (cache_last_check() may have read them);
+ * 1 when they are there.  `index`: its tables too, for the build. */
+static int read_manifest(struct build_cache *c, int index)
+{
+	if (!c->manifest_read) {
+		c->manifest_read = 1;
+		load(c, c->manifest_path, KIND_MANIFEST, &c->manifest_key, &c->mblob, NULL);
+	}
+	if (index && c->mblob.n && !c->manifest_ok)
+		index_manifest(c, HEADER_SIZE);
+	return c->mblob.n > 0;
+}
+
+void cache_read(struct build_cache *c, const struct ingest_opts *ingest)
+{
 	c->ingest_key = ingest_key(ingest);
 	struct cache_hash key = c->ingest_key;
 	size_t off = load(c, c->postings_path, KIND_POSTINGS, &key, &c->pblob, &c->psum);
@@ -661,9 +682,14 @@ void cache_open(struct build_cache *c, const char *output, const struct ingest_o
 		doff = load(c, c->postings_delta_path, KIND_POSTINGS_DELTA, &dkey, &c->pdblob, NULL);
 		index_postings(c, off, doff);
 	}
-	off = load(c, c->manifest_path, KIND_MANIFEST, &c->manifest_key, &c->mblob, NULL);
-	if (off)
-		index_manifest(c, off);
+	read_manifest(c, 1);
+}
+
+void cache_open(struct build_cache *c, const char *output, const struct ingest_opts *ingest,
+		struct diag *d)
+{
+	cache_locate(c, output, d);
+	cache_read(c, ingest);
 }
 
 void cache_forget(struct build_cache *c)
@@ -696,6 +722,7 @@ void cache_close(struct build_cache *c)
 	free(c->dir);
 	free(c->postings_path);
 	free(c->manifest_path);
+	free(c->last_path);
 	memset(c, 0, sizeof *c);
 }
 
@@ -1394,4 +1421,196 @@ struct slice cache_body_get(struct build_cache *c)
 void cache_body_put(struct build_cache *c, struct slice table)
 {
 	save(c, c->body_path, KIND_BODY, (struct cache_hash){ 0, 0 }, table);
+}
+
+/* ---- the last build's record ---- */
+
+/*
+ * Payload: u64 n, then per posting file its path and stat (size, ino,
+ * mtime, ctime); u64 n, then per warning or error its level, file, line,
+ * column, kind and message; the summary's head and tail.
+ */
+int cache_last_save(struct build_cache *c, struct cache_hash key, const struct ingest_found *f,
+		    const struct diag *d, const char *head, const char *tail)
+{
+	struct buf b = BUF_INIT;
+	put_u64(&b, f->n);
+	for (size_t i = 0; i < f->n; i++) {
+		struct fstat st = fstat_of(&f->st[i]);
+		put_str(&b, f->v[i]);
+		put_u64(&b, st.size);
+		put_u64(&b, st.ino);
+		put_u64(&b, (uint64_t)st.mtime_ns);
+		put_u64(&b, (uint64_t)st.ctime_ns);
+	}
+	put_u64(&b, d->nrecords);
+	for (size_t i = 0; i < d->nrecords; i++) {
+		const struct diag_record *x = &d->records[i];
+		put_u32(&b, (uint32_t)x->level);
+		put_str(&b, x->file);
+		put_u32(&b, x->line);
+		put_u32(&b, x->col);
+		put_str(&b, x->kind);
+		put_str(&b, x->message);
+	}
+	put_str(&b, head);
+	put_str(&b, tail);
+	int r = save(c, c->last_path, KIND_LAST, key, buf_slice(&b));
+	buf_release(&b);
+	return r;
+}
+
+void cache_last_drop(struct build_cache *c)
+{
+	if (unlink(c->last_path) < 0 && errno != ENOENT)
+		diag_report(c->d, DIAG_ADVISORY, c->last_path, 0, 0, NULL,
+			    "cannot remove the build cache: %s", strerror(errno));
+}
+
+/* The files and folders of the manifest [from, to) as it says: each file
+ * there with its size, each folder with its mtime.  Runs on two threads. */
+struct out_check {
+	const struct build_cache *c;
+	int fd;
+	size_t from, to;        /* entries: files, then folders */
+	size_t nfiles;
+	const size_t *at;       /* each entry's offset in mblob */
+	int ok;
+};
+
+static void *out_check_run(void *arg)
+{
+	struct out_check *k = arg;
+	const unsigned char *base = (const unsigned char *)k->c->mblob.p;
+	char rel[PATH_MAX];
+	for (size_t i = k->from; i < k->to && k->ok; i++) {
+		struct reader r = { base + k->at[i], base + k->c->mblob.n, 0 };
+		size_t plen;
+		const char *path = get_strref(&r, &plen);
+		uint64_t v = get_u64(&r);
+		if (r.bad || !path || plen >= sizeof rel) {
+			k->ok = 0;
+			break;
+		}
+		memcpy(rel, path, plen + 1);
+		struct stat st;
+		if (fstatat(k->fd, *rel ? rel : ".", &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			k->ok = 0;
+		} else if (i < k->nfiles) {
+			k->ok = S_ISREG(st.st_mode) && (uint64_t)st.st_size == v;
+		} else {
+			k->ok = S_ISDIR(st.st_mode) &&
+				(int64_t)v == (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		}
+	}
+	return NULL;
+}
+
+static int output_as_manifest(struct build_cache *c, const char *output)
+{
+	struct reader r = { (const unsigned char *)c->mblob.p + HEADER_SIZE,
+			    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
+	uint64_t n = get_u64(&r);
+	if (r.bad || n > c->mblob.n)
+		return 0;
+	size_t *at = xmalloc(((size_t)n + 1) * sizeof *at), cap = (size_t)n + 1, total = 0;
+	for (uint64_t i = 0; i < n && !r.bad; i++) {
+		at[total++] = (size_t)(r.p - (const unsigned char *)c->mblob.p);
+		size_t plen;
+		get_strref(&r, &plen);
+		get_u64(&r);
+		get_hash(&r);
+		get_hash(&r);
+	}
+	uint64_t nd = get_u64(&r);
+	if (nd > c->mblob.n)
+		r.bad = 1;
+	for (uint64_t i = 0; i < nd && !r.bad; i++) {
+		at = xgrow(at, &cap, total + 1, sizeof *at);
+		at[total++] = (size_t)(r.p - (const unsigned char *)c->mblob.p);
+		size_t plen;
+		get_strref(&r, &plen);
+		get_u64(&r);
+	}
+	int fd = r.bad ? -1 : open(output, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int ok = fd >= 0;
+	if (ok) {
+		struct out_check k[2] = {
+			{ c, fd, 0, total / 2, (size_t)n, at, 1 },
+			{ c, fd, total / 2, total, (size_t)n, at, 1 },
+		};
+		pthread_t th;
+		int helper = total > 1000 && pthread_create(&th, NULL, out_check_run, &k[1]) == 0;
+		out_check_run(&k[0]);
+		if (helper)
+			pthread_join(th, NULL);
+		else
+			out_check_run(&k[1]);
+		ok = k[0].ok && k[1].ok;
+		close(fd);
+	}
+	free(at);
+	return ok;
+}
+
+int cache_last_check(struct build_cache *c, struct cache_hash key, const struct ingest_found *f,
+		     const char *output, struct diag *d, char **head, char **tail)
+{
+	struct buf blob = BUF_INIT;
+	struct cache_hash k = key;
+	size_t off = load(c, c->last_path, KIND_LAST, &k, &blob, NULL);
+	if (!off)
+		return 0;
+	struct reader r = { (const unsigned char *)blob.p + off,
+			    (const unsigned char *)blob.p + blob.n, 0 };
+	int same = get_u64(&r) == f->n;
+	for (size_t i = 0; same && i < f->n && !r.bad; i++) {
+		size_t plen;
+		const char *path = get_strref(&r, &plen);
+		struct fstat was = { 0 }, now = fstat_of(&f->st[i]);
+		was.size = get_u64(&r);
+		was.ino = get_u64(&r);
+		was.mtime_ns = (int64_t)get_u64(&r);
+		was.ctime_ns = (int64_t)get_u64(&r);
+		/* a file changed too recently for its stat to tell (mtime 0) is never the same */
+		same = path && plen == strlen(f->v[i]) && !memcmp(path, f->v[i], plen) &&
+		       f->st[i].st_mode && was.mtime_ns && was.size == now.size && was.ino == now.ino &&
+		       was.mtime_ns == now.mtime_ns && was.ctime_ns == now.ctime_ns;
+	}
+	struct reader records = r;
+	uint64_t nrec = same ? get_u64(&r) : 0;
+	for (uint64_t i = 0; same && i < nrec && !r.bad; i++) {
+		size_t len;
+		get_u32(&r);
+		get_strref(&r, &len);
+		get_u32(&r);
+		get_u32(&r);
+		get_strref(&r, &len);
+		same = get_strref(&r, &len) != NULL;
+	}
+	size_t hlen, tlen;
+	const char *h = same ? get_strref(&r, &hlen) : NULL;
+	const char *t = same ? get_strref(&r, &tlen) : NULL;
+	same = same && !r.bad && h && t;
+	if (same) {
+		same = read_manifest(c, 0) && output_as_manifest(c, output);
+	}
+	if (same) {
+		r = records;
+		nrec = get_u64(&r);
+		for (uint64_t i = 0; i < nrec; i++) {
+			size_t len;
+			uint32_t level = get_u32(&r);
+			const char *file = get_strref(&r, &len);
+			uint32_t line = get_u32(&r), col = get_u32(&r);
+			const char *kind = get_strref(&r, &len);
+			const char *msg = get_strref(&r, &len);
+			diag_report(d, level == DIAG_ERROR ? DIAG_ERROR : DIAG_WARNING, file, line, col,
+				    kind, "%s", msg);
+		}
+		*head = xstrdup(h);
+		*tail = xstrdup(t);
+	}
+	blob_release(c, &blob);
+	return same;
 }

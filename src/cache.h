@@ -100,6 +100,9 @@ struct build_cache {
 	struct buf wdblob;
 	int wdmapped;
 
+	char *last_path;        /* the last build's record */
+	int manifest_read;
+
 	/* the search index's body term table of the last build (search_index.h) */
 	char *body_path;
 	struct buf bblob;
@@ -126,6 +129,10 @@ struct cache_file {
  */
 void cache_open(struct build_cache *c, const char *output, const struct ingest_opts *ingest,
 		struct diag *d);
+/* cache_open() in two steps: where the files are (and this binary's
+ * stamp), then reading them. */
+void cache_locate(struct build_cache *c, const char *output, struct diag *d);
+void cache_read(struct build_cache *c, const struct ingest_opts *ingest);
 /* Trust nothing read (--no-cache); the files are still written afresh. */
 void cache_forget(struct build_cache *c);
 void cache_close(struct build_cache *c);
@@ -209,5 +216,28 @@ size_t cache_decode_all(struct build_cache *c, const struct ingest_opts *o, stru
  */
 struct slice cache_body_get(struct build_cache *c);
 void cache_body_put(struct build_cache *c, struct slice table);
+
+/*
+ * "Nothing to do": the last build's record, .jobsite-cache/<output>.last.
+ * It holds what the last successful build was made from: `key` (the
+ * binary, the config, the templates and static files, the options: see
+ * build.c), the posting files by path and stat as the walk saw them (the
+ * same test an unchanged file passes in cache_ingest_file()), the warnings
+ * it reported and its summary.  cache_last_check() returns 1 when all of
+ * that holds again and the output is as the manifest says: every file
+ * there with its size (as a kept page is checked), every folder with its
+ * mtime (as commit checks for stray files).  The build would then write
+ * nothing: the record's warnings are reported again to d, and its summary
+ * (head and tail, to print around the "files written" line) is returned.
+ * A record that is missing, corrupt or from another binary is ignored, as
+ * every cache file is.  cache_last_drop() removes it: a build that may
+ * change the output does so first, and only a successful one saves it.
+ */
+struct ingest_found;
+int cache_last_check(struct build_cache *c, struct cache_hash key, const struct ingest_found *f,
+		     const char *output, struct diag *d, char **head, char **tail);
+void cache_last_drop(struct build_cache *c);
+int cache_last_save(struct build_cache *c, struct cache_hash key, const struct ingest_found *f,
+		    const struct diag *d, const char *head, const char *tail);
 
 #endif

@@ -30,6 +30,8 @@
 #define CONFIG_DEFAULT_PAGE_SIZE 20
 #define CONFIG_SITEMAP_MAX 50000
 
+/* Every field counts in build.c's inputs_key(): a build with nothing to do
+ * is told by it. */
 struct config {
 	char *site_dir;       /* "." */
 	char *file;           /* the config file read, NULL if none */

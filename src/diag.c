@@ -19,6 +19,12 @@ void diag_release(struct diag *d)
 	for (size_t i = 0; i < d->nkinds; i++)
 		free(d->kinds[i].kind);
 	free(d->kinds);
+	for (size_t i = 0; i < d->nrecords; i++) {
+		free(d->records[i].file);
+		free(d->records[i].kind);
+		free(d->records[i].message);
+	}
+	free(d->records);
 	pthread_mutex_destroy(&d->lock);
 }
 
@@ -55,6 +61,13 @@ void diag_report(struct diag *d, enum diag_level level, const char *file,
 	} else if (level == DIAG_ERROR) {
 		d->errors++;
 	}
+	if (d->keep && (level == DIAG_WARNING || level == DIAG_ERROR)) {
+		d->records = xgrow(d->records, &d->records_cap, d->nrecords + 1,
+				   sizeof *d->records);
+		d->records[d->nrecords++] = (struct diag_record){
+			level, file ? xstrdup(file) : NULL, kind ? xstrdup(kind) : NULL,
+			xstrdup(buf_cstr(&msg)), line, col };
+	}
 	if (d->out && (level != DIAG_NOTE || d->verbose)) {
 		if (file) {
 			fputs(file, d->out);
@@ -75,6 +88,7 @@ void diag_report(struct diag *d, enum diag_level level, const char *file,
 void diag_show_line(struct diag *d, const char *line_text, size_t len,
 		    unsigned col)
 {
+	d->shown_lines = 1;
 	if (!d->out)
 		return;
 	pthread_mutex_lock(&d->lock);

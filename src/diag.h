@@ -25,6 +25,14 @@ struct diag_kind {
 	unsigned count;
 };
 
+/* A warning or error as reported, kept when diag.keep is set (so a build
+ * with nothing to do can report its last run's again: cache.h). */
+struct diag_record {
+	enum diag_level level;
+	char *file, *kind, *message;
+	unsigned line, col;
+};
+
 struct diag {
 	FILE *out;          /* where messages go; NULL = silent */
 	unsigned warnings;
@@ -32,6 +40,10 @@ struct diag {
 	int verbose;        /* print notes too */
 	struct diag_kind *kinds;
 	size_t nkinds, kinds_cap;
+	int keep;           /* keep warnings and errors in records */
+	int shown_lines;    /* diag_show_line() was used: the records miss those */
+	struct diag_record *records;
+	size_t nrecords, records_cap;
 	pthread_mutex_t lock;
 };
 

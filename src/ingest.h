@@ -12,6 +12,7 @@
 #define JOBSITE_INGEST_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "band.h"
 #include "diag.h"
@@ -89,6 +90,23 @@ void ingest_thread_release(void);
  */
 int ingest_path(const char *path, const struct ingest_opts *opts,
 		struct diag *d, struct posting_list *out);
+
+/* ingest_path() in two steps: the walk, then the files it found. */
+struct ingest_found {
+	char **v;
+	struct stat *st;        /* what the walk saw of each file */
+	size_t n, cap, st_cap;
+};
+/* Find the posting files under `path` (skips go to out and d); -1 when
+ * `path` itself cannot be read. */
+int ingest_walk(const char *path, struct ingest_found *f, struct diag *d,
+		struct posting_list *out);
+int ingest_found_files(const struct ingest_found *f, const struct ingest_opts *opts,
+		       struct diag *d, struct posting_list *out);
+/* Stat the files the walk left for the workers (on two threads); a file
+ * that cannot be stat'ed keeps st_mode 0, for its worker to report. */
+void ingest_found_stat(struct ingest_found *f);
+void ingest_found_release(struct ingest_found *f);
 
 /*
  * Load the given files on opts->jobs threads; results are appended in the

@@ -18,19 +18,14 @@
 #include "rx.h"
 #include "util.h"
 
-struct filelist {
-	char **v;
-	struct stat *st;        /* content files: what the walk saw */
-	size_t n, cap, st_cap;
-};
 
-static void filelist_push(struct filelist *f, char *path)
+static void filelist_push(struct ingest_found *f, char *path)
 {
 	f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof *f->v);
 	f->v[f->n++] = path;
 }
 
-static void filelist_push_st(struct filelist *f, char *path, const struct stat *st)
+static void filelist_push_st(struct ingest_found *f, char *path, const struct stat *st)
 {
 	f->st = xgrow(f->st, &f->st_cap, f->n + 1, sizeof *f->st);
 	f->st[f->n] = *st;
@@ -93,14 +88,14 @@ static int is_valid_utf8_name(const char *s)
 }
 
 static void collect(const char *dir, const char *root_real, struct seen *seen,
-		    struct filelist *files, struct posting_list *out, struct diag *d)
+		    struct ingest_found *files, struct posting_list *out, struct diag *d)
 {
 	DIR *dh = opendir(dir);
 	if (!dh) {
 		note_skip(out, d, dir, strerror(errno));
 		return;
 	}
-	struct filelist names = { 0 };
+	struct ingest_found names = { 0 };
 	struct dirent *e;
 	while ((e = readdir(dh))) {
 		if (e->d_name[0] == '.')
@@ -280,29 +275,76 @@ int ingest_files(char **files, size_t n, const struct ingest_opts *opts,
 	return ingest_files_st(files, NULL, n, opts, d, out);
 }
 
-int ingest_path(const char *path, const struct ingest_opts *opts,
-		struct diag *d, struct posting_list *out)
+int ingest_walk(const char *path, struct ingest_found *f, struct diag *d,
+		struct posting_list *out)
 {
+	memset(f, 0, sizeof *f);
 	struct stat st;
 	if (stat(path, &st) < 0) {
 		diag_error(d, path, 0, 0, "cannot read '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	struct filelist files = { 0 };
 	if (S_ISDIR(st.st_mode)) {
 		char *root_real = realpath(path, NULL);
 		struct seen seen = { .n = 1 };
 		seen.dev[0] = st.st_dev;
 		seen.ino[0] = st.st_ino;
-		collect(path, root_real ? root_real : path, &seen, &files, out, d);
+		collect(path, root_real ? root_real : path, &seen, f, out, d);
 		free(root_real);
 	} else {
-		filelist_push_st(&files, xstrdup(path), &st);
+		filelist_push_st(f, xstrdup(path), &st);
 	}
-	int total = ingest_files_st(files.v, files.st, files.n, opts, d, out);
-	for (size_t i = 0; i < files.n; i++)
-		free(files.v[i]);
-	free(files.v);
-	free(files.st);
+	return 0;
+}
+
+int ingest_found_files(const struct ingest_found *f, const struct ingest_opts *opts,
+		       struct diag *d, struct posting_list *out)
+{
+	return ingest_files_st(f->v, f->st, f->n, opts, d, out);
+}
+
+struct stat_part {
+	struct ingest_found *f;
+	size_t from, to;
+};
+
+static void *stat_part_run(void *arg)
+{
+	struct stat_part *k = arg;
+	for (size_t i = k->from; i < k->to; i++)
+		if (!k->f->st[i].st_mode && stat(k->f->v[i], &k->f->st[i]) < 0)
+			memset(&k->f->st[i], 0, sizeof k->f->st[i]);
+	return NULL;
+}
+
+void ingest_found_stat(struct ingest_found *f)
+{
+	struct stat_part a = { f, 0, f->n / 2 }, b = { f, f->n / 2, f->n };
+	pthread_t th;
+	int helper = f->n > 256 && pthread_create(&th, NULL, stat_part_run, &b) == 0;
+	stat_part_run(&a);
+	if (helper)
+		pthread_join(th, NULL);
+	else
+		stat_part_run(&b);
+}
+
+void ingest_found_release(struct ingest_found *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->v[i]);
+	free(f->v);
+	free(f->st);
+	memset(f, 0, sizeof *f);
+}
+
+int ingest_path(const char *path, const struct ingest_opts *opts,
+		struct diag *d, struct posting_list *out)
+{
+	struct ingest_found files;
+	if (ingest_walk(path, &files, d, out) < 0)
+		return -1;
+	int total = ingest_found_files(&files, opts, d, out);
+	ingest_found_release(&files);
 	return total;
 }

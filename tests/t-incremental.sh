@@ -57,6 +57,10 @@ same() {
 	check "$step: no temporary folder left" test -z "$(ls -d "$OUT".* 2>/dev/null)"
 }
 
+# nolast: the next build goes through the caches, not the last build's
+# record (cache.h, "nothing to do"), whatever the clock says about the files
+nolast() { rm -f "$S/.jobsite-cache/public.last"; }
+
 build cold
 check "cold build exits 0" test $? -eq 0
 check "cold: nothing from the cache" test "$(field cold 3)" -eq 0
@@ -64,6 +68,7 @@ check "cold: a cache beside the output" test -s "$S/.jobsite-cache/public.postin
 same cold
 total=$(find "$OUT" -type f | wc -l)
 
+nolast
 build again
 check "no change: every posting from the cache" test "$(field again 4)" -eq 0 -a "$(field again 3)" -ge 300
 check "no change: no file written" test "$(field again 1)" -eq 0
@@ -101,6 +106,88 @@ ino() { stat -c %i "$1" 2>/dev/null; }
 sleep 3
 build settle
 same settle
+
+# Nothing changed and every file older than the racy window: the build
+# stops after checking the inputs and the output, with the same messages.
+uptodate() {
+	local step=$1 before=$2; shift 2
+	build "$step" "$@"
+	set -- "$step" "$before"
+	check "$1: nothing to do" grep -q '^  files written *0 *(nothing changed since the last build)$' "$T/$1.out"
+	check "$1: the same warnings as the build before" diff <(sort "$T/$2.err") <(sort "$T/$1.err")
+	# (but for the times in it)
+	check "$1: the same summary" diff <(grep -v '^  \(files written\|time\) ' "$T/$2.out" | sed 's/[0-9]* ms //') \
+		<(grep -v '^  \(files written\|time\) ' "$T/$1.out" | sed 's/[0-9]* ms //')
+	same "$1"
+}
+# built: STEP was a real build (not "nothing to do")
+built() {
+	check "$1: a real build" sh -c "! grep -q 'nothing changed since the last build' '$T/$1.out'"
+}
+check "settle: warnings to repeat" test "$(grep -c ': warning: ' "$T/settle.err")" -ge 10
+uptodate uptodate settle
+uptodate uptodate-twice uptodate
+echo "stray" > "$OUT/jobs/stray.html"
+build stray
+built stray
+same stray
+check "stray: removed" test ! -e "$OUT/jobs/stray.html"
+uptodate uptodate-stray stray
+page=$(find "$OUT/jobs" -name index.html | sort | head -1)
+echo "<!-- grown by hand -->" >> "$page"
+build grown
+built grown
+same grown
+rm "$page"
+build removed
+built removed
+same removed
+mkdir -p "$S/static"
+echo "body { margin: 0 }" > "$S/static/extra.css"
+build static
+built static
+check "static: the new file is out" test -s "$OUT/static/extra.css"
+same static
+uptodate uptodate-static static
+echo "body { margin: 1px }" > "$S/static/extra.css"
+build static2
+built static2
+same static2
+rm -r "$S/static"
+build static3
+built static3
+same static3
+touch "$S/content/mover.md"
+build touched2
+built touched2
+check "touched: nothing parsed" test "$(field touched2 4)" -eq 0
+same touched2
+sleep 3
+build settle2
+same settle2
+uptodate uptodate-settle2 settle2
+# --strict fails on the warnings a build with nothing to do reports again
+cp -r "$OUT" "$T/before-uptodate-strict"
+"$JOBSITE" build -s "$S" -o "$OUT" --strict > "$T/uptodate-strict.out" 2> "$T/uptodate-strict.err"
+check "up to date, --strict with warnings: fails" test $? -ne 0
+check "up to date, --strict: says why" grep -q 'warnings and --strict' "$T/uptodate-strict.err"
+check "up to date, --strict: output as it was" diff -r "$T/before-uptodate-strict" "$OUT"
+uptodate uptodate-after-strict settle2
+# options that change no byte do not count
+uptodate jobs1 settle2 -j 1
+# a damaged record is never trusted
+python3 - "$S/.jobsite-cache/public.last" <<'EOF2'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+b[len(b) // 2] ^= 0x5a
+open(p, 'wb').write(bytes(b))
+EOF2
+build lastbad -j 1
+built lastbad
+check "damaged record: a warning names it" grep -q 'public.last: warning: build cache is corrupt' "$T/lastbad.err"
+same lastbad
+uptodate uptodate-lastbad-next jobs1
 pino=$(ino "$C/public.postings") wino=$(ino "$C/public.words")
 sed -i 's/^salary: .*/salary: $72,000 - $81,000 a year/' "$S/content/mover.md"
 build delta
@@ -129,6 +216,7 @@ check "damaged delta: a warning names the postings delta" grep -q "public.postin
 check "damaged delta: a warning names the words delta" grep -q "public.words.delta: warning: build cache is corrupt" "$T/baddelta.err"
 check "damaged delta: only the files it held are parsed" test "$(field baddelta 4)" -ge 1 -a "$(field baddelta 4)" -le 3 -a "$(field baddelta 3)" -ge 300
 same baddelta
+nolast
 build afterdelta
 check "after a damaged delta: all from the cache again" test "$(field afterdelta 4)" -eq 0 -a "$(field afterdelta 3)" -ge 300
 same afterdelta
@@ -141,6 +229,7 @@ check "many edits: the postings file written whole" test "$(ino "$C/public.posti
 check "many edits: the words file written whole" test "$(ino "$C/public.words")" != "$wino"
 check "many edits: no delta left" test ! -e "$C/public.postings.delta" -a ! -e "$C/public.words.delta"
 same many
+nolast
 build aftermany
 check "after many edits: all from the cache" test "$(field aftermany 4)" -eq 0
 same aftermany
@@ -258,6 +347,7 @@ printf -- '---\ntitle: \n---\n\n' > "$S/content/bad.md"
 check "strict build with warnings fails" test $? -ne 0
 check "strict: output left as it was" diff -r "$T/before" "$OUT"
 rm "$S/content/bad.md"
+nolast
 build afterstrict
 check "after strict: cache still used" test "$(field afterstrict 3)" -ge 300 -a "$(field afterstrict 4)" -eq 0
 same afterstrict
@@ -287,6 +377,7 @@ EOF
 	check "$what cache: a warning names the search body table" grep -q "public.body: warning: build cache" "$T/$what.err"
 	check "$what cache: nothing taken from it" test "$(field "$what" 3)" -eq 0 -a "$(field "$what" 2)" -eq 0
 	same "$what"
+	nolast
 	build "$what-next"
 	check "$what cache: rewritten, the next build uses it" test "$(field "$what-next" 3)" -ge 300
 	check "$what cache: the warning is not counted" cmp <(grep "^  warnings" "$T/$what.out") <(grep "^  warnings" "$T/$what-next.out")
