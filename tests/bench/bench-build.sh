@@ -129,7 +129,8 @@ rb_one() {
 		return 1
 	fi
 	read -r wall rss < "$work/time"
-	written=$(sed -n 's/^ *files written *\([0-9]*\) .*(\([0-9]*\) unchanged; postings: \([0-9]*\) cached, \([0-9]*\) parsed).*/\1 written, \2 unchanged, \4 parsed/p' "$work/log")
+	written=$(sed -n -e 's/^ *files written *\([0-9]*\) .*(\([0-9]*\) unchanged; postings: \([0-9]*\) cached, \([0-9]*\) parsed).*/\1 written, \2 unchanged, \4 parsed/p' \
+		-e 's/^ *files written .*(nothing changed since the last build).*/nothing to do: the last build'"'"'s record held/p' "$work/log")
 	echo "  jobsite $1 rebuild ($3): ${wall}s wall, $((rss / 1024)) MiB peak RSS, $written"
 	echo "$wall" >> "$work/$3"
 	echo "$wall $rss" >> "$work/$3.rss"
