@@ -26,4 +26,13 @@ struct sanitize_report;
 int markdown_to_html(const char *md, size_t len, struct buf *out,
 		     struct buf *text, struct sanitize_report *rep);
 
+/*
+ * The same for a parsed document, always by way of cmark's HTML and the
+ * HTML parser (markdown_to_html() does that only for Markdown with raw
+ * HTML in it).  For tests that both ways agree.
+ */
+struct cmark_node;
+int markdown_to_html_parsed(struct cmark_node *root, struct buf *out, struct buf *text,
+			    struct sanitize_report *rep);
+
 #endif

@@ -10,6 +10,8 @@
  * libxml2 re-parse (allowed elements and attributes, schemes), and
  * idempotence (sanitizing the output again gives the same bytes).
  */
+#include <cmark.h>
+#include <dirent.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <pthread.h>
@@ -584,6 +586,131 @@ static void test_threads(void)
 	free(jobs[1]);
 }
 
+
+/* ---- markdown_to_html(): the tree built from cmark's, against the parse ---- */
+
+static unsigned two_ways_tried, two_ways_same, two_ways_fast;
+
+/* Both ways for one input: the same bytes, text and report. */
+static int two_ways(const char *what, const char *md, size_t n)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT, ta = BUF_INIT, tb = BUF_INIT;
+	struct sanitize_report ra = SANITIZE_REPORT_INIT, rb = SANITIZE_REPORT_INIT;
+	markdown_to_html(md, n, &a, &ta, &ra);
+	cmark_node *root = cmark_parse_document(md, n, CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8);
+	markdown_to_html_parsed(root, &b, &tb, &rb);
+	/* which way markdown_to_html() took: raw HTML sends it to the parser */
+	int raw = 0;
+	cmark_iter *it = cmark_iter_new(root);
+	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+		cmark_node_type t = cmark_node_get_type(cmark_iter_get_node(it));
+		raw |= t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE;
+	}
+	cmark_iter_free(it);
+	cmark_node_free(root);
+	int same = a.n == b.n && !memcmp(a.p, b.p, a.n) && ta.n == tb.n &&
+		   !memcmp(ta.p, tb.p, ta.n) && ra.dropped == rb.dropped &&
+		   ra.unwrapped == rb.unwrapped && ra.attrs_removed == rb.attrs_removed &&
+		   ra.links_bad_scheme == rb.links_bad_scheme &&
+		   ra.links_relative == rb.links_relative && ra.depth_flattened == rb.depth_flattened &&
+		   tap_streq(ra.first_dropped, rb.first_dropped);
+	if (!same && two_ways_tried - two_ways_same < 5)
+		fprintf(stderr, "two ways differ for %s:\n%.*s\n--- from cmark's tree:\n%s\n--- parsed:\n%s\n",
+			what, (int)(n < 400 ? n : 400), md, buf_cstr(&a), buf_cstr(&b));
+	two_ways_tried++;
+	two_ways_same += same;
+	two_ways_fast += !raw;
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&ta);
+	buf_release(&tb);
+	return same;
+}
+
+/* Every file of `dir` (JOBSITE_MD_CORPUS: t-fields-corpus.sh gives its
+ * generated postings) as Markdown, whatever its extension. */
+static void two_ways_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	CHECK(d != NULL, "cannot read '%s'", dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *path = path_join(dir, e->d_name);
+		struct buf f = BUF_INIT;
+		if (read_file(path, &f, 0) == 0)
+			two_ways(path, f.p, f.n);
+		buf_release(&f);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+static void test_two_ways(void)
+{
+	/* what the tree must get right: every element, link destinations
+	 * byte for byte (cmark percent-encodes some), breaks, tight and loose
+	 * lists, code, images (dropped, but counted), raw HTML (parsed) */
+	static const char *const cases[] = {
+		"[a](http://x.com/a b)", "[a](<http://x.com/a b>)",
+		"[a](http://x.com/~user?a=1&b='2'#f)", "[\xc3\xbc](http://ex.com/\xc3\xbc/%41)",
+		"[all](http://h/ !\"#$%&'()*+,-./09:;<=>?@AZ[\\\\]^_`az{|}~)",
+		"<http://auto.link/x>", "<mail@example.com>", "![img](http://x/y.png \"t\")",
+		"![alt *em*](x.png) after", "- a\n- b\n\n  para\n- c", "1. one\n2. two", "3. three\n4. four",
+		"- tight\n  - nested\n- x", "- tight\n  # heading\n- x", "> quote\n> > nested\n\n- in\n  > quote",
+		"```js extra\ncode <b>\n```\n", "    indented\n    code\n", "# H1\n###### H6\nSetext\n===\n",
+		"a  \nb\\\nc\nd", "***\n---\n___", "`code` **strong** *em* _em_ __s__",
+		"[ref]\n\n[ref]: http://ref.example \"Title\"", "[x](javascript:alert(1))", "[x]()",
+		"[x](#frag)", "[x](//host/path)", "[x](mailto:a@b.c)", "[x](HTTP://UPPER.example/)",
+		"&copy; &amp; &lt;b&gt; &#65; &nbsp;x", "tab\there", "line\r\nwindows\r\n",
+		"a\xc2\xa0" "b", "emoji \xf0\x9f\x8e\x89 [x](http://a/\xf0\x9f\x8e\x89)",
+		"- [link](http://a)\n- **b**\n\n1) x\n2) y", "* * *", "- a\n\n- b", "1. a\n\n   b\n2. c",
+		"```\n\n\nleading newlines\n```", "~~~\n~\n~~~", "x<y>z", "<div>html</div>", "a <b>b</b>",
+		"[a `code` b](http://x)", "**[bold link](http://x)**", "[![img](a.png)](http://x)",
+		"[a [nested](http://in) b](http://out)", "\\*not em\\*", "h\n-", "- ", "1.", ">", "",
+		"\n\n", "   ", "[x](http://a\"b)", "[x](http://a)b[y](http://c)", "bad \xff\xfe utf-8",
+		"ctl \x01\x02 bytes", "cr\ronly", "del \x7f",
+		"- a\n  - b\n    - c\n      - d\n        - e", "> - a\n>   > b\n\n---\n\n1. x\n   ```\n   y\n   ```",
+		"**a *b* c**", "*a **b** c*", "_a_b_", "[link *em* **st**](http://x \"t\")",
+		"Text\n\n<!-- comment -->\n\nmore", "<script>alert(1)</script>\n\ntext",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		two_ways("case", cases[i], strlen(cases[i]));
+	CHECK(two_ways_fast * 4 > two_ways_tried * 3, "most cases take cmark's tree (%u of %u)",
+	      two_ways_fast, two_ways_tried);
+	static const char nul[] = "nul \0 inside [x](http://a/\0b)";
+	two_ways("NUL bytes", nul, sizeof nul - 1);
+	/* the seeds and every payload line */
+	char *dir = path_join(shared(), "seeds");
+	two_ways_dir(dir);
+	free(dir);
+	char *path = path_join(shared(), "xss/payloads.txt");
+	struct buf f = BUF_INIT;
+	if (read_file(path, &f, 0) == 0)
+		for (char *p = f.p, *end = f.p + f.n; p < end;) {
+			char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			two_ways("payload", p, n);
+			p = nl ? nl + 1 : end;
+		}
+	buf_release(&f);
+	free(path);
+	const char *corpus = getenv("JOBSITE_MD_CORPUS");
+	if (corpus && *corpus) {
+		unsigned tried = two_ways_tried, fast = two_ways_fast;
+		two_ways_dir(corpus);
+		CHECK(two_ways_fast - fast > (two_ways_tried - tried) / 2,
+		      "most corpus files take cmark's tree (%u of %u)", two_ways_fast - fast,
+		      two_ways_tried - tried);
+	}
+	printf("markdown two ways: %u inputs, %u the same, %u by cmark's tree\n", two_ways_tried,
+	       two_ways_same, two_ways_fast);
+	CHECK(two_ways_same == two_ways_tried, "markdown: the tree and the parse agree on %u of %u",
+	      two_ways_same, two_ways_tried);
+}
+
 int main(void)
 {
 	sanitize_global_init();
@@ -596,5 +723,6 @@ int main(void)
 	test_depth();
 	test_payloads();
 	test_threads();
+	test_two_ways();
 	return test_done();
 }
