@@ -2,6 +2,7 @@
  * t_site.c - the site model, page formatting, JSON-LD and the template data
  * adapter, on postings built by hand.
  */
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,32 @@ static void test_model(void)
 	CHECK(strstr(buf_cstr(&b), "\"jobLocationType\":\"TELECOMMUTE\"") != NULL, "telecommute");
 	CHECK(strstr(buf_cstr(&b), "\"applicantLocationRequirements\":{\"@type\":\"State\",\"name\":\"Florida\"}") != NULL,
 	      "applicant location");
+	/* the JSON parses back to the very strings and numbers (jansson reads it) */
+	struct posting *fp = s->jobs[0].p;
+	static const char tricky[] = "Nurse \"RN\" C:\\path\ttab\nline\x01\x1f\x7f <b>&amp; "
+				     "caf\xc3\xa9 \xe2\x80\xa9 \xf0\x9f\x8e\x89";
+	free(fp->title);
+	fp->title = xstrdup(tricky);
+	fp->salary_min = 25.3;
+	fp->salary_max = 1e21;
+	fp->salary_period = PERIOD_HOUR;
+	free(fp->salary_currency);
+	fp->salary_currency = xstrdup("USD");
+	buf_reset(&b);
+	CHECK(schemaorg_jobposting(&b, s, &s->jobs[0], "Site \"S\"", NULL, &why) == 0, "JSON-LD for tricky text");
+	json_error_t jerr;
+	json_t *j = json_loads(buf_cstr(&b), 0, &jerr);
+	CHECK(j != NULL, "JSON-LD parses: %s", j ? "" : jerr.text);
+	CHECK_STR(json_string_value(json_object_get(j, "title")), tricky, "title back as it was");
+	json_t *q = json_object_get(json_object_get(j, "baseSalary"), "value");
+	CHECK(json_real_value(json_object_get(q, "minValue")) == 25.3, "25.3 back exactly");
+	CHECK(json_number_value(json_object_get(q, "maxValue")) == 1e21, "1e21 back exactly");
+	CHECK_STR(json_string_value(json_object_get(q, "unitText")), "HOUR", "unit");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(j, "identifier"), "name")),
+		  "Site \"S\"", "identifier name");
+	CHECK(!strchr(buf_cstr(&b), '<') && !strchr(buf_cstr(&b), '&') &&
+	      !strstr(buf_cstr(&b), "\xe2\x80\xa9"), "script-safe");
+	json_decref(j);
 	buf_reset(&b);
 	CHECK(schemaorg_jobposting(&b, s, &s->jobs[4], "Site", NULL, &why) < 0 && b.n == 0,
 	      "no JSON-LD without a date");
