@@ -976,6 +976,10 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 		goto report;
 	}
 	stage_done(&sc, "write (wait)");
+	if (descstore_failed(spill))
+		diag_error(&b.d, cache.dir, 0, 0,
+			   "cannot read back the descriptions set aside during the build: %s",
+			   strerror(descstore_failed(spill)));
 	if (b.d.errors || (strict && b.d.warnings)) {
 		if (strict && b.d.warnings)
 			diag_error(&b.d, NULL, 0, 0, "%u warnings and --strict: output left as it was",

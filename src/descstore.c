@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,7 +19,7 @@ struct descstore {
 	int fd;
 	pthread_mutex_t lock;
 	long long end;          /* the next free byte */
-	int read_failed;        /* said once */
+	int read_failed;        /* the errno of the first failed read, 0 = none */
 };
 
 struct descstore *descstore_open(const char *dir)
@@ -147,10 +146,14 @@ static char *read_str(struct descstore *s, long long off, unsigned len, int *fai
 
 static void say_failed(struct descstore *s)
 {
-	if (__atomic_exchange_n(&s->read_failed, 1, __ATOMIC_RELAXED))
-		return;
-	fprintf(stderr, "jobsite: cannot read back the descriptions set aside during the build: %s\n",
-		strerror(errno ? errno : EIO));
+	int e = errno ? errno : EIO, none = 0;
+	__atomic_compare_exchange_n(&s->read_failed, &none, e, 0, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
+}
+
+int descstore_failed(const struct descstore *s)
+{
+	return s ? __atomic_load_n(&s->read_failed, __ATOMIC_RELAXED) : 0;
 }
 
 int posting_desc_load(struct posting *p)

@@ -38,13 +38,16 @@ struct descstore;
  * made: postings then keep their descriptions in memory. */
 struct descstore *descstore_open(const char *dir);
 void descstore_close(struct descstore *s);
+/* 0, or the errno of the first read that failed: the build must fail,
+ * some page or index lacks its description. */
+int descstore_failed(const struct descstore *s);
 
 /* Move p's descriptions into the store (any thread).  Returns 0, or -1
  * when they stay in memory (a write failed; nothing is lost). */
 int descstore_put(struct descstore *s, struct posting *p);
 
 /* Read p's descriptions back into description_html/_text.  0, or -1 when
- * the store cannot be read (the fields stay NULL; reported once, on stderr). */
+ * the store cannot be read (the fields stay NULL; descstore_failed() says so). */
 int posting_desc_load(struct posting *p);
 /* Free what posting_desc_load() read (a posting never put is left alone). */
 void posting_desc_unload(struct posting *p);

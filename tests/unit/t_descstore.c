@@ -102,6 +102,15 @@ static void test_roundtrip(const char *dir)
 		posting_free(p);
 		posting_free(kept);
 	}
+	/* a read that fails is remembered for the build to fail on */
+	CHECK(descstore_failed(s) == 0, "no failed read yet");
+	struct posting *lost = mk("lost.md", "<p>gone</p>", "gone");
+	descstore_put(s, lost);
+	lost->desc_off = 1LL << 40; /* past the end: the read comes back short */
+	CHECK(posting_desc_load(lost) < 0, "a short read fails the load");
+	CHECK(!lost->description_html && !lost->description_text, "and leaves the fields empty");
+	CHECK(descstore_failed(s) != 0, "the store says a read failed");
+	posting_free(lost);
 	/* a posting never put passes through unchanged */
 	struct posting *q = mk("q.md", "<p>x</p>", "x");
 	posting_desc_load(q);
