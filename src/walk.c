@@ -18,7 +18,6 @@
 #include "rx.h"
 #include "util.h"
 
-
 static void filelist_push(struct ingest_found *f, char *path)
 {
 	f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof *f->v);
