@@ -910,7 +910,8 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	struct cache_hash skey = cache_search_key(&cache, sj.ptrs, sj.n, &b.cfg.bands);
 	long kept = -1;
 	if (cache_hash_eq(skey, cache.manifest_key) &&
-	    (kept = outdir_keep(&b.out, SEARCH_DEFAULT_DIR "/", &search.bytes)) >= 0) {
+	    (kept = outdir_keep(&b.out, SEARCH_DEFAULT_DIR "/", ".json", &search.bytes)) >= 0) {
+		/* counted as a written index is: .json files (each has a .js twin) */
 		search.files = (size_t)kept;
 		b.search_kept = 1;
 		free(sj.ptrs);

@@ -328,7 +328,7 @@ void outdir_record(struct outdir *o, const char *rel, uint64_t size, struct cach
 
 struct keep {
 	struct outdir *o;
-	const char *prefix;
+	const char *prefix, *counted;
 	size_t plen, files, bytes;
 	int pass, ok;
 };
@@ -348,18 +348,21 @@ static int keep_one(void *ctx, const struct cache_file *f)
 		it->hash = f->hash;
 		it->key = f->key;
 		k->o->unchanged++;
-		k->files++;
-		k->bytes += f->size;
+		size_t cn = k->counted ? strlen(k->counted) : 0;
+		if (!cn || (f->path_len >= cn && !memcmp(f->path + f->path_len - cn, k->counted, cn))) {
+			k->files++;
+			k->bytes += f->size;
+		}
 	}
 	free(rel);
 	return !k->ok;
 }
 
-long outdir_keep(struct outdir *o, const char *prefix, size_t *bytes)
+long outdir_keep(struct outdir *o, const char *prefix, const char *counted, size_t *bytes)
 {
 	if (!o->incremental)
 		return -1;
-	struct keep k = { o, prefix, strlen(prefix), 0, 0, 0, 1 };
+	struct keep k = { o, prefix, counted, strlen(prefix), 0, 0, 0, 1 };
 	cache_manifest_each(o->cache, keep_one, &k);
 	if (!k.ok)
 		return -1;

@@ -60,9 +60,10 @@ void outdir_record(struct outdir *o, const char *rel, uint64_t size, struct cach
 /*
  * Incrementally: keep every file of the old manifest under `prefix`
  * ("search/") as it is, when each is still in the output with its size.
- * Returns the files kept (their bytes in *bytes), or -1: none kept.
+ * Returns the files kept whose names end in `counted` (NULL: all), their
+ * bytes in *bytes; or -1: none kept.
  */
-long outdir_keep(struct outdir *o, const char *prefix, size_t *bytes);
+long outdir_keep(struct outdir *o, const char *prefix, const char *counted, size_t *bytes);
 /*
  * Incrementally: keep `rel` as it is when the old manifest made it from
  * the same 16-byte `key` (pages.h) and it is still in the output.  1 kept

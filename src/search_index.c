@@ -438,7 +438,41 @@ struct writer {
 	struct diag *d;
 	struct search_stats st;
 	int failed;
+	/* names of the hashed files written so far: the same bytes come
+	 * out more than once (identical shards), and are written once */
+	uint64_t *names;
+	size_t nnames, names_cap;   /* open addressing; 0 = empty */
 };
+
+/* 1 if `name` was seen before; else it is added. */
+static int name_seen(struct writer *w, const char *name)
+{
+	uint64_t h = fnv1a(name, strlen(name), FNV_INIT) | 1;
+	if (2 * (w->nnames + 1) > w->names_cap) {
+		size_t cap = w->names_cap ? 2 * w->names_cap : 1024;
+		uint64_t *v = xcalloc(cap, sizeof *v);
+		for (size_t i = 0; i < w->names_cap; i++) {
+			if (!w->names[i])
+				continue;
+			size_t k = (size_t)w->names[i] & (cap - 1);
+			while (v[k])
+				k = (k + 1) & (cap - 1);
+			v[k] = w->names[i];
+		}
+		free(w->names);
+		w->names = v;
+		w->names_cap = cap;
+	}
+	size_t k = (size_t)h & (w->names_cap - 1);
+	while (w->names[k]) {
+		if (w->names[k] == h)
+			return 1;
+		k = (k + 1) & (w->names_cap - 1);
+	}
+	w->names[k] = h;
+	w->nnames++;
+	return 0;
+}
 
 static void hash_hex(const char *p, size_t n, char out[11])
 {
@@ -492,7 +526,8 @@ static void put_hashed(struct writer *w, const char *prefix, struct slice json,
 	hash_hex(json.p, json.n, h);
 	buf_reset(name_out);
 	buf_printf(name_out, "%s-%s", prefix, h);
-	put_file(w, buf_cstr(name_out), json);
+	if (!name_seen(w, buf_cstr(name_out)))
+		put_file(w, buf_cstr(name_out), json);
 }
 
 /* Per posting: tier 0 words with field masks, tier 1 words with counts. */
@@ -1644,6 +1679,7 @@ out:
 	buf_release(&man);
 	buf_release(&part);
 	buf_release(&vname);
+	free(w.names);
 	free(dir);
 	return rc;
 }

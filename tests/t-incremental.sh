@@ -73,6 +73,12 @@ build again
 check "no change: every posting from the cache" test "$(field again 4)" -eq 0 -a "$(field again 3)" -ge 300
 check "no change: no file written" test "$(field again 1)" -eq 0
 check "no change: search index kept" grep -q 'search files.*unchanged' "$T/again.out"
+# the same files and KB counted whether the index was written or kept
+sfiles() { sed -n 's/^ *search files *\([0-9]*\) *(\([0-9]*\) KB.*/\1 \2/p' "$T/$1.out"; }
+check "no change: search files counted as when written ($(sfiles cold) / $(sfiles again))" \
+	test -n "$(sfiles cold)" -a "$(sfiles cold)" = "$(sfiles again)"
+check "search files counted: the .json files in the output" \
+	test "$(sfiles cold | cut -d' ' -f1)" = "$(find "$OUT/search/data" -name '*.json' | wc -l)"
 same again
 
 touch "$S/content/mover.md"

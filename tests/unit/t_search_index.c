@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "jobfmt.h"
@@ -767,6 +768,23 @@ static void run_round_trip(size_t n, size_t shard_bytes)
 	CHECK(search_index_write(ps, n, root, &o, &d) == 0, "index written");
 	char *sub = path_join(root, SEARCH_DEFAULT_DIR);
 	dir = sub;
+	/* the stats count the .json files there are (a file made twice is one) */
+	size_t njson = 0, jbytes = 0;
+	DIR *dd = opendir(sub);
+	for (struct dirent *e; dd && (e = readdir(dd));) {
+		size_t len = strlen(e->d_name);
+		if (len > 5 && !strcmp(e->d_name + len - 5, ".json")) {
+			char *fp = path_join(sub, e->d_name);
+			struct stat fst;
+			if (stat(fp, &fst) == 0)
+				njson++, jbytes += (size_t)fst.st_size;
+			free(fp);
+		}
+	}
+	if (dd)
+		closedir(dd);
+	CHECK(st.files == njson && st.bytes == jbytes, "stats: %zu files, %zu bytes; there are %zu, %zu",
+	      st.files, st.bytes, njson, jbytes);
 	json_t *man = load("manifest");
 	CHECK((size_t)json_integer_value(json_object_get(man, "n")) == n, "n");
 	/* search.js ranks with the manifest's constants: those check_hints uses. */
