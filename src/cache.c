@@ -561,50 +561,73 @@ static void index_postings(struct build_cache *c, size_t off, size_t doff)
 	c->ptab = t;
 }
 
-static void index_manifest(struct build_cache *c, size_t off)
+/*
+ * The manifest's entries where they start in mblob: its files (*nfiles),
+ * then its folders, *total in all.  NULL when the payload at `off` does
+ * not parse (the caller says so, or not).
+ */
+static size_t *manifest_entries(const struct build_cache *c, size_t off, size_t *nfiles,
+				size_t *total)
 {
-	struct reader r = { (const unsigned char *)c->mblob.p + off,
-			    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
+	const unsigned char *base = (const unsigned char *)c->mblob.p;
+	struct reader r = { base + off, base + c->mblob.n, 0 };
 	uint64_t n = get_u64(&r);
-	if (n > c->mblob.n)
-		r.bad = 1;
-	struct cache_table *t = r.bad ? NULL : table_new((size_t)n);
+	if (r.bad || n > c->mblob.n)
+		return NULL;
+	size_t cap = (size_t)n + 1, k = 0;
+	size_t *at = xmalloc(cap * sizeof *at);
 	for (uint64_t i = 0; i < n && !r.bad; i++) {
-		size_t at = (size_t)(r.p - (const unsigned char *)c->mblob.p), plen;
-		const char *path = get_strref(&r, &plen);
+		at[k++] = (size_t)(r.p - base);
+		size_t plen;
+		r.bad |= !get_strref(&r, &plen);
 		get_u64(&r);
 		get_hash(&r);
 		get_hash(&r);
-		if (!path)
-			r.bad = 1;
-		else
-			table_put(t, path, plen, at);
 	}
+	*nfiles = k;
 	/* then the folders, with their mtimes */
 	uint64_t nd = get_u64(&r);
 	if (nd > c->mblob.n)
 		r.bad = 1;
-	struct cache_table *dt = r.bad ? NULL : table_new((size_t)nd);
 	for (uint64_t i = 0; i < nd && !r.bad; i++) {
-		size_t at = (size_t)(r.p - (const unsigned char *)c->mblob.p), plen;
-		const char *path = get_strref(&r, &plen);
+		at = xgrow(at, &cap, k + 1, sizeof *at);
+		at[k++] = (size_t)(r.p - base);
+		size_t plen;
+		r.bad |= !get_strref(&r, &plen);
 		get_u64(&r);
-		if (!path)
-			r.bad = 1;
-		else
-			table_put(dt, path, plen, at);
 	}
 	if (r.bad) {
+		free(at);
+		return NULL;
+	}
+	*total = k;
+	return at;
+}
+
+static void index_manifest(struct build_cache *c, size_t off)
+{
+	size_t nfiles = 0, total = 0;
+	size_t *at = manifest_entries(c, off, &nfiles, &total);
+	if (!at) {
 		diag_report(c->d, DIAG_ADVISORY, c->manifest_path, 0, 0, NULL,
 			    "build cache cannot be parsed; ignored, this is a full build");
-		table_free(t);
-		table_free(dt);
-		t = dt = NULL;
 		buf_release(&c->mblob);
+		c->mtab = c->dtab = NULL;
+		c->manifest_ok = 0;
+		return;
 	}
+	struct cache_table *t = table_new(nfiles), *dt = table_new(total - nfiles);
+	for (size_t i = 0; i < total; i++) {
+		struct reader r = { (const unsigned char *)c->mblob.p + at[i],
+				    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
+		size_t plen;
+		const char *path = get_strref(&r, &plen);
+		table_put(i < nfiles ? t : dt, path, plen, at[i]);
+	}
+	free(at);
 	c->mtab = t;
 	c->dtab = dt;
-	c->manifest_ok = t != NULL;
+	c->manifest_ok = 1;
 }
 
 int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mtime_ns)
@@ -1508,36 +1531,16 @@ static void *out_check_run(void *arg)
 
 static int output_as_manifest(struct build_cache *c, const char *output)
 {
-	struct reader r = { (const unsigned char *)c->mblob.p + HEADER_SIZE,
-			    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
-	uint64_t n = get_u64(&r);
-	if (r.bad || n > c->mblob.n)
+	size_t n = 0, total = 0;
+	size_t *at = manifest_entries(c, HEADER_SIZE, &n, &total);
+	if (!at)
 		return 0;
-	size_t *at = xmalloc(((size_t)n + 1) * sizeof *at), cap = (size_t)n + 1, total = 0;
-	for (uint64_t i = 0; i < n && !r.bad; i++) {
-		at[total++] = (size_t)(r.p - (const unsigned char *)c->mblob.p);
-		size_t plen;
-		get_strref(&r, &plen);
-		get_u64(&r);
-		get_hash(&r);
-		get_hash(&r);
-	}
-	uint64_t nd = get_u64(&r);
-	if (nd > c->mblob.n)
-		r.bad = 1;
-	for (uint64_t i = 0; i < nd && !r.bad; i++) {
-		at = xgrow(at, &cap, total + 1, sizeof *at);
-		at[total++] = (size_t)(r.p - (const unsigned char *)c->mblob.p);
-		size_t plen;
-		get_strref(&r, &plen);
-		get_u64(&r);
-	}
-	int fd = r.bad ? -1 : open(output, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(output, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int ok = fd >= 0;
 	if (ok) {
 		struct out_check k[2] = {
-			{ c, fd, 0, total / 2, (size_t)n, at, 1 },
-			{ c, fd, total / 2, total, (size_t)n, at, 1 },
+			{ c, fd, 0, total / 2, n, at, 1 },
+			{ c, fd, total / 2, total, n, at, 1 },
 		};
 		pthread_t th;
 		int helper = total > 1000 && pthread_create(&th, NULL, out_check_run, &k[1]) == 0;

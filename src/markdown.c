@@ -222,21 +222,19 @@ int markdown_to_html(const char *md, size_t len, struct buf *out,
 	cmark_node *root = cmark_parse_document(md ? md : "", md ? len : 0, MD_OPTIONS);
 	if (!root)
 		return -1;
-	xmlDoc *doc = cmark_node_first_child(root) ? md_tree(root) : NULL;
-	if (doc || !cmark_node_first_child(root)) {
-		buf_put(out, "", 0);
+	xmlDoc *doc = md_tree(root);
+	int r = 0;
+	if (doc) {
+		buf_put(out, "", 0); /* out->p valid, as sanitize_html() leaves it */
 		if (text)
 			buf_put(text, "", 0);
-		if (doc) {
-			sanitize_node((const xmlNode *)doc, out, rep);
-			if (text)
-				node_to_text((const xmlNode *)doc, text);
-			xmlFreeDoc(doc);
-		}
-		cmark_node_free(root);
-		return 0;
+		sanitize_node((const xmlNode *)doc, out, rep);
+		if (text)
+			node_to_text((const xmlNode *)doc, text);
+		xmlFreeDoc(doc);
+	} else {
+		r = markdown_to_html_parsed(root, out, text, rep);
 	}
-	int r = markdown_to_html_parsed(root, out, text, rep);
 	cmark_node_free(root);
 	return r;
 }

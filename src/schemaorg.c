@@ -8,29 +8,12 @@
 
 #include "util.h"
 
-void schemaorg_script_escape(struct buf *out, const char *json)
-{
-	for (const unsigned char *c = (const unsigned char *)json; *c; c++) {
-		if (*c == '<')
-			buf_puts(out, "\\u003c");
-		else if (*c == '>')
-			buf_puts(out, "\\u003e");
-		else if (*c == '&')
-			buf_puts(out, "\\u0026");
-		else if (c[0] == 0xe2 && c[1] == 0x80 && (c[2] == 0xa8 || c[2] == 0xa9)) {
-			buf_puts(out, c[2] == 0xa8 ? "\\u2028" : "\\u2029");
-			c += 2;
-		} else
-			buf_putc(out, *c);
-	}
-}
-
 /*
  * The JSON is written here, not by jansson: the description is most of a
  * posting page's bytes, and building jansson values for it (with their
  * UTF-8 checks and copies) then dumping them was 6 % of a build.  The
  * bytes are those json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER) gave,
- * with the script escaping above applied in the same pass: keys in order,
+ * with the script escaping (schemaorg.h) applied in the same pass: keys in order,
  * no spaces, strings escaped as jansson does (\" \\ \b \f \n \r \t, other
  * control characters as \u00XX), a string that is not valid UTF-8 left
  * out as jansson leaves it out, integers as integers, other numbers with

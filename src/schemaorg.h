@@ -26,7 +26,4 @@
 int schemaorg_jobposting(struct buf *out, const struct site *s, const struct site_job *j,
 			 const char *site_title, const char *page_url, const char **why);
 
-/* Append JSON text made safe inside a <script> element (see above). */
-void schemaorg_script_escape(struct buf *out, const char *json);
-
 #endif
