@@ -54,51 +54,65 @@ static int is_stopword(const char *w, size_t n)
 	return 0;
 }
 
-/* Distinct words and how often each occurs (a posting's body). */
+/*
+ * Distinct words and how often each occurs (a posting's body), in the
+ * order each first occurs.  The words' bytes live in one arena, so a
+ * posting costs a few allocations, not one per word.
+ */
 struct wcount {
-	char *w;
+	size_t off;     /* into the arena */
 	size_t n;
 	unsigned count;
 };
 
 struct counter {
-	struct wcount *v;
-	size_t cap, n;
+	struct wcount *v;   /* distinct words, first occurrence first */
+	size_t n, cap;
+	uint32_t *slots;    /* index + 1 into v; 0 = empty */
+	size_t nslots;
+	struct buf bytes;   /* the arena */
 };
 
-static size_t word_hash(const char *w, size_t n)
+static const char *counter_word(const struct counter *c, size_t i)
 {
-	size_t h = 14695981039346656037u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)w[i]) * 1099511628211u;
-	return h;
+	return c->bytes.p + c->v[i].off;
+}
+
+static void counter_release(struct counter *c)
+{
+	free(c->v);
+	free(c->slots);
+	buf_release(&c->bytes);
+	memset(c, 0, sizeof *c);
 }
 
 static void counter_add(struct counter *c, const char *w, size_t n)
 {
-	if (2 * (c->n + 1) > c->cap) {
-		struct counter g = { xcalloc(c->cap ? 2 * c->cap : 256, sizeof *g.v),
-				     c->cap ? 2 * c->cap : 256, 0 };
-		for (size_t i = 0; i < c->cap; i++) {
-			if (!c->v[i].w)
-				continue;
-			size_t k = word_hash(c->v[i].w, c->v[i].n) & (g.cap - 1);
-			while (g.v[k].w)
-				k = (k + 1) & (g.cap - 1);
-			g.v[k] = c->v[i];
-			g.n++;
+	if (2 * (c->n + 1) > c->nslots) {
+		size_t ns = c->nslots ? 2 * c->nslots : 512;
+		free(c->slots);
+		c->slots = xcalloc(ns, sizeof *c->slots);
+		c->nslots = ns;
+		for (size_t i = 0; i < c->n; i++) {
+			size_t k = (size_t)XXH3_64bits(counter_word(c, i), c->v[i].n) & (ns - 1);
+			while (c->slots[k])
+				k = (k + 1) & (ns - 1);
+			c->slots[k] = (uint32_t)i + 1;
 		}
-		free(c->v);
-		*c = g;
 	}
-	size_t k = word_hash(w, n) & (c->cap - 1);
-	while (c->v[k].w && (c->v[k].n != n || memcmp(c->v[k].w, w, n)))
-		k = (k + 1) & (c->cap - 1);
-	if (!c->v[k].w) {
-		c->v[k] = (struct wcount){ xstrndup(w, n), n, 0 };
-		c->n++;
+	size_t k = (size_t)XXH3_64bits(w, n) & (c->nslots - 1);
+	while (c->slots[k]) {
+		struct wcount *e = &c->v[c->slots[k] - 1];
+		if (e->n == n && !memcmp(c->bytes.p + e->off, w, n)) {
+			e->count++;
+			return;
+		}
+		k = (k + 1) & (c->nslots - 1);
 	}
-	c->v[k].count++;
+	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof *c->v);
+	c->v[c->n] = (struct wcount){ c->bytes.n, n, 1 };
+	buf_put(&c->bytes, w, n);
+	c->slots[k] = (uint32_t)++c->n;
 }
 
 /* Where the tokenizer puts words: a list of every occurrence, or counts. */
@@ -568,37 +582,24 @@ static unsigned tf_bucket(size_t tf)
 	return tf <= 1 ? 0 : tf == 2 ? 1 : tf <= 4 ? 2 : 3;
 }
 
-static int cmp_wcount(const void *a, const void *b)
-{
-	return strcmp(((const struct wcount *)a)->w, ((const struct wcount *)b)->w);
-}
-
-/* A posting's distinct body words in byte order, with their counts. */
+/* A posting's distinct body words, in the order they first occur, with their counts. */
 static struct counter body_words(const struct posting *p)
 {
 	struct counter c = { 0 };
 	struct buf scratch = BUF_INIT; /* a description set aside is read into it */
 	tokenize(posting_desc_text(p, &scratch), SEARCH_TIER_BODY, &(struct sink){ NULL, &c });
 	buf_release(&scratch);
-	size_t n = 0;
-	for (size_t i = 0; i < c.cap; i++)
-		if (c.v[i].w)
-			c.v[n++] = c.v[i];
-	c.n = n;
-	if (n)
-		qsort(c.v, n, sizeof *c.v, cmp_wcount);
 	return c;
 }
 
-/* Each distinct body word once, in byte order, with its tf bucket. */
+/* Each distinct body word once, with its tf bucket (the order does not
+ * matter: each word's list only gains this id). */
 static void index_words(struct termtab *t, struct counter *c, size_t id)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		term_add(termtab_get(t, c->v[i].w, c->v[i].n), id, SHIFT[1], tf_bucket(c->v[i].count));
-		free(c->v[i].w);
-	}
-	free(c->v);
-	c->v = NULL;
+	for (size_t i = 0; i < c->n; i++)
+		term_add(termtab_get(t, counter_word(c, i), c->v[i].n), id, SHIFT[1],
+			 tf_bucket(c->v[i].count));
+	counter_release(c);
 }
 
 /*
@@ -610,14 +611,14 @@ static void index_words(struct termtab *t, struct counter *c, size_t id)
 #define BODY_BATCH 512
 
 /*
- * The memo's bytes for a body: each distinct word in byte order as a
+ * The memo's bytes for a body: each distinct word (first occurrence first) as a
  * length byte, the word, and its count as a base-128 varint.
  */
 static void words_encode(const struct counter *c, struct buf *out)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		buf_putc(out, (int)c->v[i].n);
-		buf_put(out, c->v[i].w, c->v[i].n);
+		buf_put(out, counter_word(c, i), c->v[i].n);
 		unsigned v = c->v[i].count;
 		do {
 			buf_putc(out, (int)((v & 127) | (v > 127 ? 128 : 0)));
@@ -980,9 +981,7 @@ static int body_from_snapshot(struct termtab *t, struct posting *const *postings
 		if (!now[c].n) {
 			struct counter words = body_words(postings[changed[c]]);
 			words_encode(&words, &fresh[c]);
-			for (size_t i = 0; i < words.n; i++)
-				free(words.v[i].w);
-			free(words.v);
+			counter_release(&words);
 			now[c] = buf_slice(&fresh[c]);
 		}
 		if (!old[c].n || words_walk(old[c], NULL, 0) < 0 || words_walk(now[c], NULL, 0) < 0)
