@@ -44,9 +44,20 @@ static const unsigned SHIFT[2] = { SEARCH_SHIFT_HEAD, SEARCH_SHIFT_BODY };
 
 /* ---- tokenizer ---------------------------------------------------- */
 
+/* Bit n of STOP_LENGTHS[c - 'a']: a stopword starts with c and has n bytes. */
+static uint8_t STOP_LENGTHS[26];
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static void stop_lengths_init(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(STOPWORDS); i++)
+		STOP_LENGTHS[STOPWORDS[i][0] - 'a'] |= (uint8_t)(1u << strlen(STOPWORDS[i]));
+}
+
 static int is_stopword(const char *w, size_t n)
 {
-	if (n > 5) /* the longest is "their" */
+	/* the longest is "their"; most words are ruled out by the table */
+	if (n > 5 || w[0] < 'a' || w[0] > 'z' || !(STOP_LENGTHS[w[0] - 'a'] & (1u << n)))
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(STOPWORDS); i++)
 		if (STOPWORDS[i][0] == w[0] && !strncmp(STOPWORDS[i], w, n) && !STOPWORDS[i][n])
@@ -215,6 +226,7 @@ static int ascii_alnum(unsigned char c)
 
 static void tokenize(struct slice text, enum search_tier tier, struct sink *out)
 {
+	pthread_once(&stop_once, stop_lengths_init);
 	const unsigned char *p = (const unsigned char *)text.p;
 	size_t i = 0, n = text.n;
 	char word[MAX_WORD + 1];
