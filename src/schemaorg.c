@@ -39,11 +39,26 @@ static int valid_utf8(const char *s)
 	return 1;
 }
 
+/* Bytes put_jstr() cannot copy as they are: controls, '"', '\\', the
+ * three the script escaping takes out, and 0xe2 (U+2028/2029 start so). */
+static int jstr_special(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == 0xe2;
+}
+
 static void put_jstr(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	buf_putc(b, '"');
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		/* a run that needs no escape goes in one copy */
+		const unsigned char *run = c;
+		while (*c && !jstr_special(*c))
+			c++;
+		if (c > run)
+			buf_put(b, run, (size_t)(c - run));
+		if (!*c)
+			break;
 		switch (*c) {
 		case '"': buf_puts(b, "\\\""); break;
 		case '\\': buf_puts(b, "\\\\"); break;
@@ -61,11 +76,11 @@ static void put_jstr(struct buf *b, const char *s)
 				buf_puts(b, "\\u00");
 				buf_putc(b, hex[*c >> 4]);
 				buf_putc(b, hex[*c & 15]);
-			} else if (c[0] == 0xe2 && c[1] == 0x80 && (c[2] == 0xa8 || c[2] == 0xa9)) {
+			} else if (c[1] == 0x80 && (c[2] == 0xa8 || c[2] == 0xa9)) {
 				buf_puts(b, c[2] == 0xa8 ? "\\u2028" : "\\u2029");
 				c += 2;
 			} else {
-				buf_putc(b, *c);
+				buf_putc(b, *c); /* 0xe2 starting another character */
 			}
 		}
 	}
