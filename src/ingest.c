@@ -257,10 +257,14 @@ static char *make_id(const struct posting *p, const char *path)
  * and the slack a growing buffer leaves (up to half) was ~20 % of the
  * memory a 100,000-posting build holds.
  */
-static char *detach_fit(struct buf *b)
+/* A description kept in memory is shrunk to fit; one set aside at once
+ * (opts->spill) is not: the shrinking only churned the heap. */
+static char *detach_fit(struct buf *b, const struct ingest_opts *opts)
 {
 	size_t n;
 	char *p = buf_detach(b, &n);
+	if (opts->spill)
+		return p;
 	char *q = realloc(p, n + 1);
 	return q ? q : p;
 }
@@ -275,7 +279,7 @@ static void describe_html(struct posting *p, struct slice html, struct textdoc *
 	sanitize_html(html.p, html.n, &out, &text, &rep);
 	textdoc_from_lines(doc, buf_slice(&text), 0);
 	if (opts->keep_description) {
-		p->description_html = detach_fit(&out);
+		p->description_html = detach_fit(&out, opts);
 		shift_headings(p->description_html);
 	}
 	sanitize_warnings(p, &rep);
@@ -445,7 +449,7 @@ static int ingest_document(const char *path, struct slice text, struct repair_re
 			struct buf h = BUF_INIT;
 			struct sanitize_report srep = SANITIZE_REPORT_INIT;
 			sanitize_node(html.container, &h, &srep);
-			p->description_html = detach_fit(&h);
+			p->description_html = detach_fit(&h, opts);
 			sanitize_warnings(p, &srep);
 		}
 	} else {
@@ -493,7 +497,7 @@ static int ingest_document(const char *path, struct slice text, struct repair_re
 			} else {
 				text_to_html(part, &h);
 			}
-			p->description_html = detach_fit(&h);
+			p->description_html = detach_fit(&h, opts);
 		}
 	}
 	if (p->description_html)
