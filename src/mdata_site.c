@@ -11,6 +11,7 @@ enum mv_kind { MV_STR, MV_BOOL, MV_LIST, MV_OBJ };
 
 struct mv_field {
 	const char *key;
+	size_t klen;        /* strlen(key): most keys differ in length */
 	struct mv *val;
 	struct mv_field *next;
 };
@@ -161,17 +162,19 @@ struct mv *mv_list(struct mdata *m)
 static struct mv_field *find_field(const struct mv *obj, const char *key, size_t n)
 {
 	for (struct mv_field *f = obj->u.obj.head; f; f = f->next)
-		if (!strncmp(f->key, key, n) && f->key[n] == '\0')
+		if (f->klen == n && !memcmp(f->key, key, n))
 			return f;
 	return NULL;
 }
 
 void mv_set(struct mdata *m, struct mv *obj, const char *key, struct mv *val)
 {
-	if (!val || find_field(obj, key, strlen(key)))
+	size_t n = strlen(key);
+	if (!val || find_field(obj, key, n))
 		return;
 	struct mv_field *f = mdata_alloc(m, sizeof *f);
 	f->key = key;
+	f->klen = n;
 	f->val = val;
 	f->next = NULL;
 	if (obj->u.obj.tail)
