@@ -4,6 +4,7 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,11 +236,71 @@ static void test_config(const char *tmp)
 	free(path);
 }
 
+
+/*
+ * Slugs of many postings sharing a base, with postings whose own ids are
+ * "x-3" and "x-5" among them: each gets the first free suffix, as if every
+ * suffix were tried from -2 (the search resumes where it stopped).
+ * And the site order where titles share their first 8 bytes.
+ */
+static void test_slugs_and_order(void)
+{
+	struct posting_list l = { 0 };
+	struct diag d;
+	diag_init(&d, NULL);
+	char src[32], title[64];
+	/* all the same date and title: source order decides (c/00 ... c/39) */
+	for (int i = 0; i < 40; i++) {
+		snprintf(src, sizeof src, "c/%02d.md", i);
+		snprintf(title, sizeof title, "Nurse %d", i);
+		const char *id = i == 7 ? "x-3" : i == 20 ? "x-5" : "x";
+		struct posting *p = mk(&l, src, id, "Same title", "Acme", "FL", "2024-01-01");
+		free(p->description_html);
+		p->description_html = xstrdup(title); /* no duplicates */
+	}
+	/* titles alike in their first 8 bytes, and one a prefix of another */
+	mk(&l, "d/1.md", "p1", "Provider Relations B", "Acme", "FL", "2024-05-01");
+	mk(&l, "d/2.md", "p2", "Provider Relations A", "Acme", "FL", "2024-05-01");
+	mk(&l, "d/3.md", "p3", "Provider", "Acme", "FL", "2024-05-01");
+	mk(&l, "d/4.md", "p4", "Provid", "Acme", "FL", "2024-05-01");
+	struct site *s = site_build(&l, band_default(), "2024-06-01", &d);
+	CHECK(s->njobs == 44, "no duplicates: %zu", s->njobs);
+	CHECK_STR(s->jobs[0].p->source, "d/4.md", "a shorter title first");
+	CHECK_STR(s->jobs[1].p->source, "d/3.md", "then the longer one");
+	CHECK_STR(s->jobs[2].p->source, "d/2.md", "past 8 bytes: A");
+	CHECK_STR(s->jobs[3].p->source, "d/1.md", "then B");
+	/* expected: the plain rule, every suffix tried from -2 until free */
+	char want[40][16];
+	for (int i = 0; i < 40; i++) {
+		const char *base = i == 7 ? "x-3" : i == 20 ? "x-5" : "x";
+		snprintf(want[i], sizeof want[i], "%s", base);
+		for (int k = 2;; k++) {
+			int used = 0;
+			for (int j = 0; j < i && !used; j++)
+				used = !strcmp(want[j], want[i]);
+			if (!used)
+				break;
+			snprintf(want[i], sizeof want[i], "%s-%d", base, k);
+		}
+	}
+	int ok = 1;
+	for (int i = 0; i < 40; i++)
+		if (strcmp(s->jobs[4 + i].slug, want[i])) {
+			ok = 0;
+			CHECK(0, "posting %d: slug %s, want %s", i, s->jobs[4 + i].slug, want[i]);
+		}
+	CHECK(ok, "40 postings of one base: first free suffix each (ids x-3, x-5 among them)");
+	site_free(s);
+	posting_list_release(&l);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TEST_TMP");
 	test_format();
 	test_model();
+	test_slugs_and_order();
 	test_mdata();
 	test_config(tmp && *tmp ? tmp : "/tmp");
 	return test_done();
