@@ -18,7 +18,7 @@
 #include "util.h"
 
 /* Bump when the layout of either file or of a posting record changes. */
-#define CACHE_FORMAT 5u
+#define CACHE_FORMAT 6u
 #define CACHE_MAGIC "JSCACHE"   /* 8 bytes with its NUL */
 #define KIND_POSTINGS 1u
 #define KIND_MANIFEST 2u
@@ -243,6 +243,7 @@ static void put_posting_desc(struct buf *b, const struct posting *p, const char 
 	put_str(b, p->salary_text);
 	put_str(b, html);
 	put_str(b, text);
+	put_u64(b, posting_desc_hash(p)); /* so a rebuild need not hash them again */
 	put_u32(b, (uint32_t)p->nwarnings);
 	for (size_t i = 0; i < p->nwarnings; i++) {
 		put_str(b, p->warnings[i].kind);
@@ -308,6 +309,8 @@ static struct posting *get_posting(struct reader *r, const struct band_table *ba
 	p->salary_text = get_str(r);
 	p->description_html = get_str(r);
 	p->description_text = get_str(r);
+	p->desc_hash = get_u64(r);
+	p->desc_hash_known = 1;
 	uint32_t nw = get_u32(r);
 	for (uint32_t i = 0; i < nw && !r->bad; i++) {
 		const char *kind = get_str(r), *msg = get_str(r);

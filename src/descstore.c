@@ -231,7 +231,7 @@ void posting_desc_summary(const struct posting *p, struct buf *out)
 
 uint64_t posting_desc_hash(const struct posting *p)
 {
-	if (p->desc_store)
+	if (p->desc_store || p->desc_hash_known)
 		return p->desc_hash;
 	const char *d = p->description_html ? p->description_html
 					    : p->description_text ? p->description_text : "";

@@ -82,6 +82,7 @@ struct posting {
 	int desc_loaded;
 	char *desc_summary;      /* the card summary */
 	unsigned long long desc_hash;
+	int desc_hash_known;     /* desc_hash holds without desc_store (cache.c) */
 
 	struct posting_warning *warnings;
 	size_t nwarnings, warnings_cap;
