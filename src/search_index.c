@@ -936,16 +936,70 @@ static int list_edit(struct term *e, size_t id, int add, unsigned score, unsigne
 	return 0;
 }
 
-/* Take posting id out of (add 0) or put it into (add 1) the list of each word of a memo. */
-static int memo_each(struct slice s, struct termtab *t, size_t id, int add)
+/* A memo's words with their tf buckets, for memo_change. */
+struct mword {
+	struct slice w;
+	unsigned bucket;
+};
+
+static int cmp_mword(const void *a, const void *b)
+{
+	const struct mword *x = a, *y = b;
+	if (x->w.n != y->w.n)
+		return x->w.n < y->w.n ? -1 : 1;
+	return memcmp(x->w.p, y->w.p, x->w.n);
+}
+
+/* The words of memo s, sorted (cmp_mword); -1 when it does not parse. */
+static long memo_words(struct slice s, struct mword **out)
 {
 	const unsigned char *p = (const unsigned char *)s.p, *end = p + s.n;
+	struct mword *v = NULL;
+	size_t n = 0, cap = 0;
 	struct slice w;
-	unsigned v;
+	unsigned count;
 	int r;
-	while ((r = memo_next(&p, end, &w, &v)) > 0)
-		if (list_edit(termtab_get(t, w.p, w.n), id, add, tf_bucket(v), SHIFT[1]) < 0)
-			return -1;
+	while ((r = memo_next(&p, end, &w, &count)) > 0) {
+		v = xgrow(v, &cap, n + 1, sizeof *v);
+		v[n++] = (struct mword){ w, tf_bucket(count) };
+	}
+	if (r < 0) {
+		free(v);
+		return -1;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_mword);
+	*out = v;
+	return (long)n;
+}
+
+/*
+ * Posting id's words go from memo `old` to memo `now`: only the lists of
+ * words it gained, lost or whose tf bucket moved are edited (an edit to a
+ * description changes a few words of hundreds).  0, or -1 when a memo or
+ * a list does not parse.
+ */
+static int memo_change(struct slice old, struct slice now, struct termtab *t, size_t id)
+{
+	struct mword *a = NULL, *b = NULL;
+	long na = memo_words(old, &a), nb = na < 0 ? -1 : memo_words(now, &b);
+	int r = na < 0 || nb < 0 ? -1 : 0;
+	for (long i = 0, j = 0; !r && (i < na || j < nb);) {
+		int c = i == na ? 1 : j == nb ? -1 : cmp_mword(&a[i], &b[j]);
+		if (c < 0) { /* gone */
+			r = list_edit(termtab_get(t, a[i].w.p, a[i].w.n), id, 0, 0, SHIFT[1]);
+			i++;
+		} else if (c > 0 || a[i].bucket != b[j].bucket) { /* new, or another bucket */
+			r = list_edit(termtab_get(t, b[j].w.p, b[j].w.n), id, 1, b[j].bucket, SHIFT[1]);
+			i += c == 0;
+			j++;
+		} else {
+			i++;
+			j++;
+		}
+	}
+	free(a);
+	free(b);
 	return r;
 }
 
@@ -1021,8 +1075,7 @@ static int body_from_snapshot(struct termtab *t, struct posting *const *postings
 	}
 	ok = !r.bad && r.p == r.end;
 	for (size_t c = 0; ok && c < nch; c++)
-		ok = memo_each(old[c], t, changed[c], 0) == 0 &&
-		     memo_each(now[c], t, changed[c], 1) == 0;
+		ok = memo_change(old[c], now[c], t, changed[c]) == 0;
 	if (!ok) {
 		for (size_t c = 0; c < nch; c++)
 			buf_release(&fresh[c]);

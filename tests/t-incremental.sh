@@ -97,6 +97,15 @@ check "body: the page has the new text" grep -rq 'Bilingual (English and Spanish
 check "body: the search index patched the last one's body words" grep -q 'body words of 1 postings patched in' "$T/body.out"
 same body
 
+# 1b. a body edit that drops words and repeats one: the index's lists lose
+# the posting for the words gone and move it for "claims" (1 -> 3 times)
+sed -i 's/^Work with provider offices across the Tampa market on contracts and claims\.$/Work with provider offices on claims, claims and more claims./' "$S/content/mover.md"
+build body2
+check "body edit 2: the text is in place" grep -q '^Work with provider offices on claims, claims and more claims' "$S/content/mover.md"
+check "body edit 2: one file parsed" test "$(field body2 4)" -eq 1
+check "body edit 2: the search index patched it" grep -q 'body words of 1 postings patched in' "$T/body2.out"
+same body2
+
 # 2. its employer: it moves from Anthem's page to Sidecar Health's
 sed -i 's/^employer: Anthem$/employer: Sidecar Health/' "$S/content/mover.md"
 build employer
