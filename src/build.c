@@ -877,6 +877,8 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	cache_read(&cache, &io);
 	if (b.no_cache)
 		cache_forget(&cache);
+	else
+		cache_manifest_prefetch(&cache, b.cfg.output_dir); /* beside ingest (cache.h) */
 	io.cache = &cache;
 	/* descriptions wait on disk until a page needs them (descstore.h) */
 	spill = descstore_open(cache.dir);

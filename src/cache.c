@@ -647,6 +647,111 @@ int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mt
 }
 
 
+/* ---- the output checked against the manifest, on a helper thread ---- */
+
+struct mprefetch {
+	pthread_t th;
+	int running;            /* joined at the first question */
+	int fd;                 /* the output folder (O_PATH) */
+	size_t *at;             /* each entry's offset in mblob: files, then folders */
+	size_t nfiles, total;
+	unsigned char *same;    /* per entry: as the manifest says */
+};
+
+static void *prefetch_run(void *arg)
+{
+	struct build_cache *c = arg;
+	struct mprefetch *m = c->mpre;
+	const unsigned char *base = (const unsigned char *)c->mblob.p;
+	for (size_t i = 0; i < m->total; i++) {
+		struct reader r = { base + m->at[i], base + c->mblob.n, 0 };
+		size_t plen;
+		const char *path = get_strref(&r, &plen); /* NUL-terminated in mblob */
+		uint64_t v = get_u64(&r);
+		struct stat st;
+		if (r.bad || !path || fstatat(m->fd, *path ? path : ".", &st, AT_SYMLINK_NOFOLLOW) < 0)
+			m->same[i] = 0;
+		else if (i < m->nfiles)
+			m->same[i] = S_ISREG(st.st_mode) && (uint64_t)st.st_size == v;
+		else
+			m->same[i] = S_ISDIR(st.st_mode) &&
+				     (int64_t)v == (int64_t)st.st_mtim.tv_sec * 1000000000 +
+							   st.st_mtim.tv_nsec;
+	}
+	return NULL;
+}
+
+void cache_manifest_prefetch(struct build_cache *c, const char *output)
+{
+	if (!c->manifest_ok || c->mpre)
+		return;
+	struct mprefetch *m = xcalloc(1, sizeof *m);
+	m->at = manifest_entries(c, HEADER_SIZE, &m->nfiles, &m->total);
+	m->fd = m->at ? open(output, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (m->fd < 0) {
+		free(m->at);
+		free(m);
+		return;
+	}
+	m->same = xcalloc(m->total ? m->total : 1, 1);
+	c->mpre = m;
+	m->running = pthread_create(&m->th, NULL, prefetch_run, c) == 0;
+	if (!m->running)
+		prefetch_run(c);
+}
+
+static void prefetch_wait(struct build_cache *c)
+{
+	if (c->mpre && c->mpre->running) {
+		pthread_join(c->mpre->th, NULL);
+		c->mpre->running = 0;
+	}
+}
+
+static void prefetch_free(struct build_cache *c)
+{
+	prefetch_wait(c);
+	if (c->mpre) {
+		close(c->mpre->fd);
+		free(c->mpre->at);
+		free(c->mpre->same);
+		free(c->mpre);
+		c->mpre = NULL;
+	}
+}
+
+/* The answer for the entry at blob offset `off` among entries [lo, hi). */
+static int prefetch_answer(struct build_cache *c, const struct slot *s, size_t lo, size_t hi)
+{
+	if (!s)
+		return -1;
+	prefetch_wait(c);
+	const size_t *at = c->mpre->at;
+	while (lo < hi) { /* the offsets grow with the entries */
+		size_t mid = lo + (hi - lo) / 2;
+		if (at[mid] < s->value)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->mpre->total && at[lo] == s->value ? c->mpre->same[lo] : -1;
+}
+
+int cache_manifest_file_same(struct build_cache *c, const char *rel)
+{
+	if (!c->mpre || !c->manifest_ok)
+		return -1;
+	return prefetch_answer(c, table_get(c->mtab, rel, strlen(rel)), 0, c->mpre->nfiles);
+}
+
+int cache_manifest_dir_same(struct build_cache *c, const char *rel)
+{
+	if (!c->mpre || !c->manifest_ok)
+		return -1;
+	return prefetch_answer(c, table_get(c->dtab, rel, strlen(rel)), c->mpre->nfiles,
+			       c->mpre->total);
+}
+
 void cache_locate(struct build_cache *c, const char *output, struct diag *d)
 {
 	memset(c, 0, sizeof *c);
@@ -720,6 +825,7 @@ void cache_open(struct build_cache *c, const char *output, const struct ingest_o
 
 void cache_forget(struct build_cache *c)
 {
+	prefetch_free(c);
 	table_free(c->ptab);
 	table_free(c->mtab);
 	table_free(c->dtab);

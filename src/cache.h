@@ -110,6 +110,7 @@ struct build_cache {
 	struct cache_table *wtab;       /* read by cache_words_begin() */
 	int words_forgotten;            /* --no-cache: read none */
 	struct words_out *wout;         /* the next words file, being made */
+	struct mprefetch *mpre;         /* cache_manifest_prefetch() */
 };
 
 /* A file of the old manifest. */
@@ -175,6 +176,20 @@ struct slice cache_words_get(const struct build_cache *c, const unsigned long lo
 void cache_words_begin(struct build_cache *c);
 void cache_words_put(struct build_cache *c, const unsigned long long key[2], struct slice words);
 void cache_words_end(struct build_cache *c, int ok);
+
+/*
+ * The output as the build starts, checked against the old manifest on a
+ * helper thread while the build reads and models (cache_manifest_prefetch,
+ * after cache_read): each file's size and type, each folder's mtime, one
+ * stat each.  Then the questions outdir.c would otherwise answer with a
+ * stat of its own, 1 (as the manifest says), 0 (not), or -1 (not known:
+ * no prefetch, or no such entry).  The first question waits for the
+ * thread.  A change made to the output during the build itself may go
+ * unseen, as it may with the stats taken later.
+ */
+void cache_manifest_prefetch(struct build_cache *c, const char *output);
+int cache_manifest_file_same(struct build_cache *c, const char *rel);
+int cache_manifest_dir_same(struct build_cache *c, const char *rel);
 
 /* The old manifest's entry for `rel`, or NULL. */
 const struct cache_file *cache_manifest_find(const struct build_cache *c, const char *rel);

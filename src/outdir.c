@@ -286,6 +286,10 @@ static int unchanged(const struct outdir *o, const char *rel, uint64_t size, str
 	const struct cache_file *f = cache_manifest_find(o->cache, rel);
 	if (!f || f->size != size || !cache_hash_eq(f->hash, h))
 		return 0;
+	/* the stat the helper took as the build started (cache.h) */
+	int known = cache_manifest_file_same(o->cache, rel);
+	if (known >= 0)
+		return known;
 	/* Relative to the output folder: the lookup walks only rel's own
 	 * components (a rebuild checks every kept page this way). */
 	struct stat st;
@@ -492,54 +496,6 @@ long outdir_copy_tree(struct outdir *o, const char *src, const char *rel)
 	return copied;
 }
 
-/* Move every file under tmp/rel into final/rel (an incremental commit). */
-static int move_in(struct outdir *o, const char *rel)
-{
-	char *dir = *rel ? path_join(o->tmp, rel) : xstrdup(o->tmp);
-	DIR *d = opendir(dir);
-	if (!d) {
-		set_error(o, "read", dir);
-		free(dir);
-		return -1;
-	}
-	int r = 0;
-	struct dirent *e;
-	while (!r && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char *sub = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
-		char *from = path_join(o->tmp, sub), *to = path_join(o->final, sub);
-		struct stat st, dst;
-		if (lstat(from, &st) < 0) {
-			set_error(o, "read", from);
-			r = -1;
-		} else if (S_ISDIR(st.st_mode)) {
-			/* a file where this build has a folder goes */
-			if (lstat(to, &dst) == 0 && !S_ISDIR(dst.st_mode))
-				unlink(to);
-			if (mkdir(to, 0755) < 0 && errno != EEXIST) {
-				set_error(o, "create", to);
-				r = -1;
-			} else {
-				r = move_in(o, sub);
-			}
-		} else {
-			if (lstat(to, &dst) == 0 && S_ISDIR(dst.st_mode))
-				remove_tree(to);
-			if (rename(from, to) < 0) {
-				set_error(o, "move into place", from);
-				r = -1;
-			}
-		}
-		free(sub);
-		free(from);
-		free(to);
-	}
-	closedir(d);
-	free(dir);
-	return r;
-}
-
 /* ---- the folders of this build ---- */
 
 #define MTIME_UNKNOWN INT64_MIN
@@ -601,6 +557,56 @@ static void dirs_free(struct dirset *d)
 	free(d->mtime);
 }
 
+/* Move every file under tmp/rel into final/rel (an incremental commit);
+ * the folders whose entries this changes go into `touched`. */
+static int move_in(struct outdir *o, const char *rel, struct dirset *touched)
+{
+	char *dir = *rel ? path_join(o->tmp, rel) : xstrdup(o->tmp);
+	DIR *d = opendir(dir);
+	if (!d) {
+		set_error(o, "read", dir);
+		free(dir);
+		return -1;
+	}
+	int r = 0;
+	struct dirent *e;
+	while (!r && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
+		char *from = path_join(o->tmp, sub), *to = path_join(o->final, sub);
+		dir_add(touched, rel, strlen(rel)); /* an entry of final/rel made or replaced */
+		struct stat st, dst;
+		if (lstat(from, &st) < 0) {
+			set_error(o, "read", from);
+			r = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			/* a file where this build has a folder goes */
+			if (lstat(to, &dst) == 0 && !S_ISDIR(dst.st_mode))
+				unlink(to);
+			if (mkdir(to, 0755) < 0 && errno != EEXIST) {
+				set_error(o, "create", to);
+				r = -1;
+			} else {
+				r = move_in(o, sub, touched);
+			}
+		} else {
+			if (lstat(to, &dst) == 0 && S_ISDIR(dst.st_mode))
+				remove_tree(to);
+			if (rename(from, to) < 0) {
+				set_error(o, "move into place", from);
+				r = -1;
+			}
+		}
+		free(sub);
+		free(from);
+		free(to);
+	}
+	closedir(d);
+	free(dir);
+	return r;
+}
+
 static int64_t mtime_of(const struct outdir *o, const char *rel)
 {
 	struct stat st;
@@ -624,7 +630,21 @@ static int64_t mtime_of(const struct outdir *o, const char *rel)
 struct gone {
 	struct outdir *o;
 	const struct dirset *dirs;
+	struct dirset *touched;
 };
+
+/* Every folder above `rel` (the root "" included) may have changed. */
+static void touch_parents(struct dirset *touched, const char *rel)
+{
+	dir_add(touched, "", 0);
+	for (const char *s = rel; (s = strchr(s, '/')); s++)
+		dir_add(touched, rel, (size_t)(s - rel));
+}
+
+static int is_touched(const struct dirset *touched, const char *rel)
+{
+	return touched->cap && dir_has(touched, rel, strlen(rel));
+}
 
 static int remove_gone(void *ctx, const struct cache_file *f)
 {
@@ -633,6 +653,7 @@ static int remove_gone(void *ctx, const struct cache_file *f)
 	char *rel = xstrndup(f->path, f->path_len);
 	if (!*name_slot(o, rel)) {
 		char *path = path_join(o->final, rel);
+		touch_parents(g->touched, rel);
 		unlink(path);
 		free(path);
 		for (char *s = rel; (s = strchr(s, '/')); s++) {
@@ -653,13 +674,22 @@ static int remove_gone(void *ctx, const struct cache_file *f)
  * Remove what this build did not make from folder `rel` (files put there
  * by hand, folders it no longer has).  Only folders whose mtime differs
  * from the manifest's are read: adding or removing an entry changes it.
+ * A folder this commit did not touch and the helper found as the manifest
+ * says (cache.h) is not even stat'ed again.
  */
-static void clean_dir(struct outdir *o, const struct dirset *dirs, size_t slot)
+static void clean_dir(struct outdir *o, const struct dirset *dirs, size_t slot,
+		      const struct dirset *touched)
 {
 	const char *rel = dirs->v[slot];
-	int64_t was, now = mtime_of(o, rel);
+	int64_t was;
+	int listed = cache_manifest_dir(o->cache, rel, &was);
+	if (listed && !is_touched(touched, rel) && cache_manifest_dir_same(o->cache, rel) == 1) {
+		dirs->mtime[slot] = was;
+		return;
+	}
+	int64_t now = mtime_of(o, rel);
 	dirs->mtime[slot] = now;
-	if (cache_manifest_dir(o->cache, rel, &was) && was == now)
+	if (listed && was == now)
 		return;
 	char *dir = *rel ? path_join(o->final, rel) : xstrdup(o->final);
 	DIR *d = opendir(dir);
@@ -694,13 +724,17 @@ static void clean_dir(struct outdir *o, const struct dirset *dirs, size_t slot)
 
 static int commit_in_place(struct outdir *o, const struct dirset *dirs)
 {
-	if (move_in(o, "") < 0)
+	struct dirset touched = { 0 };
+	if (move_in(o, "", &touched) < 0) {
+		dirs_free(&touched);
 		return -1;
-	struct gone g = { o, dirs };
+	}
+	struct gone g = { o, dirs, &touched };
 	cache_manifest_each(o->cache, remove_gone, &g);
 	for (size_t i = 0; i < dirs->cap; i++)
 		if (dirs->v[i])
-			clean_dir(o, dirs, i);
+			clean_dir(o, dirs, i, &touched);
+	dirs_free(&touched);
 	remove_tree(o->tmp);
 	free(o->tmp);
 	o->tmp = NULL;
