@@ -800,6 +800,18 @@ static void *search_thread(void *arg)
 }
 
 /* The build, with diagnostics going to `diag_out`. */
+struct cache_save_job {
+	struct build_cache *cache;
+	const struct posting_list *list;
+};
+
+static void *cache_save_thread(void *arg)
+{
+	struct cache_save_job *j = arg;
+	cache_ingest_save(j->cache, j->list);
+	return NULL;
+}
+
 static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void *ctx),
 		      void *ready_ctx)
 {
@@ -887,10 +899,21 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	ingest_found_files(&found, &io, &b.d, &list);
 	progress_end(&b.pr);
 	stage_done(&sc, "ingest");
-	cache_ingest_save(&cache, &list);
-	stage_done(&sc, "cache save");
+	/* The cache is saved beside the site model, which only reads the
+	 * postings too (site.h); both are done before anything loads a
+	 * description or marks a posting. */
+	struct cache_save_job csj = { &cache, &list };
+	pthread_t save_tid;
+	int save_async = jobs != 1 && pthread_create(&save_tid, NULL, cache_save_thread, &csj) == 0;
+	if (!save_async)
+		cache_save_thread(&csj);
+	stage_done(&sc, save_async ? "cache save (started)" : "cache save");
 	site = site_build(&list, &b.cfg.bands, b.cfg.build_date, &b.d);
 	stage_done(&sc, "site model");
+	if (save_async)
+		pthread_join(save_tid, NULL);
+	stage_done(&sc, save_async ? "cache save (wait)" : "cache save");
+	site_mark_duplicates(site);
 	b.pages_total = site->njobs + site->nemployers + site->nstates + site->nbands + 16;
 
 	if (outdir_open(&b.out, b.cfg.output_dir) < 0) {

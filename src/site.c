@@ -228,17 +228,15 @@ static int same_posting(struct posting *p, struct posting *q)
 		return 0;
 	if (posting_desc_hash(p) != posting_desc_hash(q))
 		return 0;
-	/* descriptions set aside come back for the comparison (descstore.h) */
-	int pl = p->desc_loaded, ql = q->desc_loaded;
-	posting_desc_load(p);
-	posting_desc_load(q);
-	const char *dp = p->description_html ? p->description_html : nz(p->description_text);
-	const char *dq = q->description_html ? q->description_html : nz(q->description_text);
-	int differ = strcmp(dp, dq) != 0;
-	if (!pl)
-		posting_desc_unload(p);
-	if (!ql)
-		posting_desc_unload(q);
+	/* descriptions set aside are read back for the comparison, into
+	 * buffers of its own: the postings themselves stay as they are */
+	struct buf sp = BUF_INIT, sq = BUF_INIT;
+	const char *hp, *tp, *hq, *tq;
+	posting_desc_read(p, &sp, &hp, &tp);
+	posting_desc_read(q, &sq, &hq, &tq);
+	int differ = strcmp(hp ? hp : nz(tp), hq ? hq : nz(tq)) != 0;
+	buf_release(&sp);
+	buf_release(&sq);
 	if (differ)
 		return 0;
 	struct buf a = BUF_INIT, b = BUF_INIT;
@@ -545,14 +543,14 @@ struct site *site_build(struct posting_list *l, const struct band_table *bands,
 	size_t *dup = xmalloc((n ? n : 1) * sizeof *dup);
 	find_duplicates(v, n, dup);
 	s->jobs = xcalloc(n ? n : 1, sizeof *s->jobs);
+	size_t dups_cap = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (dup[i]) {
 			const struct posting *first = v[dup[i] - 1];
-			posting_warn(v[i], 0, "duplicate posting",
-				     "duplicate of '%s'; no page built", first->source);
 			diag_report(d, DIAG_WARNING, v[i]->source, 0, 0, "duplicate posting",
 				    "duplicate of '%s'; no page built", first->source);
-			s->nduplicates++;
+			s->dups = xgrow(s->dups, &dups_cap, s->nduplicates + 1, sizeof *s->dups);
+			s->dups[s->nduplicates++] = (struct site_dup){ v[i], first };
 			continue;
 		}
 		s->jobs[s->njobs++].p = v[i];
@@ -599,6 +597,13 @@ struct site *site_build(struct posting_list *l, const struct band_table *bands,
 	return s;
 }
 
+void site_mark_duplicates(struct site *s)
+{
+	for (size_t i = 0; i < s->nduplicates; i++)
+		posting_warn(s->dups[i].p, 0, "duplicate posting", "duplicate of '%s'; no page built",
+			     s->dups[i].first->source);
+}
+
 static void groups_free(struct site_group *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -621,5 +626,6 @@ void site_free(struct site *s)
 	groups_free(s->employers, s->nemployers);
 	groups_free(s->states, s->nstates);
 	groups_free(s->bands, s->nbands);
+	free(s->dups);
 	free(s);
 }

@@ -68,6 +68,10 @@ struct site {
 	size_t nbands;
 
 	size_t nduplicates;      /* postings dropped as duplicates */
+	struct site_dup {        /* ... each, and the posting it repeats */
+		struct posting *p;
+		const struct posting *first;
+	} *dups;
 	char build_date[11];     /* the date expiry was judged against */
 	char newest_date[11];    /* newest date_posted among open postings */
 };
@@ -77,10 +81,13 @@ struct site {
  * empty: then the newest date_posted stands in for it (the build never
  * reads the clock).  Bands are recomputed from annual_min/max with `bands`
  * so the site's own table wins over the one ingest used.  Duplicates are
- * reported to `d` and as warnings on the posting.
+ * reported to `d`.  The postings are only read: another thread may read
+ * them meanwhile (build.c saves the build cache beside it).
  */
 struct site *site_build(struct posting_list *l, const struct band_table *bands,
 			const char *build_date, struct diag *d);
+/* Then each duplicate's warning on its posting (for the build report). */
+void site_mark_duplicates(struct site *s);
 void site_free(struct site *s);
 
 /* Full name of a USPS state code ("FL" -> "Florida"), or NULL. */

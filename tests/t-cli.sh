@@ -37,6 +37,21 @@ printf -- '---\ntitle: x\n---\nno employer\n' > "$site/content/bad.md"
 "$JOBSITE" check --strict "$site/content" > "$TEST_TMP/check.txt"; ok "check --strict fails on warnings" $([ $? -eq 1 ] && echo 0 || echo 1)
 grep -qE 'bad\.md(:[0-9]+)?: warning: no employer found' "$TEST_TMP/check.txt"; ok "check prints file: warning:" $?
 
+# a duplicate is reported, and listed with its warning in the build report
+rm -f "$site/content/bad.md"
+first=$(ls "$site/content" | head -1)
+cp "$site/content/$first" "$site/content/zz-copy-$first"
+"$JOBSITE" build -s "$site" > "$TEST_TMP/dup-build.txt" 2>&1; ok "a site with a duplicate builds" $?
+grep -q "zz-copy-$first: warning: duplicate of" "$TEST_TMP/dup-build.txt"; ok "the duplicate is reported" $?
+python3 - "$site/build-report.json" "zz-copy-$first" <<'PY'; ok "the report lists it with its warning" $?
+import json, sys
+r = json.load(open(sys.argv[1]))
+hit = [p for p in r["postings_with_warnings"] if p["source"].endswith(sys.argv[2])]
+sys.exit(0 if r["duplicates"] == 1 and hit and
+         any(w["kind"] == "duplicate posting" for w in hit[0]["warnings"]) else 1)
+PY
+rm -f "$site/content/zz-copy-$first"
+
 make -s install PREFIX="$TEST_TMP/prefix" > /dev/null 2>&1; ok "make install" $?
 test -x "$TEST_TMP/prefix/bin/jobsite" && test -f "$TEST_TMP/prefix/share/man/man1/jobsite.1" &&
 	test -f "$TEST_TMP/prefix/share/jobsite/templates/base.mustache"; ok "installs binary, man page, templates" $?

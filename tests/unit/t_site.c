@@ -79,7 +79,7 @@ static void test_model(void)
 	mk(&l, "c/1.md", "nurse", "Nurse", "Acme", "FL", "2024-01-01");
 	mk(&l, "c/2.md", "nurse", "Nurse", "Beta", "GA", "2024-03-01");
 	mk(&l, "c/3.md", "clerk", "Clerk", "acme", NULL, NULL);
-	mk(&l, "c/4.md", "nurse", "Nurse", "Acme", "FL", "2024-01-01"); /* duplicate of 1 */
+	struct posting *dup = mk(&l, "c/4.md", "nurse", "Nurse", "Acme", "FL", "2024-01-01"); /* of 1 */
 	struct posting *old = mk(&l, "c/5.md", "old", "Old job", "Zed", "TX", "2023-01-01");
 	memcpy(old->valid_through, "2023-02-01", 11);
 	struct posting *r = mk(&l, "c/6.md", "remote", "Remote job", "Beta", "FL", "2024-02-01");
@@ -87,6 +87,12 @@ static void test_model(void)
 	struct site *s = site_build(&l, band_default(), "2024-06-01", &d);
 	CHECK(s->njobs == 5, "duplicate dropped: %zu jobs", s->njobs);
 	CHECK(s->nduplicates == 1 && d.warnings == 1, "duplicate reported");
+	CHECK(dup->nwarnings == 0, "the model leaves the postings as they are");
+	site_mark_duplicates(s);
+	CHECK(dup->nwarnings == 1 && !strcmp(dup->warnings[0].kind, "duplicate posting") &&
+	      strstr(dup->warnings[0].message, "c/1.md"),
+	      "then the duplicate's warning names the first: %s",
+	      dup->nwarnings ? dup->warnings[0].message : "(none)");
 	CHECK_STR(s->jobs[0].p->source, "c/2.md", "newest first");
 	CHECK_STR(s->jobs[1].p->source, "c/6.md", "then older");
 	CHECK_STR(s->jobs[4].p->source, "c/3.md", "undated last");
