@@ -1006,6 +1006,7 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 		diag_error(&b.d, cache.dir, 0, 0,
 			   "cannot read back the descriptions set aside during the build: %s",
 			   strerror(descstore_failed(spill)));
+	descstore_drop(spill); /* every page and the cache are made */
 	if (b.d.errors || (strict && b.d.warnings)) {
 		if (strict && b.d.warnings)
 			diag_error(&b.d, NULL, 0, 0, "%u warnings and --strict: output left as it was",

@@ -20,6 +20,8 @@ struct descstore {
 	pthread_mutex_t lock;
 	long long end;          /* the next free byte */
 	int read_failed;        /* the errno of the first failed read, 0 = none */
+	pthread_t dropper;      /* descstore_drop()'s thread, while `dropping` */
+	int dropping;
 };
 
 struct descstore *descstore_open(const char *dir)
@@ -46,11 +48,32 @@ struct descstore *descstore_open(const char *dir)
 	return s;
 }
 
+static void *drop_run(void *arg)
+{
+	close(((struct descstore *)arg)->fd);
+	return NULL;
+}
+
+void descstore_drop(struct descstore *s)
+{
+	if (!s || s->dropping || s->fd < 0)
+		return;
+	s->dropping = 1; /* reads fail from now on */
+	if (pthread_create(&s->dropper, NULL, drop_run, s) != 0) {
+		close(s->fd);
+		s->fd = -1;
+		s->dropping = 0;
+	}
+}
+
 void descstore_close(struct descstore *s)
 {
 	if (!s)
 		return;
-	close(s->fd);
+	if (s->dropping)
+		pthread_join(s->dropper, NULL);
+	else if (s->fd >= 0)
+		close(s->fd);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
@@ -70,10 +93,15 @@ static int write_all(int fd, const char *p, size_t n, long long off)
 	return 0;
 }
 
-static int read_all(int fd, char *p, size_t n, long long off)
+static int read_all(const struct descstore *s, char *p, size_t n, long long off)
 {
+	/* after descstore_drop() nothing is read any more */
+	if (s->dropping) {
+		errno = EBADF;
+		return -1;
+	}
 	while (n) {
-		ssize_t r = pread(fd, p, n, (off_t)off);
+		ssize_t r = pread(s->fd, p, n, (off_t)off);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -135,7 +163,7 @@ static char *read_str(struct descstore *s, long long off, unsigned len, int *fai
 	if (len == DESC_ABSENT)
 		return NULL;
 	char *v = xmalloc((size_t)len + 1);
-	if (read_all(s->fd, v, len, off) < 0) {
+	if (read_all(s, v, len, off) < 0) {
 		free(v);
 		*failed = 1;
 		return NULL;
@@ -188,7 +216,7 @@ struct slice posting_desc_text(const struct posting *p, struct buf *scratch)
 	if (p->desc_text_len == DESC_ABSENT)
 		return (struct slice){ "", 0 };
 	buf_grow(scratch, (size_t)p->desc_text_len + 1);
-	if (read_all(p->desc_store->fd, scratch->p, p->desc_text_len,
+	if (read_all(p->desc_store, scratch->p, p->desc_text_len,
 		     p->desc_off + (long long)bytes_of(p->desc_html_len)) < 0) {
 		say_failed(p->desc_store);
 		return (struct slice){ "", 0 };
@@ -209,8 +237,8 @@ void posting_desc_read(const struct posting *p, struct buf *scratch, const char 
 	buf_reset(scratch);
 	buf_grow(scratch, hn + tn + 2);
 	char *h = scratch->p, *t = scratch->p + hn + 1;
-	if ((hn && read_all(p->desc_store->fd, h, hn, p->desc_off) < 0) ||
-	    (tn && read_all(p->desc_store->fd, t, tn, p->desc_off + (long long)hn) < 0)) {
+	if ((hn && read_all(p->desc_store, h, hn, p->desc_off) < 0) ||
+	    (tn && read_all(p->desc_store, t, tn, p->desc_off + (long long)hn) < 0)) {
 		say_failed(p->desc_store);
 		hn = tn = 0;
 	}

@@ -38,6 +38,10 @@ struct descstore;
  * made: postings then keep their descriptions in memory. */
 struct descstore *descstore_open(const char *dir);
 void descstore_close(struct descstore *s);
+/* No description is read any more: the file goes now, on a helper thread
+ * (freeing a gigabyte of its pages takes a while), while the build goes
+ * on; descstore_close() then waits for it.  A read after this fails. */
+void descstore_drop(struct descstore *s);
 /* 0, or the errno of the first read that failed: the build must fail,
  * some page or index lacks its description. */
 int descstore_failed(const struct descstore *s);

@@ -205,6 +205,30 @@ static void test_duplicates(const char *dir)
 	descstore_close(s);
 }
 
+/* Dropped once every page is made: the store closes after, and a read
+ * that still comes is a failure the build reports, not a crash. */
+static void test_drop(const char *dir)
+{
+	struct descstore *s = descstore_open(dir);
+	if (!s) {
+		CHECK(0, "a store opens");
+		return;
+	}
+	struct posting *p = mk("put.md", "<p>Work.</p>", "Work.");
+	CHECK(descstore_put(s, p) == 0, "put");
+	CHECK(descstore_failed(s) == 0, "no failure before the drop");
+	descstore_drop(s);
+	descstore_drop(s); /* twice: nothing more */
+	struct buf scratch = BUF_INIT;
+	const char *html, *text;
+	posting_desc_read(p, &scratch, &html, &text);
+	CHECK(descstore_failed(s) != 0, "a read after the drop is a reported failure");
+	buf_release(&scratch);
+	posting_free(p);
+	descstore_close(s);
+	CHECK(1, "closed after the drop");
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/t_descstore-XXXXXX";
@@ -213,6 +237,7 @@ int main(void)
 	char *sub = path_join(dir, "made/by/the/store");
 	test_roundtrip(sub);
 	test_threads(dir);
+	test_drop(dir);
 	test_duplicates(dir);
 	CHECK(descstore_open("/proc/no/such/place") == NULL,
 	      "a folder that cannot be made gives no store (descriptions stay in memory)");
