@@ -1,6 +1,7 @@
 #include "jobfmt.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,8 +13,23 @@ void jobfmt_money(struct buf *out, double v, const char *currency, int cents)
 		buf_printf(out, "%s ", currency);
 	char digits[64];
 	double whole = floor(v);
-	snprintf(digits, sizeof digits, "%.0f", whole);
-	size_t n = strlen(digits);
+	size_t n = 0;
+	if (whole >= 0 && whole < 1e15) {
+		/* exact as an integer: the digits without printf's float path */
+		char rev[20];
+		size_t k = 0;
+		uint64_t u = (uint64_t)whole;
+		do {
+			rev[k++] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		while (k)
+			digits[n++] = rev[--k];
+		digits[n] = '\0';
+	} else {
+		snprintf(digits, sizeof digits, "%.0f", whole);
+		n = strlen(digits);
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (i && (n - i) % 3 == 0)
 			buf_putc(out, ',');
@@ -21,7 +37,10 @@ void jobfmt_money(struct buf *out, double v, const char *currency, int cents)
 	}
 	if (cents) {
 		long c = lround((v - whole) * 100);
-		buf_printf(out, ".%02ld", c > 99 ? 99 : c);
+		c = c > 99 ? 99 : c < 0 ? 0 : c;
+		buf_putc(out, '.');
+		buf_putc(out, (int)('0' + c / 10));
+		buf_putc(out, (int)('0' + c % 10));
 	}
 }
 

@@ -56,6 +56,22 @@ static void test_format(void)
 	CHECK_STR(salary(p, NAN, 90000, PERIOD_YEAR), "Up to $90,000 a year", "up to");
 	CHECK_STR(salary(p, 60000, NAN, PERIOD_YEAR), "From $60,000 a year", "from");
 	CHECK_STR(salary(p, 5000, 5000, PERIOD_MONTH), "$5,000 a month", "single amount");
+	struct {
+		double v;
+		int cents;
+		const char *want;
+	} money[] = {
+		{ 0, 0, "$0" }, { 999, 0, "$999" }, { 1000, 0, "$1,000" },
+		{ 1234567.891, 1, "$1,234,567.89" }, { 12.999, 1, "$12.99" },
+		{ 999999999999999, 0, "$999,999,999,999,999" },
+		{ 1e16, 0, "$10,000,000,000,000,000" }, /* past the integer path */
+	};
+	for (size_t i = 0; i < sizeof money / sizeof money[0]; i++) {
+		struct buf m = BUF_INIT;
+		jobfmt_money(&m, money[i].v, "USD", money[i].cents);
+		CHECK_STR(buf_cstr(&m), money[i].want, "money %zu", i);
+		buf_release(&m);
+	}
 	struct buf b = BUF_INIT;
 	p->salary_min = p->salary_max = NAN;
 	CHECK(jobfmt_salary(&b, p) == 0 && b.n == 0, "no pay, no text");
