@@ -799,7 +799,6 @@ static void *search_thread(void *arg)
 	return NULL;
 }
 
-/* The build, with diagnostics going to `diag_out`. */
 struct cache_save_job {
 	struct build_cache *cache;
 	const struct posting_list *list;
@@ -812,6 +811,7 @@ static void *cache_save_thread(void *arg)
 	return NULL;
 }
 
+/* The build, with diagnostics going to `diag_out`. */
 static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void *ctx),
 		      void *ready_ctx)
 {

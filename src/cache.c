@@ -646,7 +646,6 @@ int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mt
 	return !r.bad;
 }
 
-
 /* ---- the output checked against the manifest, on a helper thread ---- */
 
 struct mprefetch {
@@ -720,7 +719,8 @@ static void prefetch_free(struct build_cache *c)
 	}
 }
 
-/* The answer for the entry at blob offset `off` among entries [lo, hi). */
+/* The answer for the entry at slot s (its value: the entry's offset in
+ * mblob), looked for among entries [lo, hi). */
 static int prefetch_answer(struct build_cache *c, const struct slot *s, size_t lo, size_t hi)
 {
 	if (!s)

@@ -253,12 +253,12 @@ static char *make_id(const struct posting *p, const char *path)
 }
 
 /*
- * A buffer's text, sized to fit: a description lives for the whole build,
- * and the slack a growing buffer leaves (up to half) was ~20 % of the
- * memory a 100,000-posting build holds.
+ * A buffer's text, sized to fit when it stays in memory: a description
+ * kept for the whole build would hold the slack a growing buffer leaves
+ * (up to half; ~20 % of a 100,000-posting build's memory).  One set aside
+ * at once (opts->spill, descstore.h) is not shrunk: that only churned the
+ * heap.
  */
-/* A description kept in memory is shrunk to fit; one set aside at once
- * (opts->spill) is not: the shrinking only churned the heap. */
 static char *detach_fit(struct buf *b, const struct ingest_opts *opts)
 {
 	size_t n;

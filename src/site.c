@@ -155,7 +155,7 @@ static int cmp_posting(const void *a, const void *b)
 }
 
 /*
- * cmp_posting's order, sorted on dense keys: the date as a number and the
+ * cmp_posting's order, sorted on dense keys: a copy of the date and the
  * title's first 8 bytes settle most comparisons without following the
  * postings' pointers (at 100,000 postings those are cache misses).
  */
@@ -222,7 +222,7 @@ static int cmp_dupkey(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static int same_posting(struct posting *p, struct posting *q)
+static int same_posting(const struct posting *p, const struct posting *q)
 {
 	if (strcmp(nz(p->title), nz(q->title)) || strcmp(nz(p->employer), nz(q->employer)))
 		return 0;
