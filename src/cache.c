@@ -657,26 +657,33 @@ struct mprefetch {
 	unsigned char *same;    /* per entry: as the manifest says */
 };
 
+/*
+ * Is the manifest entry at offset `at` in mblob on disk as it says, under
+ * the output folder `fd`: a file (`file`) with its size, or a folder with
+ * its mtime?  One stat, of the path in place (NUL-terminated in mblob).
+ */
+static int entry_on_disk(const struct build_cache *c, int fd, size_t at, int file)
+{
+	const unsigned char *base = (const unsigned char *)c->mblob.p;
+	struct reader r = { base + at, base + c->mblob.n, 0 };
+	size_t plen;
+	const char *path = get_strref(&r, &plen);
+	uint64_t v = get_u64(&r);
+	struct stat st;
+	if (r.bad || !path || fstatat(fd, *path ? path : ".", &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if (file)
+		return S_ISREG(st.st_mode) && (uint64_t)st.st_size == v;
+	return S_ISDIR(st.st_mode) &&
+	       (int64_t)v == (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+}
+
 static void *prefetch_run(void *arg)
 {
 	struct build_cache *c = arg;
 	struct mprefetch *m = c->mpre;
-	const unsigned char *base = (const unsigned char *)c->mblob.p;
-	for (size_t i = 0; i < m->total; i++) {
-		struct reader r = { base + m->at[i], base + c->mblob.n, 0 };
-		size_t plen;
-		const char *path = get_strref(&r, &plen); /* NUL-terminated in mblob */
-		uint64_t v = get_u64(&r);
-		struct stat st;
-		if (r.bad || !path || fstatat(m->fd, *path ? path : ".", &st, AT_SYMLINK_NOFOLLOW) < 0)
-			m->same[i] = 0;
-		else if (i < m->nfiles)
-			m->same[i] = S_ISREG(st.st_mode) && (uint64_t)st.st_size == v;
-		else
-			m->same[i] = S_ISDIR(st.st_mode) &&
-				     (int64_t)v == (int64_t)st.st_mtim.tv_sec * 1000000000 +
-							   st.st_mtim.tv_nsec;
-	}
+	for (size_t i = 0; i < m->total; i++)
+		m->same[i] = (unsigned char)entry_on_disk(c, m->fd, m->at[i], i < m->nfiles);
 	return NULL;
 }
 
@@ -1613,28 +1620,8 @@ struct out_check {
 static void *out_check_run(void *arg)
 {
 	struct out_check *k = arg;
-	const unsigned char *base = (const unsigned char *)k->c->mblob.p;
-	char rel[PATH_MAX];
-	for (size_t i = k->from; i < k->to && k->ok; i++) {
-		struct reader r = { base + k->at[i], base + k->c->mblob.n, 0 };
-		size_t plen;
-		const char *path = get_strref(&r, &plen);
-		uint64_t v = get_u64(&r);
-		if (r.bad || !path || plen >= sizeof rel) {
-			k->ok = 0;
-			break;
-		}
-		memcpy(rel, path, plen + 1);
-		struct stat st;
-		if (fstatat(k->fd, *rel ? rel : ".", &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			k->ok = 0;
-		} else if (i < k->nfiles) {
-			k->ok = S_ISREG(st.st_mode) && (uint64_t)st.st_size == v;
-		} else {
-			k->ok = S_ISDIR(st.st_mode) &&
-				(int64_t)v == (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-		}
-	}
+	for (size_t i = k->from; i < k->to && k->ok; i++)
+		k->ok = entry_on_disk(k->c, k->fd, k->at[i], i < k->nfiles);
 	return NULL;
 }
 

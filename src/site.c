@@ -104,21 +104,11 @@ static void strmap_put(struct strmap *m, const char *key, size_t val)
 	size_t i = hash_str(key) & (m->cap - 1);
 	while (m->keys[i] && strcmp(m->keys[i], key))
 		i = (i + 1) & (m->cap - 1);
-	if (!m->keys[i])
+	if (!m->keys[i]) {
+		m->keys[i] = key; /* a key already there stays: the caller may free its own */
 		m->n++;
-	m->keys[i] = key;
+	}
 	m->vals[i] = val;
-}
-
-/* The value of a key already in m (strmap_put would take `key` itself as
- * the key, and a caller may be about to free it). */
-static void strmap_set(struct strmap *m, const char *key, size_t val)
-{
-	for (size_t i = hash_str(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (!strcmp(m->keys[i], key)) {
-			m->vals[i] = val;
-			return;
-		}
 }
 
 static void strmap_release(struct strmap *m)
@@ -316,12 +306,9 @@ static void assign_slugs(struct site *s)
 					break;
 			}
 			slug = xstrdup(buf_cstr(&b));
-			if (from < 0) {
-				strlist_push(&bases, base);
-				strmap_put(&next, bases.v[bases.n - 1], k + 1);
-			} else {
-				strmap_set(&next, base, k + 1);
-			}
+			if (from < 0)
+				strlist_push(&bases, base); /* a key of next's own, outliving base */
+			strmap_put(&next, from < 0 ? bases.v[bases.n - 1] : base, k + 1);
 			free(base);
 		}
 		s->jobs[i].slug = slug;
