@@ -263,6 +263,10 @@ static void posting_written(struct builder *b, const struct page_info *pi)
 	site_job_path(&b->path, j);
 	if (strcmp(buf_cstr(&b->path), pi->path))
 		return;
+	if (j->p->desc_store) {
+		posting_desc_unload(j->p); /* read again should anything need it */
+		return;
+	}
 	if (!j->p->borrowed)
 		free(j->p->description_html);
 	j->p->description_html = NULL;
@@ -893,7 +897,7 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 		cache_manifest_prefetch(&cache, b.cfg.output_dir); /* beside ingest (cache.h) */
 	io.cache = &cache;
 	/* descriptions wait on disk until a page needs them (descstore.h) */
-	spill = descstore_open(cache.dir);
+	spill = cache_descriptions(&cache, &io);
 	io.spill = spill;
 	stage_done(&sc, "cache");
 	ingest_found_files(&found, &io, &b.d, &list);
@@ -1004,9 +1008,9 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	stage_done(&sc, "write (wait)");
 	if (descstore_failed(spill))
 		diag_error(&b.d, cache.dir, 0, 0,
-			   "cannot read back the descriptions set aside during the build: %s",
+			   "cannot read back the descriptions kept during the build: %s",
 			   strerror(descstore_failed(spill)));
-	descstore_drop(spill); /* every page and the cache are made */
+	cache_descriptions_end(&cache); /* every page and the cache are made */
 	if (b.d.errors || (strict && b.d.warnings)) {
 		if (strict && b.d.warnings)
 			diag_error(&b.d, NULL, 0, 0, "%u warnings and --strict: output left as it was",
@@ -1065,8 +1069,7 @@ out:
 	buf_release(&b.path);
 	site_free(site);
 	posting_list_release(&list);
-	descstore_close(spill);
-	cache_close(&cache); /* after the postings: they may point into it */
+	cache_close(&cache); /* after the postings: they may point into it and its descriptions */
 	if (b.set)
 		mustache_set_free(b.set);
 	config_release(&b.cfg);

@@ -18,7 +18,7 @@
 #include "util.h"
 
 /* Bump when the layout of either file or of a posting record changes. */
-#define CACHE_FORMAT 6u
+#define CACHE_FORMAT 7u
 #define CACHE_MAGIC "JSCACHE"   /* 8 bytes with its NUL */
 #define KIND_POSTINGS 1u
 #define KIND_MANIFEST 2u
@@ -214,9 +214,8 @@ static void get_fixed(struct reader *r, char *dst, size_t size)
 
 /* ---- postings ---- */
 
-/* `html` and `text` stand for p's description fields (posting_desc_read). */
-static void put_posting_desc(struct buf *b, const struct posting *p, const char *html,
-			     const char *text)
+/* Every field of p but its description. */
+static void put_fields(struct buf *b, const struct posting *p)
 {
 	put_str(b, p->source);
 	put_str(b, p->id);
@@ -241,9 +240,10 @@ static void put_posting_desc(struct buf *b, const struct posting *p, const char 
 	put_u32(b, (uint32_t)p->has_front_matter);
 	put_str(b, p->location_text);
 	put_str(b, p->salary_text);
-	put_str(b, html);
-	put_str(b, text);
-	put_u64(b, posting_desc_hash(p)); /* so a rebuild need not hash them again */
+}
+
+static void put_warnings(struct buf *b, const struct posting *p)
+{
 	put_u32(b, (uint32_t)p->nwarnings);
 	for (size_t i = 0; i < p->nwarnings; i++) {
 		put_str(b, p->warnings[i].kind);
@@ -252,9 +252,22 @@ static void put_posting_desc(struct buf *b, const struct posting *p, const char 
 	}
 }
 
+/*
+ * A posting's record.  Its description is in the descriptions file
+ * (descstore.h): the record says where, with the check hashes it is read
+ * back against, the card summary and the duplicate hash.
+ */
 static void put_posting(struct buf *b, const struct posting *p)
 {
-	put_posting_desc(b, p, p->description_html, p->description_text);
+	put_fields(b, p);
+	put_u64(b, (uint64_t)p->desc_off);
+	put_u32(b, p->desc_html_len);
+	put_u32(b, p->desc_text_len);
+	put_u64(b, p->desc_check[0]);
+	put_u64(b, p->desc_check[1]);
+	put_str(b, p->desc_summary);
+	put_u64(b, posting_desc_hash(p)); /* so a rebuild need not hash them again */
+	put_warnings(b, p);
 }
 
 /* The static string among `v` equal to the encoded one; NULL = none. */
@@ -274,7 +287,8 @@ static const char *get_static(struct reader *r, const char *const *v, size_t n)
  * borrowed): decoding 100,000 postings is then no copy and no malloc per
  * field.  The cache must outlive it.
  */
-static struct posting *get_posting(struct reader *r, const struct band_table *bands)
+static struct posting *get_posting(struct reader *r, struct build_cache *c,
+				   const struct band_table *bands, unsigned nth)
 {
 	struct posting *p = xcalloc(1, sizeof *p);
 	p->borrowed = 1;
@@ -307,8 +321,23 @@ static struct posting *get_posting(struct reader *r, const struct band_table *ba
 	p->has_front_matter = (int)get_u32(r);
 	p->location_text = get_str(r);
 	p->salary_text = get_str(r);
-	p->description_html = get_str(r);
-	p->description_text = get_str(r);
+	/* its description, where the descriptions file has it */
+	p->desc_store = c->store;
+	p->desc_nth = nth;
+	p->desc_off = (long long)get_u64(r);
+	p->desc_html_len = get_u32(r);
+	p->desc_text_len = get_u32(r);
+	p->desc_check[0] = get_u64(r);
+	p->desc_check[1] = get_u64(r);
+	p->desc_summary = get_str(r);
+	uint64_t dlen = (uint64_t)(p->desc_html_len == DESC_ABSENT ? 0 : p->desc_html_len) +
+			(p->desc_text_len == DESC_ABSENT ? 0 : p->desc_text_len);
+	if (p->desc_off < DESC_FIRST || (uint64_t)p->desc_off > (uint64_t)c->desc_size ||
+	    dlen > (uint64_t)c->desc_size - (uint64_t)p->desc_off) {
+		/* past the end of the descriptions file: it lost its tail */
+		__atomic_store_n(&c->desc_short, 1, __ATOMIC_RELAXED);
+		r->bad = 1;
+	}
 	p->desc_hash = get_u64(r);
 	p->desc_hash_known = 1;
 	uint32_t nw = get_u32(r);
@@ -792,6 +821,8 @@ void cache_locate(struct build_cache *c, const char *output, struct diag *d)
 	c->body_path = buf_detach(&p, NULL);
 	buf_printf(&p, "%s/%s.last", c->dir, name);
 	c->last_path = buf_detach(&p, NULL);
+	buf_printf(&p, "%s/%s.desc", c->dir, name);
+	c->desc_path = buf_detach(&p, NULL);
 	free(out);
 	stamp_init(c);
 }
@@ -815,7 +846,16 @@ void cache_read(struct build_cache *c, const struct ingest_opts *ingest)
 	struct cache_hash key = c->ingest_key;
 	size_t off = load(c, c->postings_path, KIND_POSTINGS, &key, &c->pblob, &c->psum);
 	size_t doff = 0;
+	if (off && c->pblob.n - off < 16) {
+		diag_report(c->d, DIAG_ADVISORY, c->postings_path, 0, 0, NULL,
+			    "build cache cannot be parsed; ignored, this is a full build");
+		blob_release(c, &c->pblob);
+		off = 0;
+	}
 	if (off) {
+		/* the id of the descriptions file its records point into */
+		memcpy(c->desc_id, c->pblob.p + off, 16);
+		off += 16;
 		struct cache_hash dkey = c->psum;
 		doff = load(c, c->postings_delta_path, KIND_POSTINGS_DELTA, &dkey, &c->pdblob, NULL);
 		index_postings(c, off, doff);
@@ -828,6 +868,54 @@ void cache_open(struct build_cache *c, const char *output, const struct ingest_o
 {
 	cache_locate(c, output, d);
 	cache_read(c, ingest);
+}
+
+/* The postings read are not to be used (their descriptions are not there). */
+static void postings_drop(struct build_cache *c)
+{
+	table_free(c->ptab);
+	c->ptab = NULL;
+	blob_release(c, &c->pblob);
+	blob_release(c, &c->pdblob);
+	c->pchanged = 1;
+}
+
+struct descstore *cache_descriptions(struct build_cache *c, const struct ingest_opts *o)
+{
+	if (c->store)
+		return c->store;
+	int kept = 0, existed = access(c->desc_path, F_OK) == 0;
+	c->store = descstore_open(c->desc_path, c->ptab ? c->desc_id : NULL, &kept);
+	if (c->ptab && !kept) {
+		diag_report(c->d, existed ? DIAG_ADVISORY : DIAG_NOTE,
+			    c->desc_path, 0, 0, NULL,
+			    "build cache descriptions are missing or not the ones the postings "
+			    "cache names; ignored, this is a full build");
+		postings_drop(c);
+	}
+	if (!c->store)
+		return NULL;
+	c->desc_size = descstore_size(c->store);
+	descstore_repair_with(c->store, o, c->d);
+	return c->store;
+}
+
+void cache_descriptions_end(struct build_cache *c)
+{
+	if (!c->store)
+		return;
+	descstore_drop(c->store);
+	unsigned n = descstore_repaired(c->store);
+	if (!n)
+		return;
+	/* the damaged bytes stay where they are: start the file again */
+	diag_report(c->d, DIAG_ADVISORY, c->desc_path, 0, 0, NULL,
+		    "build cache: %u description%s made again; the postings cache is "
+		    "removed, the next build is a full one",
+		    n, n == 1 ? " was" : "s were");
+	unlink(c->postings_path);
+	unlink(c->postings_delta_path);
+	unlink(c->desc_path);
 }
 
 void cache_forget(struct build_cache *c)
@@ -862,6 +950,8 @@ void cache_close(struct build_cache *c)
 	free(c->postings_path);
 	free(c->manifest_path);
 	free(c->last_path);
+	free(c->desc_path);
+	descstore_close(c->store);
 	memset(c, 0, sizeof *c);
 }
 
@@ -914,13 +1004,13 @@ static struct fstat fstat_of(const struct stat *st)
 }
 
 /* Decode an entry's postings into out: their count, or -1. */
-static int decode_entry(struct reader *r, const struct ingest_opts *opts, long long mtime,
-			struct diag *d, struct posting_list *out)
+static int decode_entry(struct build_cache *c, struct reader *r, const struct ingest_opts *opts,
+			long long mtime, struct diag *d, struct posting_list *out)
 {
 	uint32_t n = get_u32(r);
 	struct posting_list tmp = { 0 };
 	for (uint32_t i = 0; i < n && !r->bad; i++) {
-		struct posting *p = get_posting(r, opts->bands ? opts->bands : band_default());
+		struct posting *p = get_posting(r, c, opts->bands ? opts->bands : band_default(), i);
 		if (p)
 			posting_list_push(&tmp, p);
 	}
@@ -992,7 +1082,7 @@ int cache_ingest_file(struct build_cache *c, size_t i, const char *path, const s
 		if (old.mtime_ns && old.size == (uint64_t)st.st_size && old.ino == (uint64_t)st.st_ino &&
 		    old.mtime_ns == (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec &&
 		    old.ctime_ns == (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec) {
-			n = decode_entry(&r, opts, (long long)st.st_mtime, d, out);
+			n = decode_entry(c, &r, opts, (long long)st.st_mtime, d, out);
 			if (n > 0) {
 				f->how = FRESH_OLD;
 				f->old_at = entry;
@@ -1016,7 +1106,7 @@ int cache_ingest_file(struct build_cache *c, size_t i, const char *path, const s
 		/* touched, not changed */
 		r.p = body;
 		r.bad = 0;
-		n = decode_entry(&r, opts, (long long)st.st_mtime, d, out);
+		n = decode_entry(c, &r, opts, (long long)st.st_mtime, d, out);
 		if (n > 0) {
 			f->how = FRESH_REHEAD;
 			f->old_at = body;
@@ -1113,10 +1203,9 @@ static int stream_close(struct build_cache *c, struct stream *w, const char *pat
 	return r;
 }
 
-/* One entry of the next postings file (its bytes after the u32 length) into e;
- * `desc` is scratch for descriptions read back. */
+/* One entry of the next postings file (its bytes after the u32 length) into e. */
 static void fresh_entry(struct buf *e, const struct cache_fresh *f, const struct posting_list *l,
-			size_t k, struct buf *desc)
+			size_t k)
 {
 	if (f->how == FRESH_OLD) {
 		buf_put(e, f->old_at, f->old_len);
@@ -1127,12 +1216,8 @@ static void fresh_entry(struct buf *e, const struct cache_fresh *f, const struct
 		buf_put(e, f->old_at, f->old_len);
 	} else {
 		put_u32(e, f->n);
-		for (size_t q = k; q < k + f->n; q++) {
-			/* a description set aside is read back for this (descstore.h) */
-			const char *html, *text;
-			posting_desc_read(l->v[q], desc, &html, &text);
-			put_posting_desc(e, l->v[q], html, text);
-		}
+		for (size_t q = k; q < k + f->n; q++)
+			put_posting(e, l->v[q]);
 	}
 }
 
@@ -1149,7 +1234,7 @@ static int save_postings_delta(struct build_cache *c, const struct posting_list 
 	if (!c->ptab || !c->pblob.n)
 		return 0;
 	size_t kept = 0, count = 0;
-	struct buf d = BUF_INIT, e = BUF_INIT, desc = BUF_INIT;
+	struct buf d = BUF_INIT, e = BUF_INIT;
 	put_u64(&d, 0);
 	for (size_t i = 0, k = 0; i < c->nfresh; k += c->fresh[i].n, i++) {
 		const struct cache_fresh *f = &c->fresh[i];
@@ -1160,7 +1245,7 @@ static int save_postings_delta(struct build_cache *c, const struct posting_list 
 			continue;
 		}
 		buf_reset(&e);
-		fresh_entry(&e, f, l, k, &desc);
+		fresh_entry(&e, f, l, k);
 		put_u32(&d, (uint32_t)e.n);
 		buf_put(&d, e.p, e.n);
 		count++;
@@ -1168,7 +1253,6 @@ static int save_postings_delta(struct build_cache *c, const struct posting_list 
 			break;
 	}
 	buf_release(&e);
-	buf_release(&desc);
 	int ok = d.n <= c->pblob.n / 4 && kept * 4 >= c->pbase_entries * 3;
 	if (ok && count) {
 		uint64_t n = count;
@@ -1181,8 +1265,39 @@ static int save_postings_delta(struct build_cache *c, const struct posting_list 
 	return ok;
 }
 
+/*
+ * The descriptions file only grows (descstore.h): an edited posting
+ * leaves its old description behind.  Once most of the file is such, the
+ * postings cache goes with it and the next build is a full one, which
+ * starts the file again.  Returns 1 when it went.
+ */
+static int descriptions_compact(struct build_cache *c, const struct posting_list *l)
+{
+	uint64_t live = DESC_FIRST;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct posting *p = l->v[i];
+		live += (p->desc_html_len == DESC_ABSENT ? 0 : p->desc_html_len) +
+			(p->desc_text_len == DESC_ABSENT ? 0 : p->desc_text_len);
+	}
+	long long size = descstore_size(c->store);
+	if ((uint64_t)size <= 2 * live + (64u << 20))
+		return 0;
+	diag_report(c->d, DIAG_NOTE, c->desc_path, 0, 0, NULL,
+		    "build cache descriptions are %lld MB, %llu MB of them in use: the next "
+		    "build is a full one, which writes them afresh",
+		    size >> 20, (unsigned long long)(live >> 20));
+	unlink(c->postings_path);
+	unlink(c->postings_delta_path);
+	unlink(c->desc_path);
+	return 1;
+}
+
 int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 {
+	if (c->desc_short)
+		diag_report(c->d, DIAG_ADVISORY, c->desc_path, 0, 0, NULL,
+			    "build cache is truncated: descriptions some postings records point "
+			    "to are not there; those files were read again");
 	if (!c->pchanged)
 		return 0;
 	size_t total = 0, entries = 0;
@@ -1196,25 +1311,31 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 			    "build cache not updated (%zu postings for %zu)", l->n, total);
 		return -1;
 	}
+	/* records point into the descriptions file: none, no records */
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i]->desc_store != c->store || !c->store)
+			return -1;
+	if (descriptions_compact(c, l))
+		return 0;
 	if (save_postings_delta(c, l))
 		return 0;
 	struct stream *w = stream_open(c, c->postings_path);
 	int r = -1;
 	if (w) {
+		buf_put(&w->b, descstore_id(c->store), 16);
 		put_u64(&w->b, entries);
-		struct buf e = BUF_INIT, desc = BUF_INIT;
+		struct buf e = BUF_INIT;
 		for (size_t i = 0, k = 0; i < c->nfresh; k += c->fresh[i].n, i++) {
 			const struct cache_fresh *f = &c->fresh[i];
 			if (f->how == FRESH_NONE)
 				continue;
 			buf_reset(&e);
-			fresh_entry(&e, f, l, k, &desc);
+			fresh_entry(&e, f, l, k);
 			put_u32(&w->b, (uint32_t)e.n);
 			buf_put(&w->b, e.p, e.n);
 			stream_flush(w, 1u << 20);
 		}
 		buf_release(&e);
-		buf_release(&desc);
 		r = stream_close(c, w, c->postings_path, KIND_POSTINGS, c->ingest_key, 1);
 		/* a delta keyed by the old file's checksum would be ignored; remove it */
 		if (r == 0)
@@ -1238,8 +1359,11 @@ void cache_load_payload(struct build_cache *c, int manifest, struct slice payloa
 	buf_put(blob, payload.p, payload.n);
 	if (manifest)
 		index_manifest(c, HEADER_SIZE);
-	else
-		index_postings(c, HEADER_SIZE, 0);
+	else if (payload.n >= 16) {
+		/* no descriptions file: every record's place in it is taken as is */
+		c->desc_size = LLONG_MAX;
+		index_postings(c, HEADER_SIZE + 16, 0);
+	}
 }
 
 size_t cache_decode_all(struct build_cache *c, const struct ingest_opts *o, struct diag *d,
@@ -1260,7 +1384,7 @@ size_t cache_decode_all(struct build_cache *c, const struct ingest_opts *o, stru
 		get_u64(&r);
 		get_u64(&r);
 		get_hash(&r);
-		ok += !r.bad && decode_entry(&r, o, 0, d, out) > 0;
+		ok += !r.bad && decode_entry(c, &r, o, 0, d, out) > 0;
 	}
 	return ok;
 }
@@ -1294,13 +1418,12 @@ struct cache_hash cache_search_key(struct build_cache *c, struct posting *const 
 			put_str(&b, p->description_html);
 		} else {
 			put_u32(&b, 0);
-			put_posting(&b, p);
-			if (p->desc_store && !p->desc_loaded) {
-				/* what the index reads of a description set aside */
-				struct slice t = posting_desc_text(p, &text);
-				put_u64(&b, t.n);
-				buf_putslice(&b, t);
-			}
+			put_fields(&b, p);
+			put_warnings(&b, p);
+			/* what the index reads of its description */
+			struct slice t = posting_desc_text(p, &text);
+			put_u64(&b, t.n);
+			buf_putslice(&b, t);
 		}
 		if (b.n > (1u << 16) || i + 1 == n) {
 			XXH3_128bits_update(st, b.p, b.n);

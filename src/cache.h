@@ -2,6 +2,7 @@
  * cache.h - the build cache beside the output, for incremental builds.
  *
  *   .jobsite-cache/<output name>.postings   normalized postings per file
+ *   .jobsite-cache/<output name>.desc       their descriptions (descstore.h)
  *   .jobsite-cache/<output name>.manifest   every output file: size, hash
  *
  * Both files start with a magic, a format version, a stamp of the jobsite
@@ -111,6 +112,13 @@ struct build_cache {
 	int words_forgotten;            /* --no-cache: read none */
 	struct words_out *wout;         /* the next words file, being made */
 	struct mprefetch *mpre;         /* cache_manifest_prefetch() */
+
+	/* the descriptions file the postings' records point into (descstore.h) */
+	char *desc_path;
+	unsigned char desc_id[16];      /* its id, as the postings file names it */
+	struct descstore *store;        /* cache_descriptions() */
+	long long desc_size;            /* its size when opened */
+	int desc_short;                 /* a record pointed past its end */
 };
 
 /* A file of the old manifest. */
@@ -134,6 +142,18 @@ void cache_open(struct build_cache *c, const char *output, const struct ingest_o
  * stamp), then reading them. */
 void cache_locate(struct build_cache *c, const char *output, struct diag *d);
 void cache_read(struct build_cache *c, const struct ingest_opts *ingest);
+/*
+ * The descriptions file (descstore.h), after cache_read(): the one the
+ * postings cache names, kept and added to, or else a new one, and then
+ * the postings cache is not used (said on the diag).  Damaged
+ * descriptions are made again with `o`.  NULL when no file can be made:
+ * no postings are taken from the cache or saved to it.  Closed by
+ * cache_close(), after every posting that points to it is freed.
+ */
+struct descstore *cache_descriptions(struct build_cache *c, const struct ingest_opts *o);
+/* No description is read any more (descstore_drop); when some had to be
+ * made again, the postings cache and its descriptions go. */
+void cache_descriptions_end(struct build_cache *c);
 /* Trust nothing read (--no-cache); the files are still written afresh. */
 void cache_forget(struct build_cache *c);
 void cache_close(struct build_cache *c);

@@ -1,5 +1,5 @@
 /*
- * descstore.c - descriptions set aside in an unlinked file (descstore.h).
+ * descstore.c - descriptions kept in a file beside the output (descstore.h).
  */
 #include "descstore.h"
 
@@ -8,50 +8,169 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "diag.h"
+#include "ingest.h"
 #include "jobfmt.h"
+#include "rx.h"
 #include "util.h"
+
+#define DESC_MAGIC "JSDESC\0\0"
+#define DESC_FORMAT 1u
+#define DESC_HEADER DESC_FIRST /* magic, format, 0, id */
 
 struct descstore {
 	int fd;
+	char *path;
 	pthread_mutex_t lock;
 	long long end;          /* the next free byte */
+	unsigned char id[16];
 	int read_failed;        /* the errno of the first failed read, 0 = none */
-	pthread_t dropper;      /* descstore_drop()'s thread, while `dropping` */
 	int dropping;
+	/* descstore_repair_with() */
+	struct ingest_opts *reopts;
+	struct diag *d;
+	unsigned repaired;
+	const char **said;      /* the sources whose repair was said */
+	size_t nsaid, said_cap;
 };
 
-struct descstore *descstore_open(const char *dir)
+uint64_t descstore_check(const char *s, size_t n)
 {
-	if (mkdir_p(dir, 0755) < 0)
-		return NULL;
-	int fd = -1;
-#ifdef O_TMPFILE
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-#endif
+	return s ? XXH3_64bits(s, n) : 0;
+}
+
+static void new_id(unsigned char id[16])
+{
+	if (getrandom(id, 16, 0) == 16)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	long long seed[3] = { ts.tv_sec, ts.tv_nsec, getpid() };
+	XXH128_hash_t h = XXH3_128bits(seed, sizeof seed);
+	memcpy(id, &h.low64, 8);
+	memcpy(id + 8, &h.high64, 8);
+}
+
+/* The file at `path` when it holds `want`: its fd, else -1. */
+static int open_kept(const char *path, const unsigned char want[16], long long *size)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	unsigned char h[DESC_HEADER];
+	struct stat st;
+	uint32_t format;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= DESC_HEADER &&
+	    pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h && !memcmp(h, DESC_MAGIC, 8) &&
+	    (memcpy(&format, h + 8, 4), format == DESC_FORMAT) && !memcmp(h + 16, want, 16)) {
+		*size = (long long)st.st_size;
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+/* A new empty store file with a new id, in place of whatever was at `path`. */
+static int open_new(const char *path, unsigned char id[16])
+{
+	char *tmpl = xmalloc(strlen(path) + 8);
+	sprintf(tmpl, "%s.XXXXXX", path);
+	int fd = mkostemp(tmpl, O_CLOEXEC);
 	if (fd < 0) {
-		/* a file system without O_TMPFILE: a named file, unlinked at once */
-		char *tmpl = path_join(dir, "descriptions-XXXXXX");
-		fd = mkostemp(tmpl, O_CLOEXEC);
-		if (fd >= 0)
-			unlink(tmpl);
 		free(tmpl);
+		return -1;
+	}
+	fchmod(fd, 0644);
+	unsigned char h[DESC_HEADER] = { 0 };
+	memcpy(h, DESC_MAGIC, 8);
+	uint32_t format = DESC_FORMAT;
+	memcpy(h + 8, &format, 4);
+	new_id(id);
+	memcpy(h + 16, id, 16);
+	if (pwrite(fd, h, sizeof h, 0) != (ssize_t)sizeof h || rename(tmpl, path) < 0) {
+		unlink(tmpl);
+		close(fd);
+		fd = -1;
+	}
+	free(tmpl);
+	return fd;
+}
+
+struct descstore *descstore_open(const char *path, const unsigned char want[16], int *kept)
+{
+	*kept = 0;
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir_p(dir, 0755) < 0) {
+			free(dir);
+			return NULL;
+		}
+	}
+	free(dir);
+	long long size = DESC_HEADER;
+	unsigned char id[16];
+	int fd = want ? open_kept(path, want, &size) : -1;
+	if (fd >= 0) {
+		memcpy(id, want, 16);
+		*kept = 1;
+	} else {
+		fd = open_new(path, id);
 	}
 	if (fd < 0)
 		return NULL;
 	struct descstore *s = xcalloc(1, sizeof *s);
 	s->fd = fd;
+	s->path = xstrdup(path);
+	s->end = size;
+	memcpy(s->id, id, 16);
 	pthread_mutex_init(&s->lock, NULL);
 	return s;
 }
 
-static void *drop_run(void *arg)
+const unsigned char *descstore_id(const struct descstore *s)
 {
-	close(((struct descstore *)arg)->fd);
-	return NULL;
+	return s->id;
+}
+
+long long descstore_size(const struct descstore *s)
+{
+	pthread_mutex_lock((pthread_mutex_t *)&s->lock);
+	long long n = s->end;
+	pthread_mutex_unlock((pthread_mutex_t *)&s->lock);
+	return n;
+}
+
+void descstore_repair_with(struct descstore *s, const struct ingest_opts *o, struct diag *d)
+{
+	if (!s)
+		return;
+	free(s->reopts);
+	s->reopts = xmalloc(sizeof *s->reopts);
+	*s->reopts = *o;
+	s->reopts->cache = NULL;
+	s->reopts->spill = NULL;
+	s->reopts->progress = NULL;
+	s->reopts->each_file = NULL;
+	s->reopts->jobs = 1;
+	s->d = d;
+}
+
+unsigned descstore_repaired(const struct descstore *s)
+{
+	if (!s)
+		return 0;
+	pthread_mutex_lock((pthread_mutex_t *)&s->lock);
+	unsigned n = s->repaired;
+	pthread_mutex_unlock((pthread_mutex_t *)&s->lock);
+	return n;
 }
 
 void descstore_drop(struct descstore *s)
@@ -59,22 +178,20 @@ void descstore_drop(struct descstore *s)
 	if (!s || s->dropping || s->fd < 0)
 		return;
 	s->dropping = 1; /* reads fail from now on */
-	if (pthread_create(&s->dropper, NULL, drop_run, s) != 0) {
-		close(s->fd);
-		s->fd = -1;
-		s->dropping = 0;
-	}
+	close(s->fd);
+	s->fd = -1;
 }
 
 void descstore_close(struct descstore *s)
 {
 	if (!s)
 		return;
-	if (s->dropping)
-		pthread_join(s->dropper, NULL);
-	else if (s->fd >= 0)
+	if (s->fd >= 0)
 		close(s->fd);
 	pthread_mutex_destroy(&s->lock);
+	free(s->reopts);
+	free(s->said);
+	free(s->path);
 	free(s);
 }
 
@@ -123,6 +240,18 @@ static size_t bytes_of(unsigned len)
 	return len == DESC_ABSENT ? 0 : len;
 }
 
+static void say_failed(struct descstore *s)
+{
+	int e = errno ? errno : EIO, none = 0;
+	__atomic_compare_exchange_n(&s->read_failed, &none, e, 0, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
+}
+
+int descstore_failed(const struct descstore *s)
+{
+	return s ? __atomic_load_n(&s->read_failed, __ATOMIC_RELAXED) : 0;
+}
+
 int descstore_put(struct descstore *s, struct posting *p)
 {
 	if (!s || p->borrowed || p->desc_store)
@@ -147,6 +276,8 @@ int descstore_put(struct descstore *s, struct posting *p)
 	p->desc_off = off;
 	p->desc_html_len = len_of(html);
 	p->desc_text_len = len_of(text);
+	p->desc_check[0] = descstore_check(html, hn);
+	p->desc_check[1] = descstore_check(text, tn);
 	p->desc_summary = buf_detach(&sum, NULL);
 	p->desc_hash = h;
 	free(p->description_html);
@@ -156,32 +287,99 @@ int descstore_put(struct descstore *s, struct posting *p)
 	return 0;
 }
 
-/* Read `len` bytes at `off` as a new string; NULL for DESC_ABSENT or a
- * failed read (said once). */
-static char *read_str(struct descstore *s, long long off, unsigned len, int *failed)
+static unsigned part_len(const struct posting *p, int which)
 {
+	return which ? p->desc_text_len : p->desc_html_len;
+}
+
+/*
+ * Part `which` (0 the HTML, 1 the text) of a damaged description made
+ * again from the posting's source file, into dst (room for its length and
+ * a NUL).  Only a part that matches its check hash is taken.  0, or -1.
+ */
+static int remake(const struct posting *p, int which, char *dst)
+{
+	struct descstore *s = p->desc_store;
+	if (!s->reopts || s->dropping || !p->source)
+		return -1;
+	struct diag quiet;
+	diag_init(&quiet, NULL);
+	struct posting_list l = { 0 };
+	ingest_file(p->source, s->reopts, &quiet, &l);
+	int r = -1;
+	if (p->desc_nth < l.n) {
+		const struct posting *q = l.v[p->desc_nth];
+		const char *v = which ? q->description_text : q->description_html;
+		size_t n = v ? strlen(v) : 0;
+		if (len_of(v) == part_len(p, which) && descstore_check(v, n) == p->desc_check[which]) {
+			memcpy(dst, v, n);
+			dst[n] = 0;
+			r = 0;
+		}
+	}
+	posting_list_release(&l);
+	diag_release(&quiet);
+	ingest_thread_release();
+	rx_thread_release();
+	if (r == 0) {
+		/* said once per posting, however many times it is read */
+		pthread_mutex_lock(&s->lock);
+		s->repaired++;
+		size_t i = 0;
+		while (i < s->nsaid && s->said[i] != p->source)
+			i++;
+		int say = i == s->nsaid;
+		if (say) {
+			s->said = xgrow(s->said, &s->said_cap, s->nsaid + 1, sizeof *s->said);
+			s->said[s->nsaid++] = p->source;
+		}
+		pthread_mutex_unlock(&s->lock);
+		if (say && s->d)
+			diag_report(s->d, DIAG_ADVISORY, s->path, 0, 0, NULL,
+				    "build cache is damaged: the description of '%s' did not read "
+				    "back as written; made again from that file",
+				    p->source);
+	}
+	return r;
+}
+
+/* Part `which` of p's description into dst (room for its length and a
+ * NUL), checked against its hash; a damaged one is made again.  0, or -1
+ * (said once on the store). */
+static int read_part(const struct posting *p, int which, char *dst)
+{
+	unsigned len = part_len(p, which);
+	if (len == DESC_ABSENT)
+		return 0;
+	long long off = p->desc_off + (which ? (long long)bytes_of(p->desc_html_len) : 0);
+	errno = 0;
+	if (read_all(p->desc_store, dst, len, off) == 0 &&
+	    descstore_check(dst, len) == p->desc_check[which]) {
+		dst[len] = 0;
+		return 0;
+	}
+	int e = errno;
+	if (remake(p, which, dst) == 0)
+		return 0;
+	errno = e ? e : EIO;
+	say_failed(p->desc_store);
+	dst[0] = 0;
+	return -1;
+}
+
+/* Part `which` as a new string; NULL when absent or unreadable (*failed). */
+static char *read_str(const struct posting *p, int which, int *failed)
+{
+	unsigned len = part_len(p, which);
 	if (len == DESC_ABSENT)
 		return NULL;
 	char *v = xmalloc((size_t)len + 1);
-	if (read_all(s, v, len, off) < 0) {
+	if (read_part(p, which, v) < 0) {
 		free(v);
 		*failed = 1;
 		return NULL;
 	}
-	v[len] = 0;
 	return v;
-}
-
-static void say_failed(struct descstore *s)
-{
-	int e = errno ? errno : EIO, none = 0;
-	__atomic_compare_exchange_n(&s->read_failed, &none, e, 0, __ATOMIC_RELAXED,
-				    __ATOMIC_RELAXED);
-}
-
-int descstore_failed(const struct descstore *s)
-{
-	return s ? __atomic_load_n(&s->read_failed, __ATOMIC_RELAXED) : 0;
 }
 
 int posting_desc_load(struct posting *p)
@@ -189,12 +387,9 @@ int posting_desc_load(struct posting *p)
 	if (!p->desc_store || p->desc_loaded)
 		return 0;
 	int failed = 0;
-	p->description_html = read_str(p->desc_store, p->desc_off, p->desc_html_len, &failed);
-	p->description_text = read_str(p->desc_store, p->desc_off + (long long)bytes_of(p->desc_html_len),
-				       p->desc_text_len, &failed);
+	p->description_html = read_str(p, 0, &failed);
+	p->description_text = read_str(p, 1, &failed);
 	p->desc_loaded = 1;
-	if (failed)
-		say_failed(p->desc_store);
 	return failed ? -1 : 0;
 }
 
@@ -216,13 +411,9 @@ struct slice posting_desc_text(const struct posting *p, struct buf *scratch)
 	if (p->desc_text_len == DESC_ABSENT)
 		return (struct slice){ "", 0 };
 	buf_grow(scratch, (size_t)p->desc_text_len + 1);
-	if (read_all(p->desc_store, scratch->p, p->desc_text_len,
-		     p->desc_off + (long long)bytes_of(p->desc_html_len)) < 0) {
-		say_failed(p->desc_store);
+	if (read_part(p, 1, scratch->p) < 0)
 		return (struct slice){ "", 0 };
-	}
 	scratch->n = p->desc_text_len;
-	scratch->p[scratch->n] = 0;
 	return buf_slice(scratch);
 }
 
@@ -237,13 +428,9 @@ void posting_desc_read(const struct posting *p, struct buf *scratch, const char 
 	buf_reset(scratch);
 	buf_grow(scratch, hn + tn + 2);
 	char *h = scratch->p, *t = scratch->p + hn + 1;
-	if ((hn && read_all(p->desc_store, h, hn, p->desc_off) < 0) ||
-	    (tn && read_all(p->desc_store, t, tn, p->desc_off + (long long)hn) < 0)) {
-		say_failed(p->desc_store);
-		hn = tn = 0;
-	}
-	h[hn] = 0;
-	t[tn] = 0;
+	h[0] = t[0] = 0;
+	if (read_part(p, 0, h) < 0 || read_part(p, 1, t) < 0)
+		h[0] = t[0] = 0;
 	scratch->n = hn + tn + 2;
 	*html = p->desc_html_len == DESC_ABSENT ? NULL : h;
 	*text = p->desc_text_len == DESC_ABSENT ? NULL : t;

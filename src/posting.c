@@ -100,10 +100,12 @@ void posting_free(struct posting *p)
 		free(p->apply_url);
 		free(p->location_text);
 		free(p->salary_text);
+		free(p->desc_summary);
+	}
+	if (!p->borrowed || p->desc_store) {
 		free(p->description_html);
 		free(p->description_text);
 	}
-	free(p->desc_summary);
 	for (size_t i = 0; i < p->nwarnings; i++) {
 		free(p->warnings[i].kind);
 		free(p->warnings[i].message);

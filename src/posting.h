@@ -80,6 +80,8 @@ struct posting {
 	long long desc_off;
 	unsigned desc_html_len, desc_text_len; /* DESC_ABSENT: was NULL */
 	int desc_loaded;
+	unsigned long long desc_check[2]; /* descstore_check() of the HTML, the text */
+	unsigned desc_nth;       /* its place among its file's postings */
 	char *desc_summary;      /* the card summary */
 	unsigned long long desc_hash;
 	int desc_hash_known;     /* desc_hash holds without desc_store (cache.c) */
@@ -87,7 +89,8 @@ struct posting {
 	struct posting_warning *warnings;
 	size_t nwarnings, warnings_cap;
 	/* The string fields point into the build cache (cache.c), which
-	 * outlives the posting: posting_free() leaves them alone. */
+	 * outlives the posting: posting_free() leaves them alone (not the
+	 * descriptions loaded from a store, which are its own). */
 	int borrowed;
 	/* Names this record's bytes (cache.c: the file's hash, the binary,
 	 * the ingest options, its place in the file); 0 = unknown. */

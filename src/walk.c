@@ -211,8 +211,10 @@ static void *worker(void *arg)
 		else
 			ingest_file(p->files[i], p->opts, p->d, &p->results[i]);
 		for (size_t k = 0; p->opts->spill && k < p->results[i].n; k++)
-			if (!p->results[i].v[k]->borrowed)
+			if (!p->results[i].v[k]->borrowed) {
+				p->results[i].v[k]->desc_nth = (unsigned)k;
 				descstore_put(p->opts->spill, p->results[i].v[k]);
+			}
 		if (p->opts->each_file)
 			p->opts->each_file(p->opts->each_file_ctx, i, p->n, &p->results[i]);
 		size_t done = atomic_fetch_add(&p->done, 1) + 1;

@@ -400,6 +400,64 @@ done
 check "corrupt: says checksum" grep -q 'corrupt (checksum mismatch)' "$T/corrupt.err"
 check "truncated: says truncated" grep -q 'is truncated' "$T/truncated.err"
 
+# The descriptions file (descstore.h) is read only where a page needs a
+# description; what it holds is checked as it is read.  Damaged bytes: the
+# description is made again from its source file, with a warning.  A
+# template edit makes every posting page read its description.
+nolast
+build desc-base
+cp "$S/templates/posting.mustache" "$T/posting.mustache.orig"
+python3 - "$C/public.desc" <<'EOF'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+for k in range(1, 8):
+    b[len(b) * k // 8] ^= 0x5a
+open(p, 'wb').write(bytes(b))
+EOF
+sed -i 's|</article>|<p class="desc-check">Checked.</p></article>|' "$S/templates/posting.mustache"
+check "desc: the template edit took" grep -q desc-check "$S/templates/posting.mustache"
+build desc-damaged
+check "damaged descriptions: a warning names the file and a posting" grep -q "public.desc: warning: build cache is damaged: the description of '.*' did not read back as written; made again from that file" "$T/desc-damaged.err"
+check "damaged descriptions: the postings still come from the cache" test "$(field desc-damaged 3)" -ge 300 -a "$(field desc-damaged 4)" -eq 0
+check "damaged descriptions: the warning is not counted" cmp <(grep "^  warnings" "$T/desc-base.out") <(grep "^  warnings" "$T/desc-damaged.out")
+same desc-damaged
+cp "$T/posting.mustache.orig" "$S/templates/posting.mustache"
+check "damaged descriptions: each posting said once" test "$(grep -c 'did not read back' "$T/desc-damaged.err")" -eq "$(grep 'did not read back' "$T/desc-damaged.err" | sort -u | wc -l)"
+check "damaged descriptions: the postings cache goes" grep -q "public.desc: warning: build cache: [0-9]* descriptions* w[a-z]* made again; the postings cache is removed" "$T/desc-damaged.err"
+nolast
+build desc-after-damage
+check "after damaged descriptions: a full build, no damage left" sh -c "test $(field desc-after-damage 3) -eq 0 && ! grep -q 'did not read back' '$T/desc-after-damage.err'"
+same desc-after-damage
+nolast
+build desc-after-damage2
+check "after damaged descriptions: the cache is used again" test "$(field desc-after-damage2 3)" -ge 300
+# truncated: the records pointing past its end are read again from their files
+nolast
+truncate -s $(( $(stat -c %s "$C/public.desc") * 2 / 3 )) "$C/public.desc"
+printf '\nChanged with a truncated descriptions file.\n' >> "$S/content/added.md"
+build desc-truncated
+check "truncated descriptions: a warning says so" grep -q "public.desc: warning: build cache is truncated" "$T/desc-truncated.err"
+check "truncated descriptions: some postings read again, the rest from the cache" test "$(field desc-truncated 4)" -ge 50 -a "$(field desc-truncated 3)" -ge 100
+same desc-truncated
+# not the file the postings cache names: none of it is trusted
+for what in foreign missing; do
+	nolast
+	case $what in
+	foreign) head -c 4000 /dev/urandom > "$C/public.desc" ;;
+	missing) rm -f "$C/public.desc" ;;
+	esac
+	printf '\nChanged with a %s descriptions file.\n' "$what" >> "$S/content/added.md"
+	build "desc-$what"
+	check "$what descriptions: nothing from the postings cache" test "$(field "desc-$what" 3)" -eq 0
+	same "desc-$what"
+	nolast
+	build "desc-$what-next"
+	check "$what descriptions: rewritten, the next build uses them" test "$(field "desc-$what-next" 3)" -ge 300
+done
+check "foreign descriptions: a warning names the file" grep -q "public.desc: warning: build cache descriptions are missing or not the ones" "$T/desc-foreign.err"
+check "missing descriptions: only a note (shown with -v)" sh -c "! grep -q 'public.desc' '$T/desc-missing.err'"
+
 # --no-cache: a full build that trusts nothing, and writes the cache afresh
 build nocache --no-cache
 check "--no-cache: nothing from the cache" test "$(field nocache 3)" -eq 0 -a "$(field nocache 2)" -eq 0

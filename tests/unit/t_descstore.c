@@ -3,17 +3,32 @@
  * (descstore.h): the same bytes, the same summary and duplicate hash as a
  * posting that kept them, from several threads at once.
  */
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "descstore.h"
 #include "diag.h"
+#include "ingest.h"
 #include "jobfmt.h"
 #include "site.h"
 #include "tap.h"
 #include "util.h"
+
+/* A new store file `name` in dir. */
+static struct descstore *open_in(const char *dir, const char *name)
+{
+	char *path = path_join(dir, name);
+	int kept = 1;
+	struct descstore *s = descstore_open(path, NULL, &kept);
+	if (s && kept)
+		s = NULL; /* leaked: the test fails below */
+	free(path);
+	return s;
+}
 
 static struct posting *mk(const char *src, const char *html, const char *text)
 {
@@ -43,7 +58,7 @@ static char *long_text(size_t n, unsigned seed)
 
 static void test_roundtrip(const char *dir)
 {
-	struct descstore *s = descstore_open(dir);
+	struct descstore *s = open_in(dir, "roundtrip.desc");
 	CHECK(s != NULL, "a store opens in %s", dir);
 	if (!s)
 		return;
@@ -139,7 +154,7 @@ static void *put_many(void *arg)
 static void test_threads(const char *dir)
 {
 	enum { N = 400 };
-	struct descstore *s = descstore_open(dir);
+	struct descstore *s = open_in(dir, "threads.desc");
 	if (!s)
 		return;
 	struct posting **v = xcalloc(N, sizeof *v);
@@ -179,7 +194,7 @@ static void test_threads(const char *dir)
 /* The site model finds duplicates among put postings as among kept ones. */
 static void test_duplicates(const char *dir)
 {
-	struct descstore *s = descstore_open(dir);
+	struct descstore *s = open_in(dir, "dups.desc");
 	if (!s)
 		return;
 	for (int spill = 0; spill < 2; spill++) {
@@ -209,7 +224,7 @@ static void test_duplicates(const char *dir)
  * that still comes is a failure the build reports, not a crash. */
 static void test_drop(const char *dir)
 {
-	struct descstore *s = descstore_open(dir);
+	struct descstore *s = open_in(dir, "drop.desc");
 	if (!s) {
 		CHECK(0, "a store opens");
 		return;
@@ -229,6 +244,156 @@ static void test_drop(const char *dir)
 	CHECK(1, "closed after the drop");
 }
 
+/* The file is kept by its id, and started again under any other. */
+static void test_reopen(const char *dir)
+{
+	char *path = path_join(dir, "reopen.desc");
+	int kept = 1;
+	struct descstore *s = descstore_open(path, NULL, &kept);
+	CHECK(s && !kept, "a new file");
+	if (!s) {
+		free(path);
+		return;
+	}
+	unsigned char id[16];
+	memcpy(id, descstore_id(s), 16);
+	CHECK(descstore_size(s) == DESC_FIRST, "it holds its header only: %lld", descstore_size(s));
+	struct posting *p = mk("a.md", "<p>Kept across builds.</p>", "Kept across builds.");
+	descstore_put(s, p);
+	long long size = descstore_size(s);
+	descstore_close(s);
+
+	s = descstore_open(path, id, &kept);
+	CHECK(s && kept, "opened again with its id: kept");
+	CHECK(s && descstore_size(s) == size, "with what it held (%lld bytes)", size);
+	CHECK(s && !memcmp(descstore_id(s), id, 16), "and the same id");
+	/* the old posting's record now points into the reopened file */
+	p->desc_store = s;
+	CHECK(s && posting_desc_load(p) == 0 && p->description_html &&
+		      !strcmp(p->description_html, "<p>Kept across builds.</p>"),
+	      "a description put by an earlier build reads back");
+	posting_desc_unload(p);
+	struct posting *q = mk("b.md", "<p>Added.</p>", "Added.");
+	CHECK(s && descstore_put(s, q) == 0 && q->desc_off == size, "a new one goes at its end");
+	descstore_close(s);
+
+	unsigned char other[16];
+	memcpy(other, id, 16);
+	other[0] ^= 1;
+	s = descstore_open(path, other, &kept);
+	CHECK(s && !kept, "another id: not kept");
+	CHECK(s && descstore_size(s) == DESC_FIRST && memcmp(descstore_id(s), id, 16),
+	      "a new empty file with a new id");
+	descstore_close(s);
+	FILE *f = fopen(path, "r+");
+	if (f) {
+		fputs("garbage", f);
+		fclose(f);
+	}
+	s = descstore_open(path, other, &kept);
+	CHECK(s && !kept, "a damaged header: not kept");
+	descstore_close(s);
+	p->desc_store = q->desc_store = NULL; /* the stores are gone */
+	posting_free(p);
+	posting_free(q);
+	free(path);
+}
+
+/* A description that does not read back as written is made again from
+ * its source file, with a warning; without a way to, the read fails. */
+static void test_damaged(const char *dir)
+{
+	char *src = path_join(dir, "posting.md");
+	FILE *f = fopen(src, "w");
+	if (!f) {
+		CHECK(0, "write %s", src);
+		free(src);
+		return;
+	}
+	fputs("---\ntitle: Provider Relations Advocate\ncompany: Optum\nlocation: Tampa, FL\n---\n\n"
+	      "Build **relationships** with providers across Florida.\n\n"
+	      "- Resolve claims issues\n- Train office staff\n", f);
+	fclose(f);
+	struct ingest_opts o = { .keep_description = 1 };
+	struct diag quiet, d;
+	diag_init(&quiet, NULL);
+	FILE *said = tmpfile();
+	diag_init(&d, said);
+	struct posting_list want = { 0 }, got = { 0 };
+	ingest_file(src, &o, &quiet, &want);
+	ingest_file(src, &o, &quiet, &got);
+	CHECK(want.n == 1 && got.n == 1 && want.v[0]->description_html, "the source gives a posting");
+	if (want.n != 1 || got.n != 1) {
+		free(src);
+		return;
+	}
+	struct descstore *s = open_in(dir, "damaged.desc");
+	struct posting *p = got.v[0];
+	CHECK(s && descstore_put(s, p) == 0, "put");
+	if (!s) {
+		free(src);
+		return;
+	}
+	/* damage a byte of the HTML, and one of the text */
+	char *path = path_join(dir, "damaged.desc");
+	int fd = open(path, O_WRONLY);
+	pwrite(fd, "#", 1, p->desc_off + 3);
+	pwrite(fd, "#", 1, p->desc_off + p->desc_html_len + 2);
+	close(fd);
+	struct buf scratch = BUF_INIT;
+	const char *h, *t;
+	posting_desc_read(p, &scratch, &h, &t);
+	CHECK(descstore_failed(s) != 0, "no way to make it again: the read fails");
+	descstore_close(s);
+
+	s = open_in(dir, "damaged2.desc");
+	p->desc_store = NULL;
+	p->description_html = xstrdup(want.v[0]->description_html);
+	p->description_text = xstrdup(want.v[0]->description_text);
+	descstore_put(s, p);
+	descstore_repair_with(s, &o, &d);
+	free(path);
+	path = path_join(dir, "damaged2.desc");
+	fd = open(path, O_WRONLY);
+	pwrite(fd, "#", 1, p->desc_off + 3);
+	close(fd);
+	truncate(path, p->desc_off + p->desc_html_len + 5); /* the text cut short */
+	CHECK(posting_desc_load(p) == 0, "a damaged description loads");
+	CHECK_STR(p->description_html, want.v[0]->description_html, "its HTML as the source gives it");
+	CHECK_STR(p->description_text, want.v[0]->description_text, "its text as the source gives it");
+	posting_desc_unload(p);
+	struct slice x = posting_desc_text(p, &scratch);
+	CHECK(x.n == strlen(want.v[0]->description_text) &&
+		      !memcmp(x.p, want.v[0]->description_text, x.n), "the text alone, too");
+	CHECK(descstore_failed(s) == 0, "no failed read");
+	CHECK(descstore_repaired(s) == 3, "each part made again is counted: %u",
+	      descstore_repaired(s));
+	int lines = 0;
+	char line[512];
+	rewind(said);
+	while (fgets(line, sizeof line, said))
+		lines += strstr(line, "damaged2.desc: warning: build cache is damaged") &&
+			 strstr(line, "posting.md' did not read back as written") != NULL;
+	CHECK(d.warnings + d.errors == 0 && lines == 3,
+	      "and said, %d times, as a cache problem is (not counted as a warning)", lines);
+	/* the source changed: what it gives now is not what was put */
+	f = fopen(src, "a");
+	fputs("\nA line added since.\n", f);
+	fclose(f);
+	posting_desc_read(p, &scratch, &h, &t);
+	CHECK(descstore_failed(s) != 0, "a source that changed since is not taken");
+	buf_release(&scratch);
+	descstore_close(s);
+	p->desc_store = NULL;
+	posting_list_release(&want);
+	posting_list_release(&got);
+	diag_release(&quiet);
+	diag_release(&d);
+	fclose(said);
+	free(path);
+	free(src);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/t_descstore-XXXXXX";
@@ -239,7 +404,10 @@ int main(void)
 	test_threads(dir);
 	test_drop(dir);
 	test_duplicates(dir);
-	CHECK(descstore_open("/proc/no/such/place") == NULL,
+	test_reopen(dir);
+	test_damaged(dir);
+	int kept = 1;
+	CHECK(descstore_open("/proc/no/such/place/x.desc", NULL, &kept) == NULL && !kept,
 	      "a folder that cannot be made gives no store (descriptions stay in memory)");
 	char *cmd = xmalloc(strlen(dir) + 16);
 	sprintf(cmd, "rm -rf '%s'", dir);
