@@ -100,10 +100,13 @@ int read_file(const char *path, struct buf *out, size_t max)
 		return -2;
 	}
 	size_t start = out->n;
+	/* A regular file's size and one byte more, to see its end: no 64 KB
+	 * buffer for every 10 KB posting (malloc then maps and unmaps it). */
 	if (S_ISREG(st.st_mode) && st.st_size > 0)
-		buf_grow(out, (size_t)st.st_size);
+		buf_grow(out, (size_t)st.st_size + 1);
 	for (;;) {
-		buf_grow(out, 65536);
+		if (out->n + 1 >= out->cap)
+			buf_grow(out, 65536);
 		ssize_t r = read(fd, out->p + out->n, out->cap - out->n - 1);
 		if (r < 0) {
 			if (errno == EINTR)

@@ -100,5 +100,32 @@ done < "$root/py.txt"
 timeout 60 "$JOBSITE" inspect --json --max-file-size 8000000 "$c/longline.txt" > "$root/long.jsonl" 2>/dev/null
 check "5 MB single line parsed with a raised limit" $(grep -q '"Long Line Clerk' "$root/long.jsonl" && echo 0 || echo 1)
 chmod 644 "$c/unreadable.md"
+
+# A build of the same folder: its report is JSON that parses (a file name
+# that is not UTF-8 included) and lists every file it skipped.
+timeout 300 "$JOBSITE" build -s "$root" -o "$root/public" > /dev/null 2> "$root/build-err.txt"
+check "build finished without crashing" $([ $? -lt 124 ] && echo 0 || echo 1)
+python3 - "$root/build-report.json" <<'PY' > "$root/py2.txt"
+import json, sys
+def ok(name, cond):
+    print(("PASS " if cond else "FAIL ") + name)
+try:
+    r = json.load(open(sys.argv[1], encoding="utf-8"))
+except Exception as e:
+    ok("build report parses as UTF-8 JSON (%s)" % e, False)
+    sys.exit()
+ok("build report parses as UTF-8 JSON", True)
+skipped = {s["path"].rsplit("/", 1)[-1] for s in r["skipped"]}
+for name in ["empty.md", "blank.md", "image.md", "program.txt", "huge.txt", "longline.txt", "bad.json"]:
+    ok("report lists %s as skipped" % name, name in skipped)
+ok("every skipped file has a reason", all(s.get("reason") for s in r["skipped"]))
+said = [w.get("message", "") for p in r["postings_with_warnings"] for w in p["warnings"]]
+ok("every warning in it has its message", all(said))
+ok("a message naming the file whose name is not UTF-8 is in it, its byte replaced",
+   any("caf\ufffd.md" in m for m in said))
+PY
+while read -r verdict name; do
+	[ "$verdict" = PASS ] && check "$name" 0 || check "$name" 1
+done < "$root/py2.txt"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
