@@ -810,6 +810,7 @@ struct search_job {
 		int kept;
 	} *files;
 	size_t nfiles, files_cap;
+	pthread_mutex_t lock;   /* files: the index writes from two threads */
 };
 
 /* A search file: not written when the output has these bytes already. */
@@ -818,10 +819,13 @@ static int search_write(void *ctx, const char *rel, struct slice data)
 	struct search_job *sj = ctx;
 	struct outdir *o = &sj->b->out;
 	struct cache_hash h = cache_hash_bytes(data.p, data.n);
+	int kept = outdir_has(o, rel, data.n, h);
+	/* from the index's two threads (search_index.c, rows_run) */
+	pthread_mutex_lock(&sj->lock);
 	sj->files = xgrow(sj->files, &sj->files_cap, sj->nfiles + 1, sizeof *sj->files);
-	struct search_file *f = &sj->files[sj->nfiles++];
-	*f = (struct search_file){ xstrdup(rel), data.n, h, outdir_has(o, rel, data.n, h) };
-	if (f->kept)
+	sj->files[sj->nfiles++] = (struct search_file){ xstrdup(rel), data.n, h, kept };
+	pthread_mutex_unlock(&sj->lock);
+	if (kept)
 		return 0;
 	char *path = path_join(o->tmp, rel);
 	int r = write_file(path, data.p, data.n);
@@ -830,8 +834,16 @@ static int search_write(void *ctx, const char *rel, struct slice data)
 }
 
 /* After the index: its files into the manifest, on the main thread. */
+static int cmp_search_file(const void *a, const void *b)
+{
+	return strcmp(((const struct search_file *)a)->rel, ((const struct search_file *)b)->rel);
+}
+
 static void search_files_done(struct search_job *sj, struct outdir *o)
 {
+	/* in name order: the index's threads finish files in any order */
+	if (sj->nfiles)
+		qsort(sj->files, sj->nfiles, sizeof *sj->files, cmp_search_file);
 	for (size_t i = 0; i < sj->nfiles; i++) {
 		outdir_record(o, sj->files[i].rel, sj->files[i].size, sj->files[i].hash,
 			      sj->files[i].kept);
@@ -1054,7 +1066,8 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	 * the same bytes either way (tests/t-threads.sh).
 	 */
 	int threads = jobs > 0 ? jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	struct search_job sj = { .b = &b, .st = &search, .threads = threads, .cache = &cache };
+	struct search_job sj = { .b = &b, .st = &search, .threads = threads, .cache = &cache,
+				 .lock = PTHREAD_MUTEX_INITIALIZER };
 	search_prepare(&sj, site);
 	/* The index reads only these copies: the same as the output's, the
 	 * output's index files are kept as they are. */

@@ -679,6 +679,7 @@ int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mt
 
 struct mprefetch {
 	pthread_t th;
+	pthread_mutex_t lock;   /* questions come from several threads */
 	int running;            /* joined at the first question */
 	int fd;                 /* the output folder (O_PATH) */
 	size_t *at;             /* each entry's offset in mblob: files, then folders */
@@ -729,6 +730,7 @@ void cache_manifest_prefetch(struct build_cache *c, const char *output)
 		return;
 	}
 	m->same = xcalloc(m->total ? m->total : 1, 1);
+	pthread_mutex_init(&m->lock, NULL);
 	c->mpre = m;
 	m->running = pthread_create(&m->th, NULL, prefetch_run, c) == 0;
 	if (!m->running)
@@ -737,10 +739,14 @@ void cache_manifest_prefetch(struct build_cache *c, const char *output)
 
 static void prefetch_wait(struct build_cache *c)
 {
-	if (c->mpre && c->mpre->running) {
+	if (!c->mpre || !__atomic_load_n(&c->mpre->running, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&c->mpre->lock);
+	if (c->mpre->running) {
 		pthread_join(c->mpre->th, NULL);
-		c->mpre->running = 0;
+		__atomic_store_n(&c->mpre->running, 0, __ATOMIC_RELEASE);
 	}
+	pthread_mutex_unlock(&c->mpre->lock);
 }
 
 static void prefetch_free(struct build_cache *c)
@@ -748,6 +754,7 @@ static void prefetch_free(struct build_cache *c)
 	prefetch_wait(c);
 	if (c->mpre) {
 		close(c->mpre->fd);
+		pthread_mutex_destroy(&c->mpre->lock);
 		free(c->mpre->at);
 		free(c->mpre->same);
 		free(c->mpre);
