@@ -35,6 +35,7 @@ struct outdir {
 	size_t nitems, items_cap;
 	struct outdir_names *names; /* path -> index into items */
 	int final_fd;     /* incremental: the output folder (O_PATH), or -1 */
+	struct manifest_save *msave; /* the manifest being written, after commit */
 };
 
 /* Create the temporary folder.  0, or -1 with o->error set. */
@@ -94,6 +95,8 @@ long outdir_copy_tree(struct outdir *o, const char *src, const char *rel);
  * previous output is then still in place). */
 int outdir_commit(struct outdir *o);
 /* Remove the temporary folder (after a failure) and free everything. */
+/* Wait for the manifest outdir_commit() is writing (outdir_release() does). */
+void outdir_manifest_wait(struct outdir *o);
 void outdir_release(struct outdir *o);
 
 #endif
