@@ -893,6 +893,11 @@ static void words_put(void *ctx, const struct posting *p, struct slice words)
 	cache_words_put(ctx, p->record_key, words);
 }
 
+static int words_keep(void *ctx, const struct posting *p)
+{
+	return cache_words_keep(ctx, p->record_key);
+}
+
 static struct slice words_by_key(void *ctx, const unsigned long long key[2])
 {
 	return cache_words_get(ctx, key);
@@ -923,6 +928,7 @@ static void *search_thread(void *arg)
 						       .write_ctx = sj,
 						       .words_get = sj->cache ? words_get : NULL,
 						       .words_put = sj->cache ? words_put : NULL,
+						       .words_keep = sj->cache ? words_keep : NULL,
 						       .words_by_key = sj->cache ? words_by_key : NULL,
 						       .body_get = sj->cache ? body_get : NULL,
 						       .body_put = sj->cache ? body_put : NULL,

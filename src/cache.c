@@ -18,7 +18,7 @@
 #include "util.h"
 
 /* Bump when the layout of either file or of a posting record changes. */
-#define CACHE_FORMAT 7u
+#define CACHE_FORMAT 8u
 #define CACHE_MAGIC "JSCACHE"   /* 8 bytes with its NUL */
 #define KIND_POSTINGS 1u
 #define KIND_MANIFEST 2u
@@ -462,6 +462,43 @@ static int is_delta(uint32_t kind)
 	return kind == KIND_POSTINGS_DELTA || kind == KIND_WORDS_DELTA;
 }
 
+/*
+ * A words file (and its delta) ends with an index of its entries, and its
+ * checksum covers that index only: a rebuild then touches the index, not
+ * the 280 MB of words a 100,000-posting board has, and each entry is
+ * checked against the hash its index record keeps when it is read
+ * (cache_words_get).  The payload's last 8 bytes say where the index
+ * starts; SIZE_MAX when they cannot.
+ */
+static int is_indexed(uint32_t kind)
+{
+	return kind == KIND_WORDS || kind == KIND_WORDS_DELTA;
+}
+
+static size_t index_start(const unsigned char *payload, size_t len)
+{
+	uint64_t at;
+	if (len < 16)
+		return SIZE_MAX;
+	memcpy(&at, payload + len - 8, 8); /* little-endian, as put_u64 */
+	return at <= len - 16 ? (size_t)at : SIZE_MAX;
+}
+
+/* What the header's checksum covers: all of the payload, or its index. */
+static struct slice summed(uint32_t kind, const unsigned char *payload, size_t len)
+{
+	size_t from = is_indexed(kind) ? index_start(payload, len) : 0;
+	if (from == SIZE_MAX)
+		return (struct slice){ NULL, 0 };
+	return (struct slice){ (const char *)payload + from, len - from };
+}
+
+static int sum_holds(uint32_t kind, const unsigned char *payload, size_t len, struct cache_hash sum)
+{
+	struct slice part = summed(kind, payload, len);
+	return part.p && cache_hash_eq(sum, cache_hash_bytes(part.p, part.n));
+}
+
 static size_t load(struct build_cache *c, const char *path, uint32_t kind, struct cache_hash *key,
 		   struct buf *blob, struct cache_hash *sum_out)
 {
@@ -491,7 +528,7 @@ static size_t load(struct build_cache *c, const char *path, uint32_t kind, struc
 		why = "belongs to another version of the file beside it", level = DIAG_NOTE;
 	else if (len != (uint64_t)(r.end - r.p))
 		why = len > (uint64_t)(r.end - r.p) ? "is truncated" : "has bytes past its end";
-	else if (!cache_hash_eq(sum, cache_hash_bytes(r.p, len)))
+	else if (!sum_holds(kind, r.p, len, sum))
 		why = "is corrupt (checksum mismatch)";
 	if (why) {
 		diag_report(c->d, level, path, 0, 0, NULL, "build cache %s; ignored, %s", why,
@@ -510,7 +547,8 @@ static int save(struct build_cache *c, const char *path, uint32_t kind, struct c
 		struct slice payload)
 {
 	struct buf head = BUF_INIT, tmp = BUF_INIT;
-	header(&head, c, kind, key, payload.n, cache_hash_bytes(payload.p, payload.n));
+	struct slice sum = summed(kind, (const unsigned char *)payload.p, payload.n);
+	header(&head, c, kind, key, payload.n, cache_hash_bytes(sum.p, sum.n));
 	buf_printf(&tmp, "%s.tmp", path);
 	int r = -1;
 	FILE *f = NULL;
@@ -1153,13 +1191,15 @@ struct stream {
 	XXH3_state_t *st;
 	uint64_t len, count;
 	int failed;
+	int unsummed;   /* what is flushed now is not in the checksum (is_indexed) */
 };
 
 static void stream_flush(struct stream *w, size_t keep_below)
 {
 	if (w->b.n < keep_below)
 		return;
-	XXH3_128bits_update(w->st, w->b.p, w->b.n);
+	if (!w->unsummed)
+		XXH3_128bits_update(w->st, w->b.p, w->b.n);
 	if (fwrite(w->b.p, 1, w->b.n, w->f) != w->b.n)
 		w->failed = 1;
 	w->len += w->b.n;
@@ -1514,29 +1554,42 @@ int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, si
 
 /* ---- the search index's body words ---- */
 
-/* entries: 16-byte record key, u32 length, bytes; then u64 count.  The
- * delta (KIND_WORDS_DELTA, keyed by the words file's checksum) has the same
- * layout and holds the records added since; slots point at the u32 length. */
+/*
+ * entries: 16-byte record key, u32 length, bytes; then their index, one
+ * record each (WORDS_IX bytes: key, u64 offset of the entry in the
+ * payload, u32 length, u64 XXH3 of the bytes), then u64 count and u64
+ * offset of the index (is_indexed).  The delta (KIND_WORDS_DELTA, keyed by
+ * the words file's checksum) has the same layout and holds the records
+ * added since.  Slots point at index records.
+ */
+#define WORDS_IX (16 + 8 + 4 + 8)
+
 static size_t index_words_blob(struct build_cache *c, struct buf *blob, size_t off,
 			       struct cache_table **t)
 {
-	const unsigned char *base = (const unsigned char *)blob->p;
-	size_t end = blob->n;
-	struct reader tail = { base + (end >= off + 8 ? end - 8 : off), base + end, 0 };
-	uint64_t n = get_u64(&tail);
-	struct reader r = { base + off, base + (end >= off + 8 ? end - 8 : off), tail.bad };
-	if (n > blob->n / 20)
-		r.bad = 1;
-	if (!r.bad && !*t)
-		*t = table_new((size_t)n + (c->wdblob.n ? c->wdblob.n / 20 : 0));
-	for (uint64_t i = 0; i < n && !r.bad; i++) {
-		const unsigned char *key = take(&r, 16);
-		const unsigned char *at = r.p;
-		uint32_t len = get_u32(&r);
-		if (take(&r, len) && key)
-			table_put(*t, (const char *)key, 16, (size_t)(uintptr_t)at);
+	const unsigned char *payload = (const unsigned char *)blob->p + off;
+	size_t len = blob->n - off;
+	size_t ix = index_start(payload, len);
+	if (ix == SIZE_MAX)
+		return SIZE_MAX;
+	uint64_t n;
+	memcpy(&n, payload + len - 16, 8);
+	if (n != (len - 16 - ix) / WORDS_IX || (len - 16 - ix) % WORDS_IX)
+		return SIZE_MAX;
+	if (!*t)
+		*t = table_new((size_t)n + (c->wdblob.n ? c->wdblob.n / 64 : 0));
+	for (uint64_t i = 0; i < n; i++) {
+		const unsigned char *rec = payload + ix + i * WORDS_IX;
+		uint64_t at;
+		uint32_t elen;
+		memcpy(&at, rec + 16, 8);
+		memcpy(&elen, rec + 24, 4);
+		/* the entry lies before the index (its bytes are checked when read) */
+		if (at > ix || ix - at < 20 || ix - at - 20 < elen)
+			return SIZE_MAX;
+		table_put(*t, (const char *)rec, 16, (size_t)(uintptr_t)rec);
 	}
-	return r.bad || r.p != r.end ? SIZE_MAX : (size_t)n;
+	return (size_t)n;
 }
 
 static void index_words(struct build_cache *c, size_t off, size_t doff)
@@ -1556,32 +1609,50 @@ static void index_words(struct build_cache *c, size_t off, size_t doff)
 	c->wtab = t;
 }
 
-struct slice cache_words_get(const struct build_cache *c, const unsigned long long key[2])
+/* The entry an index record (in the words file or its delta) points to:
+ * its key, length and bytes. */
+static const unsigned char *words_entry(const struct build_cache *c, const unsigned char *rec)
+{
+	const struct buf *blob = in_blob(&c->wblob, rec) ? &c->wblob : &c->wdblob;
+	uint64_t at;
+	memcpy(&at, rec + 16, 8);
+	return (const unsigned char *)blob->p + HEADER_SIZE + at;
+}
+
+struct slice cache_words_get(struct build_cache *c, const unsigned long long key[2])
 {
 	unsigned char k[16];
 	memcpy(k, key, 16);
 	const struct slot *s = (key[0] || key[1]) ? table_get(c->wtab, (const char *)k, 16) : NULL;
 	if (!s)
 		return (struct slice){ NULL, 0 };
-	const unsigned char *at = slot_at(s);
+	const unsigned char *rec = slot_at(s), *e = words_entry(c, rec);
 	uint32_t len;
-	memcpy(&len, at, 4); /* index_words checked the entry */
-	return (struct slice){ (const char *)at + 4, len };
+	uint64_t check;
+	memcpy(&len, rec + 24, 4);
+	memcpy(&check, rec + 28, 8);
+	/* damaged: as if there were none (the index reads the posting again) */
+	if (memcmp(e, rec, 16) || memcmp(e + 16, &len, 4) || XXH3_64bits(e + 20, len) != check) {
+		__atomic_add_fetch(&c->words_damaged, 1, __ATOMIC_RELAXED);
+		return (struct slice){ NULL, 0 };
+	}
+	return (struct slice){ (const char *)e + 20, len };
 }
 
 /*
  * The next words file.  With a words file in place, records it already has
- * are not written again: the new ones go to memory (`fresh`), and at the
- * end to its delta, or, once that would pass a quarter of the file or a
- * quarter of its records are unused, into a whole new file with the
- * records still used (`kept`).  Without one, the file is written as the
- * index goes.
+ * are not written again: the new ones go to memory (`fresh`, its index
+ * `fresh_ix`), and at the end to its delta, or, once that would pass a
+ * quarter of the file or a quarter of its records are unused, into a
+ * whole new file with the records still used (`kept`).  Without one, the
+ * file is written as the index goes (`full`, its index in `ix`).
  */
 struct words_out {
 	struct stream *full;            /* writing a whole file now */
-	struct buf fresh;               /* delta mode: the new entries */
+	struct buf ix;                  /* its index records */
+	struct buf fresh, fresh_ix;     /* delta mode: the new entries */
 	uint64_t nfresh;
-	const unsigned char **kept;     /* delta mode: used entries of the file */
+	const unsigned char **kept;     /* delta mode: index records of used entries */
 	size_t nkept, kept_cap;
 };
 
@@ -1599,16 +1670,40 @@ void cache_words_begin(struct build_cache *c)
 		}
 	}
 	struct words_out *o = xcalloc(1, sizeof *o);
-	if (!c->wtab || !c->wblob.n)
+	if (!c->wtab || !c->wblob.n) {
 		o->full = stream_open(c, c->words_path);
+		if (o->full)
+			o->full->unsummed = 1;
+	}
 	c->wout = o;
 }
 
-static void put_words_entry(struct buf *b, const void *key, struct slice words)
+/* An entry at payload offset `at` into b, its index record into ix. */
+static void put_words_entry(struct buf *b, struct buf *ix, uint64_t at, const void *key,
+			    struct slice words)
 {
 	buf_put(b, key, 16);
 	put_u32(b, (uint32_t)words.n);
 	buf_put(b, words.p, words.n);
+	buf_put(ix, key, 16);
+	put_u64(ix, at);
+	put_u32(ix, (uint32_t)words.n);
+	put_u64(ix, XXH3_64bits(words.p, words.n));
+}
+
+/* The end of a words payload in b: its index (offsets moved by `shift`),
+ * the count and where the index starts (`at`, a payload offset). */
+static void put_words_tail(struct buf *b, struct buf *ix, uint64_t shift, uint64_t at)
+{
+	for (size_t i = 0; i + WORDS_IX <= ix->n; i += WORDS_IX) {
+		uint64_t off;
+		memcpy(&off, ix->p + i + 16, 8);
+		off += shift;
+		memcpy(ix->p + i + 16, &off, 8);
+	}
+	buf_put(b, ix->p, ix->n);
+	put_u64(b, ix->n / WORDS_IX);
+	put_u64(b, at);
 }
 
 void cache_words_put(struct build_cache *c, const unsigned long long key[2], struct slice words)
@@ -1617,7 +1712,7 @@ void cache_words_put(struct build_cache *c, const unsigned long long key[2], str
 	if (!o || (!key[0] && !key[1]))
 		return;
 	if (o->full) {
-		put_words_entry(&o->full->b, key, words);
+		put_words_entry(&o->full->b, &o->ix, o->full->len + o->full->b.n, key, words);
 		o->full->count++;
 		stream_flush(o->full, 1u << 20);
 		return;
@@ -1625,11 +1720,34 @@ void cache_words_put(struct build_cache *c, const unsigned long long key[2], str
 	const struct slot *s = table_get(c->wtab, (const char *)key, 16);
 	if (s && in_blob(&c->wblob, slot_at(s))) {
 		o->kept = xgrow(o->kept, &o->kept_cap, o->nkept + 1, sizeof *o->kept);
-		o->kept[o->nkept++] = slot_at(s) - 16;
+		o->kept[o->nkept++] = slot_at(s);
 		return;
 	}
-	put_words_entry(&o->fresh, key, words);
+	put_words_entry(&o->fresh, &o->fresh_ix, o->fresh.n, key, words);
 	o->nfresh++;
+}
+
+int cache_words_keep(struct build_cache *c, const unsigned long long key[2])
+{
+	struct words_out *o = c->wout;
+	if (!o || o->full || (!key[0] && !key[1]))
+		return 0;
+	const struct slot *s = table_get(c->wtab, (const char *)key, 16);
+	if (!s || !in_blob(&c->wblob, slot_at(s)))
+		return 0;
+	o->kept = xgrow(o->kept, &o->kept_cap, o->nkept + 1, sizeof *o->kept);
+	o->kept[o->nkept++] = slot_at(s);
+	return 1;
+}
+
+/* Finish a whole words file: the index after the entries, summed alone. */
+static int words_close(struct build_cache *c, struct stream *w, struct buf *ix, uint64_t shift,
+		       int ok)
+{
+	stream_flush(w, 0);
+	w->unsummed = 0;
+	put_words_tail(&w->b, ix, shift, w->len);
+	return stream_close(c, w, c->words_path, KIND_WORDS, (struct cache_hash){ 0, 0 }, ok);
 }
 
 void cache_words_end(struct build_cache *c, int ok)
@@ -1638,36 +1756,58 @@ void cache_words_end(struct build_cache *c, int ok)
 	if (!o)
 		return;
 	c->wout = NULL;
+	unsigned damaged = __atomic_load_n(&c->words_damaged, __ATOMIC_RELAXED);
+	if (damaged)
+		diag_report(c->d, DIAG_ADVISORY, c->words_path, 0, 0, NULL,
+			    "build cache is corrupt: %u of its entries did not read back as "
+			    "written; those postings' words were read again", damaged);
 	if (o->full) {
-		put_u64(&o->full->b, o->full->count);
-		if (stream_close(c, o->full, c->words_path, KIND_WORDS, (struct cache_hash){ 0, 0 },
-				 ok) == 0)
+		if (words_close(c, o->full, &o->ix, 0, ok) == 0)
 			unlink(c->words_delta_path);
 	} else if (ok && o->fresh.n <= c->wblob.n / 4 && o->nkept * 4 >= c->wbase_entries * 3) {
 		if (o->nfresh) {
-			put_u64(&o->fresh, o->nfresh);
+			put_words_tail(&o->fresh, &o->fresh_ix, 0, o->fresh.n);
 			save(c, c->words_delta_path, KIND_WORDS_DELTA, c->wsum, buf_slice(&o->fresh));
 		} else {
 			unlink(c->words_delta_path);
 		}
 	} else if (ok) {
 		struct stream *w = stream_open(c, c->words_path);
+		struct buf ix = BUF_INIT;
+		if (w)
+			w->unsummed = 1;
 		for (size_t i = 0; w && i < o->nkept; i++) {
+			/* copied as they are, with the hash their record had */
+			const unsigned char *rec = o->kept[i], *e = words_entry(c, rec);
 			uint32_t len;
-			memcpy(&len, o->kept[i] + 16, 4);
-			buf_put(&w->b, o->kept[i], 16 + 4 + (size_t)len);
+			memcpy(&len, rec + 24, 4);
+			buf_put(&ix, rec, 16);
+			put_u64(&ix, w->len + w->b.n);
+			buf_put(&ix, rec + 24, 4 + 8);
+			buf_put(&w->b, e, 16 + 4 + (size_t)len);
 			w->count++;
 			stream_flush(w, 1u << 20);
 		}
 		if (w) {
+			uint64_t shift = w->len + w->b.n;
 			buf_put(&w->b, o->fresh.p, o->fresh.n);
-			put_u64(&w->b, w->count + o->nfresh);
-			if (stream_close(c, w, c->words_path, KIND_WORDS, (struct cache_hash){ 0, 0 },
-					 1) == 0)
+			/* the fresh entries' records, moved to where they now are */
+			for (size_t i = 0; i + WORDS_IX <= o->fresh_ix.n; i += WORDS_IX) {
+				uint64_t off;
+				memcpy(&off, o->fresh_ix.p + i + 16, 8);
+				off += shift;
+				buf_put(&ix, o->fresh_ix.p + i, 16);
+				put_u64(&ix, off);
+				buf_put(&ix, o->fresh_ix.p + i + 24, 4 + 8);
+			}
+			if (words_close(c, w, &ix, 0, 1) == 0)
 				unlink(c->words_delta_path);
 		}
+		buf_release(&ix);
 	}
+	buf_release(&o->ix);
 	buf_release(&o->fresh);
+	buf_release(&o->fresh_ix);
 	free(o->kept);
 	free(o);
 }

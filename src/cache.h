@@ -119,6 +119,7 @@ struct build_cache {
 	struct descstore *store;        /* cache_descriptions() */
 	long long desc_size;            /* its size when opened */
 	int desc_short;                 /* a record pointed past its end */
+	unsigned words_damaged;         /* words entries that failed their check */
 };
 
 /* A file of the old manifest. */
@@ -192,9 +193,12 @@ struct cache_hash cache_search_key(struct build_cache *c, struct posting *const 
  * every posting of the index in order, between cache_words_begin() and
  * cache_words_end() (ok = 0: the index failed, keep the old file).
  */
-struct slice cache_words_get(const struct build_cache *c, const unsigned long long key[2]);
+struct slice cache_words_get(struct build_cache *c, const unsigned long long key[2]);
 void cache_words_begin(struct build_cache *c);
 void cache_words_put(struct build_cache *c, const unsigned long long key[2], struct slice words);
+/* cache_words_put() of what the words file already holds for `key`,
+ * without reading it: 1, or 0 when it must be put. */
+int cache_words_keep(struct build_cache *c, const unsigned long long key[2]);
 void cache_words_end(struct build_cache *c, int ok);
 
 /*

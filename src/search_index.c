@@ -1105,7 +1105,7 @@ static int body_from_snapshot(struct termtab *t, struct posting *const *postings
 	for (size_t i = 0, c = 0; o->words_put && i < n; i++) {
 		if (c < nch && changed[c] == i)
 			o->words_put(o->words_ctx, postings[i], now[c++]);
-		else
+		else if (!o->words_keep || !o->words_keep(o->words_ctx, postings[i]))
 			o->words_put(o->words_ctx, postings[i], o->words_get(o->words_ctx, postings[i]));
 	}
 	for (size_t c = 0; c < nch; c++)

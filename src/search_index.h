@@ -117,6 +117,10 @@ struct search_opts {
 	 */
 	struct slice (*words_get)(void *ctx, const struct posting *p);
 	void (*words_put)(void *ctx, const struct posting *p, struct slice words);
+	/* Instead of words_put with the words words_get gives (a patched
+	 * index's unchanged postings): 1 when the memo keeps them without
+	 * reading them, 0 when words_put must be called.  May be NULL. */
+	int (*words_keep)(void *ctx, const struct posting *p);
 	void *words_ctx;
 	/*
 	 * The body term table of the last index (bytes body_put was given,
