@@ -170,26 +170,33 @@ void jobfmt_summary(struct buf *out, const char *text, size_t max)
 	}
 }
 
+/* What jobfmt_xml() makes of each byte: 0 itself, 1-5 an entity, 6 nothing. */
+static const unsigned char xml_class[256] = {
+	[0x01] = 6, [0x02] = 6, [0x03] = 6, [0x04] = 6, [0x05] = 6, [0x06] = 6, [0x07] = 6,
+	[0x08] = 6, [0x0b] = 6, [0x0c] = 6, [0x0e] = 6, [0x0f] = 6, [0x10] = 6, [0x11] = 6,
+	[0x12] = 6, [0x13] = 6, [0x14] = 6, [0x15] = 6, [0x16] = 6, [0x17] = 6, [0x18] = 6,
+	[0x19] = 6, [0x1a] = 6, [0x1b] = 6, [0x1c] = 6, [0x1d] = 6, [0x1e] = 6, [0x1f] = 6,
+	['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
+};
+
 void jobfmt_xml(struct buf *out, const char *s)
 {
-	for (const unsigned char *c = (const unsigned char *)s; c && *c; c++) {
-		/* a run that needs no escape goes in one copy */
-		const unsigned char *run = c;
-		while (*c >= 0x20 && *c != '&' && *c != '<' && *c != '>' && *c != '"' && *c != '\'')
-			c++;
-		if (c > run)
-			buf_put(out, run, (size_t)(c - run));
-		if (!*c)
-			break;
-		switch (*c) {
-		case '&': buf_puts(out, "&amp;"); break;
-		case '<': buf_puts(out, "&lt;"); break;
-		case '>': buf_puts(out, "&gt;"); break;
-		case '"': buf_puts(out, "&quot;"); break;
-		case '\'': buf_puts(out, "&#39;"); break;
-		default:
-			if (*c >= 0x20 || *c == '\t' || *c == '\n' || *c == '\r')
-				buf_putc(out, *c);
+	static const char *const ent[] = { NULL, "&amp;", "&lt;", "&gt;", "&quot;", "&#39;" };
+	static const unsigned char len[] = { 0, 5, 4, 4, 6, 5 };
+	if (!s)
+		return;
+	size_t n = strlen(s);
+	buf_grow(out, 6 * n); /* "&quot;" for every byte at most */
+	char *o = out->p + out->n;
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		unsigned k = xml_class[*c];
+		if (!k) {
+			*o++ = (char)*c;
+		} else if (k < 6) {
+			memcpy(o, ent[k], len[k]);
+			o += len[k];
 		}
 	}
+	out->n = (size_t)(o - out->p);
+	out->p[out->n] = '\0';
 }

@@ -87,6 +87,65 @@ static void test_format(void)
 	posting_free(p);
 }
 
+/* XML text as jobfmt_xml() must make it: the five entities, control
+ * characters other than tab, newline and CR dropped, the rest as is. */
+static void xml_reference(struct buf *out, const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		switch (*c) {
+		case '&': buf_puts(out, "&amp;"); break;
+		case '<': buf_puts(out, "&lt;"); break;
+		case '>': buf_puts(out, "&gt;"); break;
+		case '"': buf_puts(out, "&quot;"); break;
+		case '\'': buf_puts(out, "&#39;"); break;
+		default:
+			if (*c >= 0x20 || *c == '\t' || *c == '\n' || *c == '\r')
+				buf_putc(out, *c);
+		}
+	}
+}
+
+static void test_xml(void)
+{
+	struct buf got = BUF_INIT, want = BUF_INIT;
+	char all[256];
+	for (int i = 1; i < 256; i++)
+		all[i - 1] = (char)i;
+	all[255] = '\0';
+	jobfmt_xml(&got, all);
+	xml_reference(&want, all);
+	CHECK(got.n == want.n && !memcmp(got.p, want.p, got.n), "every byte value escaped as the reference does");
+	/* appends, and only ever grows what is there */
+	buf_reset(&got);
+	buf_puts(&got, "kept:");
+	jobfmt_xml(&got, "<p class=\"x\">Tom & Jerry's</p>");
+	CHECK_STR(buf_cstr(&got), "kept:&lt;p class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/p&gt;",
+		  "appended to what the buffer held");
+	jobfmt_xml(&got, NULL);
+	jobfmt_xml(&got, "");
+	CHECK(got.n == strlen(buf_cstr(&got)), "NULL and empty add nothing");
+	unsigned seed = 7;
+	int same = 1;
+	for (int round = 0; round < 2000 && same; round++) {
+		char s[200];
+		size_t n = 1 + (size_t)round % 199;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 16) & 0xff;
+			s[i] = (char)(r ? r : 'a');
+		}
+		s[n] = '\0';
+		buf_reset(&got);
+		buf_reset(&want);
+		jobfmt_xml(&got, s);
+		xml_reference(&want, s);
+		same = got.n == want.n && !memcmp(got.p, want.p, got.n);
+	}
+	CHECK(same, "2,000 random strings escaped as the reference does");
+	buf_release(&got);
+	buf_release(&want);
+}
+
 static void test_model(void)
 {
 	struct posting_list l = { 0 };
@@ -321,6 +380,7 @@ int main(void)
 {
 	const char *tmp = getenv("TEST_TMP");
 	test_format();
+	test_xml();
 	test_model();
 	test_slugs_and_order();
 	test_mdata();
