@@ -1360,8 +1360,12 @@ int cache_ingest_save(struct build_cache *c, const struct posting_list *l)
 	}
 	/* records point into the descriptions file: none, no records */
 	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i]->desc_store != c->store || !c->store)
+		if (l->v[i]->desc_store != c->store || !c->store) {
+			diag_report(c->d, DIAG_ADVISORY, c->desc_path, 0, 0, NULL,
+				    "cannot write the build cache's descriptions; the postings "
+				    "cache is left as it was");
 			return -1;
+		}
 	if (descriptions_compact(c, l))
 		return 0;
 	if (save_postings_delta(c, l))
