@@ -126,10 +126,24 @@ static void counter_add(struct counter *c, const char *w, size_t n)
 	c->slots[k] = (uint32_t)++c->n;
 }
 
-/* Where the tokenizer puts words: a list of every occurrence, or counts. */
+/* Words in one buffer, each with the field it came from (the head tier's
+ * fields of one posting; reused from posting to posting). */
+struct wlist {
+	struct buf bytes;
+	struct wref {
+		uint32_t off, n;
+		unsigned field;
+	} *v;
+	size_t n, cap;
+};
+
+/* Where the tokenizer puts words: a list of every occurrence, counts, or
+ * a wlist (tagged `field`). */
 struct sink {
 	struct strlist *list;
 	struct counter *count;
+	struct wlist *words;
+	unsigned field;
 };
 
 static int is_alnum_cp(utf8proc_int32_t c)
@@ -157,6 +171,13 @@ static void emit_word(const char *w, size_t n, size_t ncp, int digits,
 		return;
 	if (out->count) {
 		counter_add(out->count, w, n);
+		return;
+	}
+	if (out->words) {
+		struct wlist *l = out->words;
+		l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+		l->v[l->n++] = (struct wref){ (uint32_t)l->bytes.n, (uint32_t)n, out->field };
+		buf_put(&l->bytes, w, n);
 		return;
 	}
 	struct strlist *l = out->list;
@@ -255,7 +276,7 @@ static void tokenize(struct slice text, enum search_tier tier, struct sink *out)
 
 void search_tokenize(struct slice text, enum search_tier tier, struct strlist *out)
 {
-	tokenize(text, tier, &(struct sink){ out, NULL });
+	tokenize(text, tier, &(struct sink){ .list = out });
 }
 
 /* ---- varint lists ------------------------------------------------- */
@@ -557,36 +578,46 @@ static void put_hashed(struct writer *w, const char *prefix, struct slice json,
 }
 
 /* Per posting: tier 0 words with field masks, tier 1 words with counts. */
-static int cmp_cstr(const void *a, const void *b)
+/* a < b as strcmp() orders them (words hold no NUL). */
+static int wref_less(const struct wlist *l, const struct wref *a, const struct wref *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	size_t n = a->n < b->n ? a->n : b->n;
+	int c = memcmp(l->bytes.p + a->off, l->bytes.p + b->off, n);
+	return c < 0 || (c == 0 && a->n < b->n);
 }
 
-static void index_head(struct termtab *t, const struct posting *p, size_t id)
+static int wref_same(const struct wlist *l, const struct wref *a, const struct wref *b)
+{
+	return a->n == b->n && !memcmp(l->bytes.p + a->off, l->bytes.p + b->off, a->n);
+}
+
+/* A posting's head words (title, employer, city), each once, in word
+ * order, with the fields it is in; `wl` is scratch. */
+static void index_head(struct termtab *t, const struct posting *p, size_t id, struct wlist *wl)
 {
 	const char *fields[3] = { p->title, p->employer, p->city };
-	struct strlist words[3] = { { 0 } };
-	struct strlist all = { 0 };
-	for (int f = 0; f < 3; f++) {
-		search_tokenize(slice_from(fields[f]), SEARCH_TIER_HEAD, &words[f]);
-		for (size_t i = 0; i < words[f].n; i++)
-			strlist_push(&all, words[f].v[i]);
+	wl->n = 0;
+	buf_reset(&wl->bytes);
+	for (unsigned f = 0; f < 3; f++)
+		tokenize(slice_from(fields[f]), SEARCH_TIER_HEAD, &(struct sink){ .words = wl, .field = f });
+	/* a dozen words or so: insertion sort, stable */
+	for (size_t i = 1; i < wl->n; i++) {
+		struct wref x = wl->v[i];
+		size_t k = i;
+		while (k && wref_less(wl, &x, &wl->v[k - 1])) {
+			wl->v[k] = wl->v[k - 1];
+			k--;
+		}
+		wl->v[k] = x;
 	}
-	if (all.n)
-		qsort(all.v, all.n, sizeof *all.v, cmp_cstr);
-	for (size_t i = 0; i < all.n; i++) {
-		if (i && !strcmp(all.v[i], all.v[i - 1]))
-			continue;
+	for (size_t i = 0; i < wl->n;) {
 		unsigned mask = 0;
-		for (int f = 0; f < 3; f++)
-			if (strlist_has(&words[f], all.v[i]))
-				mask |= 1u << f;
-		term_add(termtab_get(t, all.v[i], strlen(all.v[i])), id,
-			 SHIFT[0], mask);
+		size_t k = i;
+		while (k < wl->n && wref_same(wl, &wl->v[i], &wl->v[k]))
+			mask |= 1u << wl->v[k++].field;
+		term_add(termtab_get(t, wl->bytes.p + wl->v[i].off, wl->v[i].n), id, SHIFT[0], mask);
+		i = k;
 	}
-	for (int f = 0; f < 3; f++)
-		strlist_release(&words[f]);
-	strlist_release(&all);
 }
 
 static unsigned tf_bucket(size_t tf)
@@ -599,7 +630,7 @@ static struct counter body_words(const struct posting *p)
 {
 	struct counter c = { 0 };
 	struct buf scratch = BUF_INIT; /* a description set aside is read into it */
-	tokenize(posting_desc_text(p, &scratch), SEARCH_TIER_BODY, &(struct sink){ NULL, &c });
+	tokenize(posting_desc_text(p, &scratch), SEARCH_TIER_BODY, &(struct sink){ .count = &c });
 	buf_release(&scratch);
 	return c;
 }
@@ -1724,8 +1755,11 @@ int search_index_write(struct posting *const *postings, size_t n,
 		opts->body_put(opts->words_ctx, buf_slice(&snap));
 		buf_release(&snap);
 	}
+	struct wlist head = { BUF_INIT, NULL, 0, 0 };
 	for (size_t id = 0; id < n; id++)
-		index_head(&tabs[0], postings[id], id);
+		index_head(&tabs[0], postings[id], id, &head);
+	buf_release(&head.bytes);
+	free(head.v);
 
 	buf_printf(&man, "{\"version\":1,\"n\":%zu,\"minlen\":%d,\"maxlen\":%d,", n, MIN_WORD, MAX_WORD);
 	/* The ranking's constants: search.js reads them here, the hints were
