@@ -18,7 +18,7 @@
 #include "util.h"
 
 /* Bump when the layout of either file or of a posting record changes. */
-#define CACHE_FORMAT 8u
+#define CACHE_FORMAT 9u
 #define CACHE_MAGIC "JSCACHE"   /* 8 bytes with its NUL */
 #define KIND_POSTINGS 1u
 #define KIND_MANIFEST 2u
@@ -1855,6 +1855,15 @@ int cache_last_save(struct build_cache *c, struct cache_hash key, const struct i
 		put_u64(&b, st.ino);
 		put_u64(&b, (uint64_t)st.mtime_ns);
 		put_u64(&b, (uint64_t)st.ctime_ns);
+		/* Changed too recently for its stat to tell (racy): the hash of
+		 * the bytes this build read, when it read them, for the next
+		 * check to compare (as git does for a racily clean file). */
+		const struct cache_fresh *fr = c->fresh && i < c->nfresh ? &c->fresh[i] : NULL;
+		int known = !st.mtime_ns && fr && fr->how != FRESH_NONE && fr->how != FRESH_OLD &&
+			    fr->st.size == st.size;
+		put_u32(&b, (uint32_t)known);
+		if (known)
+			put_hash(&b, fr->hash);
 	}
 	put_u64(&b, d->nrecords);
 	for (size_t i = 0; i < d->nrecords; i++) {
@@ -1926,6 +1935,16 @@ static int output_as_manifest(struct build_cache *c, const char *output)
 	return ok;
 }
 
+/* Does the file at `path` hold `size` bytes hashing to `h`? */
+static int same_bytes(const char *path, uint64_t size, struct cache_hash h)
+{
+	struct buf b = BUF_INIT;
+	int same = read_file(path, &b, (size_t)size + 1) == 0 && b.n == size &&
+		   cache_hash_eq(cache_hash_bytes(b.p, b.n), h);
+	buf_release(&b);
+	return same;
+}
+
 int cache_last_check(struct build_cache *c, struct cache_hash key, const struct ingest_found *f,
 		     const char *output, struct diag *d, char **head, char **tail)
 {
@@ -1945,10 +1964,15 @@ int cache_last_check(struct build_cache *c, struct cache_hash key, const struct 
 		was.ino = get_u64(&r);
 		was.mtime_ns = (int64_t)get_u64(&r);
 		was.ctime_ns = (int64_t)get_u64(&r);
-		/* a file changed too recently for its stat to tell (mtime 0) is never the same */
+		int hashed = get_u32(&r) == 1;
+		struct cache_hash h = hashed ? get_hash(&r) : (struct cache_hash){ 0, 0 };
 		same = path && plen == strlen(f->v[i]) && !memcmp(path, f->v[i], plen) &&
-		       f->st[i].st_mode && was.mtime_ns && was.size == now.size && was.ino == now.ino &&
-		       was.mtime_ns == now.mtime_ns && was.ctime_ns == now.ctime_ns;
+		       f->st[i].st_mode && was.size == now.size;
+		if (same && was.mtime_ns)
+			same = was.ino == now.ino && was.mtime_ns == now.mtime_ns &&
+			       was.ctime_ns == now.ctime_ns;
+		else if (same) /* racy when recorded: its bytes, or not the same */
+			same = hashed && same_bytes(f->v[i], was.size, h);
 	}
 	struct reader records = r;
 	uint64_t nrec = same ? get_u64(&r) : 0;
