@@ -1581,7 +1581,7 @@ static size_t index_words_blob(struct build_cache *c, struct buf *blob, size_t o
 	if (n != (len - 16 - ix) / WORDS_IX || (len - 16 - ix) % WORDS_IX)
 		return SIZE_MAX;
 	if (!*t)
-		*t = table_new((size_t)n + (c->wdblob.n ? c->wdblob.n / 64 : 0));
+		*t = table_new((size_t)n + (c->wdblob.n ? c->wdblob.n / 20 : 0));
 	for (uint64_t i = 0; i < n; i++) {
 		const unsigned char *rec = payload + ix + i * WORDS_IX;
 		uint64_t at;
