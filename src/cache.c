@@ -955,8 +955,8 @@ void cache_descriptions_end(struct build_cache *c)
 		return;
 	/* the damaged bytes stay where they are: start the file again */
 	diag_report(c->d, DIAG_ADVISORY, c->desc_path, 0, 0, NULL,
-		    "build cache: %u description%s made again; the postings cache is "
-		    "removed, the next build is a full one",
+		    "build cache: the descriptions of %u posting%s made again; the "
+		    "postings cache is removed, the next build is a full one",
 		    n, n == 1 ? " was" : "s were");
 	unlink(c->postings_path);
 	unlink(c->postings_delta_path);

@@ -36,8 +36,7 @@ struct descstore {
 	/* descstore_repair_with() */
 	struct ingest_opts *reopts;
 	struct diag *d;
-	unsigned repaired;
-	const char **said;      /* the sources whose repair was said */
+	const char **said;      /* the postings' sources made again, each once */
 	size_t nsaid, said_cap;
 };
 
@@ -168,7 +167,7 @@ unsigned descstore_repaired(const struct descstore *s)
 	if (!s)
 		return 0;
 	pthread_mutex_lock((pthread_mutex_t *)&s->lock);
-	unsigned n = s->repaired;
+	unsigned n = (unsigned)s->nsaid;
 	pthread_mutex_unlock((pthread_mutex_t *)&s->lock);
 	return n;
 }
@@ -324,7 +323,6 @@ static int remake(const struct posting *p, int which, char *dst)
 	if (r == 0) {
 		/* said once per posting, however many times it is read */
 		pthread_mutex_lock(&s->lock);
-		s->repaired++;
 		size_t i = 0;
 		while (i < s->nsaid && s->said[i] != p->source)
 			i++;

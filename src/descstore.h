@@ -63,7 +63,7 @@ long long descstore_size(const struct descstore *s);
 /* Damaged descriptions are made again from the posting's source with
  * these options (copied; no cache, no store) and said on `d`. */
 void descstore_repair_with(struct descstore *s, const struct ingest_opts *o, struct diag *d);
-/* How many descriptions were made again so far. */
+/* How many postings' descriptions were made again so far. */
 unsigned descstore_repaired(const struct descstore *s);
 /* No description is read any more: the file is closed, and a read after
  * this fails. */

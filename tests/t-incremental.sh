@@ -426,7 +426,7 @@ check "damaged descriptions: the warning is not counted" cmp <(grep "^  warnings
 same desc-damaged
 cp "$T/posting.mustache.orig" "$S/templates/posting.mustache"
 check "damaged descriptions: each posting said once" test "$(grep -c 'did not read back' "$T/desc-damaged.err")" -eq "$(grep 'did not read back' "$T/desc-damaged.err" | sort -u | wc -l)"
-check "damaged descriptions: the postings cache goes" grep -q "public.desc: warning: build cache: [0-9]* descriptions* w[a-z]* made again; the postings cache is removed" "$T/desc-damaged.err"
+check "damaged descriptions: the postings cache goes" grep -q "public.desc: warning: build cache: the descriptions of [0-9]* postings* w[a-z]* made again; the postings cache is removed" "$T/desc-damaged.err"
 nolast
 build desc-after-damage
 check "after damaged descriptions: a full build, no damage left" sh -c "test $(field desc-after-damage 3) -eq 0 && ! grep -q 'did not read back' '$T/desc-after-damage.err'"
