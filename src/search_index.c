@@ -455,22 +455,40 @@ static int cmp_term_word(const void *a, const void *b)
 
 /* ---- JSON output -------------------------------------------------- */
 
+/* Bytes json_str() writes as they are: all but controls, '"', '\\', '<',
+ * DEL and the first byte of U+2028/2029 (0xe2, checked further). */
+static int json_plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != 0x7f && c != 0xe2;
+}
+
 static void json_str(struct buf *b, const char *s)
 {
 	buf_putc(b, '"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			buf_putc(b, '\\'), buf_putc(b, c);
-		else if (c < 0x20 || c == '<' || c == 0x7f)
-			buf_printf(b, "\\u%04x", c);
-		else if (c == 0xe2 && (unsigned char)s[1] == 0x80 &&
-			 ((unsigned char)s[2] == 0xa8 || (unsigned char)s[2] == 0xa9)) {
-			/* U+2028/2029 end a line in older JavaScript. */
-			buf_printf(b, "\\u%04x", (unsigned char)s[2] == 0xa8 ? 0x2028 : 0x2029);
-			s += 2;
-		} else
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	for (;;) {
+		/* a run that needs no escape goes in one copy */
+		const unsigned char *run = p;
+		while (json_plain(*p))
+			p++;
+		if (p > run)
+			buf_put(b, run, (size_t)(p - run));
+		unsigned char c = *p;
+		if (!c)
+			break;
+		if (c == '"' || c == '\\') {
+			buf_putc(b, '\\');
 			buf_putc(b, c);
+		} else if (c < 0x20 || c == '<' || c == 0x7f) {
+			buf_printf(b, "\\u%04x", c);
+		} else if (p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+			/* U+2028/2029 end a line in older JavaScript. */
+			buf_printf(b, "\\u%04x", p[2] == 0xa8 ? 0x2028 : 0x2029);
+			p += 2;
+		} else {
+			buf_putc(b, c);
+		}
+		p++;
 	}
 	buf_putc(b, '"');
 }
@@ -1377,23 +1395,45 @@ static void salary_display(const struct posting *p, struct buf *b)
 	jobfmt_salary(b, p);
 }
 
+/* The salary as json_str() would write it, made in place (no buffer of
+ * its own for each of 100,000 rows). */
+static void put_salary(struct buf *b, const struct posting *p)
+{
+	size_t at = b->n;
+	buf_putc(b, '"');
+	salary_display(p, b);
+	int plain = 1;
+	const unsigned char *x = (const unsigned char *)b->p;
+	for (size_t i = at + 1; i < b->n && plain; i++)
+		plain = json_plain(x[i]) ||
+			(x[i] == 0xe2 && !(x[i + 1] == 0x80 && (x[i + 2] == 0xa8 || x[i + 2] == 0xa9)));
+	if (plain) {
+		buf_putc(b, '"');
+		return;
+	}
+	char *t = xstrndup(b->p + at + 1, b->n - at - 1);
+	buf_truncate(b, at);
+	json_str(b, t);
+	free(t);
+}
+
 static void put_row(struct buf *b, const struct posting *p)
 {
-	struct buf sal = BUF_INIT;
-	salary_display(p, &sal);
 	const char *v[] = {
 		p->id, p->title, p->employer, p->city, p->state,
-		jobfmt_workplace(p->workplace), buf_cstr(&sal), p->date_posted,
+		jobfmt_workplace(p->workplace), NULL /* the salary */, p->date_posted,
 		jobfmt_employment(p->employment_type),
 	};
 	buf_putc(b, '[');
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
 		if (i)
 			buf_putc(b, ',');
-		json_str(b, v[i] ? v[i] : "");
+		if (i == 6)
+			put_salary(b, p);
+		else
+			json_str(b, v[i] ? v[i] : "");
 	}
 	buf_putc(b, ']');
-	buf_release(&sal);
 }
 
 static void write_rows(struct writer *w, struct posting *const *ps, size_t n,
