@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 #include <time.h>
 
 #include "descstore.h"
@@ -49,9 +50,12 @@ const char *site_state_name(const char *code)
 	return NULL;
 }
 
-/* A string -> index map (open addressing); keys are borrowed. */
+/* A string -> index map (open addressing); keys are borrowed, their
+ * hashes kept (a lookup compares strings only when the hashes agree, and
+ * growing hashes nothing again). */
 struct strmap {
 	const char **keys;
+	uint64_t *hashes;
 	size_t *vals;
 	size_t n, cap;
 };
@@ -69,51 +73,75 @@ static uint64_t hash_str(const char *s)
 	return hash_bytes(0xcbf29ce484222325ull, s, strlen(s));
 }
 
-static long strmap_get(const struct strmap *m, const char *key)
+static uint64_t key_hash(const char *s)
+{
+	return XXH3_64bits(s, strlen(s));
+}
+
+static long strmap_find(const struct strmap *m, const char *key, uint64_t h)
 {
 	if (!m->cap)
 		return -1;
-	for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		if (!m->keys[i])
 			return -1;
-		if (!strcmp(m->keys[i], key))
+		if (m->hashes[i] == h && !strcmp(m->keys[i], key))
 			return (long)m->vals[i];
 	}
 }
 
-static void strmap_put(struct strmap *m, const char *key, size_t val);
-
-static void strmap_grow(struct strmap *m)
+static long strmap_get(const struct strmap *m, const char *key)
 {
+	return strmap_find(m, key, key_hash(key));
+}
+
+static void strmap_put_hashed(struct strmap *m, const char *key, uint64_t h, size_t val);
+
+/* Room for `n` keys in all without growing. */
+static void strmap_reserve(struct strmap *m, size_t n)
+{
+	if (n * 2 <= m->cap)
+		return;
 	struct strmap old = *m;
-	m->cap = old.cap ? old.cap * 2 : 64;
+	m->cap = old.cap ? old.cap : 64;
+	while (m->cap < n * 2)
+		m->cap *= 2;
 	m->keys = xcalloc(m->cap, sizeof *m->keys);
+	m->hashes = xcalloc(m->cap, sizeof *m->hashes);
 	m->vals = xcalloc(m->cap, sizeof *m->vals);
 	m->n = 0;
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.keys[i])
-			strmap_put(m, old.keys[i], old.vals[i]);
+			strmap_put_hashed(m, old.keys[i], old.hashes[i], old.vals[i]);
 	free(old.keys);
+	free(old.hashes);
 	free(old.vals);
 }
 
-static void strmap_put(struct strmap *m, const char *key, size_t val)
+static void strmap_put_hashed(struct strmap *m, const char *key, uint64_t h, size_t val)
 {
 	if ((m->n + 1) * 2 > m->cap)
-		strmap_grow(m);
-	size_t i = hash_str(key) & (m->cap - 1);
-	while (m->keys[i] && strcmp(m->keys[i], key))
+		strmap_reserve(m, m->cap ? m->cap : 32);
+	size_t i = h & (m->cap - 1);
+	while (m->keys[i] && (m->hashes[i] != h || strcmp(m->keys[i], key)))
 		i = (i + 1) & (m->cap - 1);
 	if (!m->keys[i]) {
 		m->keys[i] = key; /* a key already there stays: the caller may free its own */
+		m->hashes[i] = h;
 		m->n++;
 	}
 	m->vals[i] = val;
 }
 
+static void strmap_put(struct strmap *m, const char *key, size_t val)
+{
+	strmap_put_hashed(m, key, key_hash(key), val);
+}
+
 static void strmap_release(struct strmap *m)
 {
 	free(m->keys);
+	free(m->hashes);
 	free(m->vals);
 	memset(m, 0, sizeof *m);
 }
@@ -150,19 +178,35 @@ static int cmp_posting(const void *a, const void *b)
  * postings' pointers (at 100,000 postings those are cache misses).
  */
 struct sort_key {
-	char date[11];      /* a copy of date_posted */
+	uint64_t date8;     /* date_posted's bytes 0-7 and 8-9, big-endian: */
+	uint32_t date2;     /* in strcmp's order; 0 when there is no date */
 	uint64_t title8;    /* first 8 bytes of the title, big-endian */
 	struct posting *p;
 };
 
+/* Bytes [from, from + n) of a NUL-terminated string as a big-endian
+ * number, zeros past its end (strcmp's order, compared as numbers). */
+static uint64_t be_bytes(const char *s, size_t from, size_t n)
+{
+	uint64_t v = 0;
+	int end = 0;
+	for (size_t b = 0; b < from + n; b++) {
+		end = end || !s[b]; /* nothing is read past the NUL */
+		if (b >= from)
+			v = v << 8 | (end ? 0 : (unsigned char)s[b]);
+	}
+	return v;
+}
+
 static int cmp_sort_key(const void *a, const void *b)
 {
 	const struct sort_key *x = a, *y = b;
-	int c;
-	if (!x->date[0] != !y->date[0])
-		return x->date[0] ? -1 : 1;
-	if ((c = strcmp(y->date, x->date)))
-		return c;
+	if (!x->date8 != !y->date8)
+		return x->date8 ? -1 : 1;
+	if (x->date8 != y->date8)
+		return x->date8 > y->date8 ? -1 : 1; /* newest first */
+	if (x->date2 != y->date2)
+		return x->date2 > y->date2 ? -1 : 1;
 	if (x->title8 != y->title8)
 		return x->title8 < y->title8 ? -1 : 1;
 	return cmp_posting(&x->p, &y->p);
@@ -173,15 +217,10 @@ static void sort_postings(struct posting *const *in, size_t n, struct posting **
 	struct sort_key *k = xmalloc((n ? n : 1) * sizeof *k);
 	for (size_t i = 0; i < n; i++) {
 		const struct posting *p = in[i];
-		const unsigned char *t = (const unsigned char *)nz(p->title);
-		uint64_t t8 = 0;
-		for (int b = 0, end = 0; b < 8; b++) {
-			end = end || !t[b]; /* nothing is read past the NUL */
-			t8 = t8 << 8 | (end ? 0 : t[b]);
-		}
-		k[i].title8 = t8;
+		k[i].title8 = be_bytes(nz(p->title), 0, 8);
+		k[i].date8 = be_bytes(p->date_posted, 0, 8);
+		k[i].date2 = (uint32_t)be_bytes(p->date_posted, 8, 2);
 		k[i].p = in[i];
-		memcpy(k[i].date, p->date_posted, sizeof k[i].date);
 	}
 	qsort(k, n, sizeof *k, cmp_sort_key);
 	for (size_t i = 0; i < n; i++)
@@ -288,6 +327,7 @@ static void assign_slugs(struct site *s)
 	struct strmap seen = { 0 }, next = { 0 };
 	struct strlist bases = { 0 }; /* next's keys */
 	struct buf b = BUF_INIT;
+	strmap_reserve(&seen, s->njobs);
 	for (size_t i = 0; i < s->njobs; i++) {
 		struct posting *p = s->jobs[i].p;
 		char *base = p->id && *p->id ? xstrdup(p->id) : slug_new(slice_from(nz(p->title)));
