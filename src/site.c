@@ -60,19 +60,6 @@ struct strmap {
 	size_t n, cap;
 };
 
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ c[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static uint64_t hash_str(const char *s)
-{
-	return hash_bytes(0xcbf29ce484222325ull, s, strlen(s));
-}
-
 static uint64_t key_hash(const char *s)
 {
 	return XXH3_64bits(s, strlen(s));
@@ -232,10 +219,23 @@ static void sort_postings(struct posting *const *in, size_t n, struct posting **
 static void location_key(const struct posting *p, struct buf *b)
 {
 	buf_reset(b);
-	if (p->location_text)
+	if (p->location_text) {
 		buf_puts(b, p->location_text);
-	else
-		buf_printf(b, "%s|%s|%d", nz(p->city), p->state, (int)p->workplace);
+		return;
+	}
+	/* "city|state|workplace" (no printf: this runs for every posting) */
+	buf_puts(b, nz(p->city));
+	buf_putc(b, '|');
+	buf_puts(b, p->state);
+	buf_putc(b, '|');
+	char w[12];
+	size_t n = 0;
+	unsigned v = (unsigned)p->workplace;
+	do
+		w[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		buf_putc(b, w[--n]);
 }
 
 struct dupkey {
@@ -287,14 +287,14 @@ static void find_duplicates(struct posting **v, size_t n, size_t *dup)
 	struct buf loc = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		const struct posting *p = v[i];
-		uint64_t h = hash_str(nz(p->title));
-		h = hash_bytes(h, "\0", 1);
-		h = hash_bytes(h, nz(p->employer), strlen(nz(p->employer)) + 1);
+		const char *t = nz(p->title), *e = nz(p->employer);
+		uint64_t h = XXH3_64bits(t, strlen(t) + 1);
+		h = XXH3_64bits_withSeed(e, strlen(e) + 1, h);
 		location_key(p, &loc);
-		h = hash_bytes(h, loc.p, loc.n + 1);
-		/* descriptions are most of the bytes: their XXH3, not FNV byte by byte */
+		h = XXH3_64bits_withSeed(loc.p, loc.n + 1, h);
+		/* descriptions are most of the bytes: their hash, kept */
 		uint64_t dh = posting_desc_hash(p);
-		h = hash_bytes(h, &dh, sizeof dh);
+		h = XXH3_64bits_withSeed(&dh, sizeof dh, h);
 		k[i] = (struct dupkey){ h, i };
 		dup[i] = 0;
 	}
