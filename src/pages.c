@@ -24,6 +24,7 @@ struct pctx {
 	void *emit_ctx;
 	const char *root;     /* in md: the way up from the current page */
 	struct buf tmp, tmp2;
+	struct buf kbuf;      /* a page or card key being made */
 	struct pages_stats st;
 	size_t charts_before; /* st.charts when the current page began */
 	const unsigned char *key_base; /* templates, config, build: or NULL */
@@ -262,14 +263,38 @@ static int emit_dir(struct pctx *pc, const char *tmpl, const char *kind, const c
 	return r;
 }
 
+/* "s\n", and "%d\n" without printf: keys are made for every page. */
+static void key_line(struct buf *k, const char *s)
+{
+	buf_puts(k, s);
+	buf_putc(k, '\n');
+}
+
+static void key_int(struct buf *k, long v)
+{
+	char w[24];
+	size_t n = 0;
+	unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+	do
+		w[n++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		buf_putc(k, '-');
+	while (n)
+		buf_putc(k, w[--n]);
+	buf_putc(k, '\n');
+}
+
 static void key_group(struct buf *k, const struct site_group *v, long i)
 {
 	if (i < 0) {
 		buf_puts(k, "-\n");
 		return;
 	}
-	buf_printf(k, "%s\n%s\n%s\n%d\n", v[i].slug, v[i].name, v[i].code ? v[i].code : "",
-		   v[i].jobs.n > 0);
+	key_line(k, v[i].slug);
+	key_line(k, v[i].name);
+	key_line(k, v[i].code ? v[i].code : "");
+	key_int(k, v[i].jobs.n > 0);
 }
 
 static void hash16(const struct buf *k, unsigned char out[16])
@@ -296,16 +321,18 @@ static const unsigned char *card_key(struct pctx *pc, size_t id)
 	}
 	if (pc->have_card[id])
 		return pc->cards[id];
-	struct buf k = BUF_INIT;
-	buf_put(&k, pc->key_base, 16);
-	buf_put(&k, p->record_key, sizeof p->record_key);
-	buf_printf(&k, "%s\n%d\n%d\n", j->slug, j->closed, j->remote);
-	key_group(&k, s->employers, j->employer);
-	key_group(&k, s->states, j->state);
-	key_group(&k, s->states, j->remote ? s->state_remote : -1);
-	key_group(&k, s->bands, (long)j->band);
-	hash16(&k, pc->cards[id]);
-	buf_release(&k);
+	struct buf *k = &pc->kbuf;
+	buf_reset(k);
+	buf_put(k, pc->key_base, 16);
+	buf_put(k, p->record_key, sizeof p->record_key);
+	key_line(k, j->slug);
+	key_int(k, j->closed);
+	key_int(k, j->remote);
+	key_group(k, s->employers, j->employer);
+	key_group(k, s->states, j->state);
+	key_group(k, s->states, j->remote ? s->state_remote : -1);
+	key_group(k, s->bands, (long)j->band);
+	hash16(k, pc->cards[id]);
 	pc->have_card[id] = 1;
 	return pc->cards[id];
 }
@@ -316,11 +343,12 @@ static int posting_key(struct pctx *pc, const struct site_job *j, const char *pa
 	const unsigned char *card = card_key(pc, (size_t)(j - pc->s->jobs));
 	if (!card)
 		return 0;
-	struct buf k = BUF_INIT;
-	buf_put(&k, card, 16);
-	buf_printf(&k, "posting\n%s\n", path);
-	hash16(&k, out);
-	buf_release(&k);
+	struct buf *k = &pc->kbuf;
+	buf_reset(k);
+	buf_put(k, card, 16);
+	key_line(k, "posting");
+	key_line(k, path);
+	hash16(k, out);
 	return 1;
 }
 
@@ -1233,7 +1261,7 @@ int pages_generate(const struct site *s, const struct config *c, struct mdata *m
 		   const unsigned char *key_base)
 {
 	struct pctx pc = { .s = s, .c = c, .md = md, .d = d, .emit = fn, .emit_ctx = ctx, .root = "",
-			   .tmp = BUF_INIT, .tmp2 = BUF_INIT, .key_base = key_base };
+			   .tmp = BUF_INIT, .tmp2 = BUF_INIT, .kbuf = BUF_INIT, .key_base = key_base };
 	int r = home_page(&pc);
 	if (!r)
 		r = list_pages(&pc, "jobs", "jobs", "jobs/", "All jobs",
@@ -1258,6 +1286,7 @@ int pages_generate(const struct site *s, const struct config *c, struct mdata *m
 		r = not_found_page(&pc);
 	buf_release(&pc.tmp);
 	buf_release(&pc.tmp2);
+	buf_release(&pc.kbuf);
 	free(pc.cards);
 	free(pc.have_card);
 	if (st)
