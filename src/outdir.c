@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "cache.h"
 #include "util.h"
@@ -239,28 +240,40 @@ static int pool_write(struct outdir *o, const char *rel, struct slice data)
 /* ---- the files of this build (for the manifest) ---- */
 
 struct outdir_names {
-	size_t *v; /* index + 1 into o->items, 0 = empty */
+	size_t *v;   /* index + 1 into o->items, 0 = empty */
+	uint64_t *h; /* the hash of the path in v[i] (paths compared only when equal) */
 	size_t cap;
 };
 
-static size_t *name_slot(struct outdir *o, const char *rel)
+static void names_alloc(struct outdir *o, size_t cap)
+{
+	o->names = xcalloc(1, sizeof *o->names);
+	o->names->cap = cap;
+	o->names->v = xcalloc(cap, sizeof *o->names->v);
+	o->names->h = xcalloc(cap, sizeof *o->names->h);
+}
+
+static size_t *name_slot_h(struct outdir *o, const char *rel, uint64_t h)
 {
 	struct outdir_names *t = o->names;
-	size_t i = (size_t)cache_hash_bytes(rel, strlen(rel)).lo & (t->cap - 1);
-	while (t->v[i] && strcmp(o->items[t->v[i] - 1].path, rel))
+	size_t i = (size_t)h & (t->cap - 1);
+	while (t->v[i] && (t->h[i] != h || strcmp(o->items[t->v[i] - 1].path, rel)))
 		i = (i + 1) & (t->cap - 1);
 	return &t->v[i];
+}
+
+static size_t *name_slot(struct outdir *o, const char *rel)
+{
+	return name_slot_h(o, rel, XXH3_64bits(rel, strlen(rel)));
 }
 
 /* The item for `rel`, made if new; *fresh says which. */
 static struct manifest_item *record(struct outdir *o, const char *rel, int *fresh)
 {
-	if (!o->names) {
-		o->names = xcalloc(1, sizeof *o->names);
-		o->names->cap = 1024;
-		o->names->v = xcalloc(o->names->cap, sizeof *o->names->v);
-	}
-	size_t *slot = name_slot(o, rel);
+	if (!o->names)
+		names_alloc(o, 1024);
+	uint64_t h = XXH3_64bits(rel, strlen(rel));
+	size_t *slot = name_slot_h(o, rel, h);
 	*fresh = !*slot;
 	if (*slot)
 		return &o->items[*slot - 1];
@@ -269,13 +282,22 @@ static struct manifest_item *record(struct outdir *o, const char *rel, int *fres
 	memset(it, 0, sizeof *it);
 	it->path = xstrdup(rel);
 	*slot = o->nitems;
+	o->names->h[slot - o->names->v] = h;
 	if (2 * o->nitems > o->names->cap) {
-		struct outdir_names *t = o->names;
-		free(t->v);
-		t->cap *= 2;
-		t->v = xcalloc(t->cap, sizeof *t->v);
-		for (size_t i = 0; i < o->nitems; i++)
-			*name_slot(o, o->items[i].path) = i + 1;
+		struct outdir_names *old = o->names;
+		names_alloc(o, old->cap * 2);
+		for (size_t i = 0; i < old->cap; i++) {
+			if (!old->v[i])
+				continue;
+			size_t k = (size_t)old->h[i] & (o->names->cap - 1);
+			while (o->names->v[k])
+				k = (k + 1) & (o->names->cap - 1);
+			o->names->v[k] = old->v[i];
+			o->names->h[k] = old->h[i];
+		}
+		free(old->v);
+		free(old->h);
+		free(old);
 	}
 	return it;
 }
@@ -650,8 +672,15 @@ static int remove_gone(void *ctx, const struct cache_file *f)
 {
 	struct gone *g = ctx;
 	struct outdir *o = g->o;
-	char *rel = xstrndup(f->path, f->path_len);
-	if (!*name_slot(o, rel)) {
+	/* the manifest's paths end with a NUL in its bytes (put_str): looked
+	 * up in place, copied only to be cut below */
+	int own = f->path[f->path_len] != '\0';
+	char *rel = own ? xstrndup(f->path, f->path_len) : (char *)f->path;
+	if (!*name_slot_h(o, rel, XXH3_64bits(rel, f->path_len))) {
+		if (!own) {
+			rel = xstrndup(f->path, f->path_len);
+			own = 1;
+		}
 		char *path = path_join(o->final, rel);
 		touch_parents(g->touched, rel);
 		unlink(path);
@@ -666,7 +695,8 @@ static int remove_gone(void *ctx, const struct cache_file *f)
 			}
 		}
 	}
-	free(rel);
+	if (own)
+		free(rel);
 	return 0;
 }
 
@@ -804,11 +834,8 @@ int outdir_commit(struct outdir *o)
 		/* Never a manifest that may not describe the output: gone
 		 * until the new one is written. */
 		cache_manifest_drop(o->cache);
-		if (!o->names) {
-			o->names = xcalloc(1, sizeof *o->names);
-			o->names->cap = 16;
-			o->names->v = xcalloc(o->names->cap, sizeof *o->names->v);
-		}
+		if (!o->names)
+			names_alloc(o, 16);
 	}
 	struct dirset dirs = { 0 };
 	if (o->cache)
@@ -873,8 +900,10 @@ void outdir_release(struct outdir *o)
 	for (size_t i = 0; i < o->nitems; i++)
 		free(o->items[i].path);
 	free(o->items);
-	if (o->names)
+	if (o->names) {
 		free(o->names->v);
+		free(o->names->h);
+	}
 	free(o->names);
 	memset(o, 0, sizeof *o);
 }
