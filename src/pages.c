@@ -363,7 +363,8 @@ static int posting_page(struct pctx *pc, const struct site_job *j)
 	if (posting_key(pc, j, buf_cstr(&path), keybuf)) {
 		key = keybuf;
 		struct buf file = BUF_INIT;
-		buf_printf(&file, "%sindex.html", buf_cstr(&path));
+		buf_putslice(&file, buf_slice(&path));
+		buf_puts(&file, "index.html");
 		int r = emit_keyed(pc, "posting", "posting", buf_cstr(&path), buf_cstr(&file),
 				   !j->closed, p->date_posted[0] ? p->date_posted : NULL, NULL, key);
 		buf_release(&file);
@@ -409,7 +410,8 @@ static int posting_page(struct pctx *pc, const struct site_job *j)
 			    "no JobPosting JSON-LD: %s", why);
 	mv_set(md, root, "job", o);
 	struct buf file = BUF_INIT;
-	buf_printf(&file, "%sindex.html", buf_cstr(&path));
+	buf_putslice(&file, buf_slice(&path));
+	buf_puts(&file, "index.html");
 	int r = emit_keyed(pc, "posting", "posting", buf_cstr(&path), buf_cstr(&file), !j->closed,
 			   p->date_posted[0] ? p->date_posted : NULL, root, key);
 	posting_desc_unload(j->p);
@@ -526,7 +528,8 @@ static int list_pages(struct pctx *pc, const char *tmpl, const char *kind, const
 					     npages, wide, what, keybuf)) {
 			key = keybuf;
 			buf_reset(&file);
-			buf_printf(&file, "%sindex.html", buf_cstr(&path));
+			buf_putslice(&file, buf_slice(&path));
+			buf_puts(&file, "index.html");
 			r = emit_keyed(pc, tmpl, kind, buf_cstr(&path), buf_cstr(&file), 1, lastmod,
 				       NULL, key);
 			if (r == 0)
@@ -552,7 +555,8 @@ static int list_pages(struct pctx *pc, const char *tmpl, const char *kind, const
 		if (extra)
 			extra(pc, root, arg);
 		buf_reset(&file);
-		buf_printf(&file, "%sindex.html", buf_cstr(&path));
+		buf_putslice(&file, buf_slice(&path));
+		buf_puts(&file, "index.html");
 		r = emit_keyed(pc, tmpl, kind, buf_cstr(&path), buf_cstr(&file), 1, lastmod, root, key);
 	}
 	buf_release(&path);

@@ -501,7 +501,9 @@ static void group_states(struct site *s)
 
 void site_job_path(struct buf *out, const struct site_job *j)
 {
-	buf_printf(out, "jobs/%s/", j->slug);
+	buf_puts(out, "jobs/"); /* no printf: this runs a few times per posting */
+	buf_puts(out, j->slug);
+	buf_putc(out, '/');
 }
 
 void site_group_path(struct buf *out, const char *section, const struct site_group *g,
