@@ -1196,6 +1196,8 @@ report:
 			cache_last_save(&cache, inputs, &found, &b.d, buf_cstr(&head), buf_cstr(&tail));
 		buf_release(&head);
 		buf_release(&tail);
+		outdir_manifest_wait(&b.out); /* written beside the report (outdir.c) */
+		stage_done(&sc, "manifest (wait)");
 	}
 	else
 		fprintf(stderr, "jobsite build: failed with %u errors; '%s' left as it was\n",
