@@ -68,20 +68,30 @@ void diag_report(struct diag *d, enum diag_level level, const char *file,
 			level, file ? xstrdup(file) : NULL, kind ? xstrdup(kind) : NULL,
 			xstrdup(buf_cstr(&msg)), line, col };
 	}
-	if (d->out && (level != DIAG_NOTE || d->verbose)) {
-		if (file) {
-			fputs(file, d->out);
-			if (line)
-				fprintf(d->out, ":%u", line);
-			if (line && col)
-				fprintf(d->out, ":%u", col);
-			fputs(": ", d->out);
-		} else {
-			fputs("jobsite: ", d->out);
-		}
-		fprintf(d->out, "%s: %s\n", names[level], buf_cstr(&msg));
-	}
 	pthread_mutex_unlock(&d->lock);
+	if (d->out && (level != DIAG_NOTE || d->verbose)) {
+		/* the whole line made first, then written at once: stderr is
+		 * unbuffered, and a rebuild says 30,000 cached warnings again */
+		struct buf l = BUF_INIT;
+		if (file) {
+			buf_puts(&l, file);
+			if (line)
+				buf_printf(&l, ":%u", line);
+			if (line && col)
+				buf_printf(&l, ":%u", col);
+			buf_puts(&l, ": ");
+		} else {
+			buf_puts(&l, "jobsite: ");
+		}
+		buf_puts(&l, names[level]);
+		buf_puts(&l, ": ");
+		buf_putslice(&l, buf_slice(&msg));
+		buf_putc(&l, '\n');
+		pthread_mutex_lock(&d->lock);
+		fwrite(l.p, 1, l.n, d->out);
+		pthread_mutex_unlock(&d->lock);
+		buf_release(&l);
+	}
 	buf_release(&msg);
 }
 
