@@ -127,3 +127,13 @@ const char *buf_cstr(const struct buf *b)
 {
 	return b->p ? b->p : "";
 }
+
+void buf_putu(struct buf *b, unsigned long long v)
+{
+	char w[20];
+	size_t n = sizeof w;
+	do
+		w[--n] = (char)('0' + v % 10);
+	while ((v /= 10));
+	buf_put(b, w + n, sizeof w - n);
+}

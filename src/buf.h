@@ -71,6 +71,8 @@ static inline void buf_putslice(struct buf *b, struct slice s)
 {
 	buf_put(b, s.p, s.n);
 }
+/* A number in decimal, as "%llu" would write it (no printf on hot paths). */
+void buf_putu(struct buf *b, unsigned long long v);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);

@@ -330,8 +330,7 @@ static struct posting *get_posting(struct reader *r, struct build_cache *c,
 	p->desc_check[0] = get_u64(r);
 	p->desc_check[1] = get_u64(r);
 	p->desc_summary = get_str(r);
-	uint64_t dlen = (uint64_t)(p->desc_html_len == DESC_ABSENT ? 0 : p->desc_html_len) +
-			(p->desc_text_len == DESC_ABSENT ? 0 : p->desc_text_len);
+	uint64_t dlen = posting_desc_bytes(p);
 	if (p->desc_off < DESC_FIRST || (uint64_t)p->desc_off > (uint64_t)c->desc_size ||
 	    dlen > (uint64_t)c->desc_size - (uint64_t)p->desc_off) {
 		/* past the end of the descriptions file: it lost its tail */
@@ -966,16 +965,14 @@ void cache_descriptions_end(struct build_cache *c)
 void cache_forget(struct build_cache *c)
 {
 	prefetch_free(c);
-	table_free(c->ptab);
+	postings_drop(c);
 	table_free(c->mtab);
 	table_free(c->dtab);
 	table_free(c->wtab);
-	c->ptab = c->mtab = c->dtab = c->wtab = NULL;
+	c->mtab = c->dtab = c->wtab = NULL;
 	c->words_forgotten = 1;
 	blob_release(c, &c->wblob);
-	blob_release(c, &c->pblob);
 	blob_release(c, &c->wdblob);
-	blob_release(c, &c->pdblob);
 	blob_release(c, &c->bblob);
 	c->body_read = 1;
 	buf_release(&c->mblob);
@@ -1321,11 +1318,8 @@ static int save_postings_delta(struct build_cache *c, const struct posting_list 
 static int descriptions_compact(struct build_cache *c, const struct posting_list *l)
 {
 	uint64_t live = DESC_FIRST;
-	for (size_t i = 0; i < l->n; i++) {
-		const struct posting *p = l->v[i];
-		live += (p->desc_html_len == DESC_ABSENT ? 0 : p->desc_html_len) +
-			(p->desc_text_len == DESC_ABSENT ? 0 : p->desc_text_len);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		live += posting_desc_bytes(l->v[i]);
 	long long size = descstore_size(c->store);
 	if ((uint64_t)size <= 2 * live + (64u << 20))
 		return 0;
@@ -1695,40 +1689,21 @@ static void put_words_entry(struct buf *b, struct buf *ix, uint64_t at, const vo
 	put_u64(ix, XXH3_64bits(words.p, words.n));
 }
 
-/* The end of a words payload in b: its index (offsets moved by `shift`),
- * the count and where the index starts (`at`, a payload offset). */
-static void put_words_tail(struct buf *b, struct buf *ix, uint64_t shift, uint64_t at)
+/* Index record `rec` again, for its entry now at payload offset `at`. */
+static void put_words_moved(struct buf *ix, const unsigned char *rec, uint64_t at)
 {
-	for (size_t i = 0; i + WORDS_IX <= ix->n; i += WORDS_IX) {
-		uint64_t off;
-		memcpy(&off, ix->p + i + 16, 8);
-		off += shift;
-		memcpy(ix->p + i + 16, &off, 8);
-	}
+	buf_put(ix, rec, 16);
+	put_u64(ix, at);
+	buf_put(ix, rec + 24, 4 + 8); /* its length and hash */
+}
+
+/* The end of a words payload in b: its index, the count and where the
+ * index starts (`at`, a payload offset). */
+static void put_words_tail(struct buf *b, const struct buf *ix, uint64_t at)
+{
 	buf_put(b, ix->p, ix->n);
 	put_u64(b, ix->n / WORDS_IX);
 	put_u64(b, at);
-}
-
-void cache_words_put(struct build_cache *c, const unsigned long long key[2], struct slice words)
-{
-	struct words_out *o = c->wout;
-	if (!o || (!key[0] && !key[1]))
-		return;
-	if (o->full) {
-		put_words_entry(&o->full->b, &o->ix, o->full->len + o->full->b.n, key, words);
-		o->full->count++;
-		stream_flush(o->full, 1u << 20);
-		return;
-	}
-	const struct slot *s = table_get(c->wtab, (const char *)key, 16);
-	if (s && in_blob(&c->wblob, slot_at(s))) {
-		o->kept = xgrow(o->kept, &o->kept_cap, o->nkept + 1, sizeof *o->kept);
-		o->kept[o->nkept++] = slot_at(s);
-		return;
-	}
-	put_words_entry(&o->fresh, &o->fresh_ix, o->fresh.n, key, words);
-	o->nfresh++;
 }
 
 int cache_words_keep(struct build_cache *c, const unsigned long long key[2])
@@ -1744,13 +1719,29 @@ int cache_words_keep(struct build_cache *c, const unsigned long long key[2])
 	return 1;
 }
 
+void cache_words_put(struct build_cache *c, const unsigned long long key[2], struct slice words)
+{
+	struct words_out *o = c->wout;
+	if (!o || (!key[0] && !key[1]))
+		return;
+	if (o->full) {
+		put_words_entry(&o->full->b, &o->ix, o->full->len + o->full->b.n, key, words);
+		o->full->count++;
+		stream_flush(o->full, 1u << 20);
+		return;
+	}
+	if (cache_words_keep(c, key))
+		return;
+	put_words_entry(&o->fresh, &o->fresh_ix, o->fresh.n, key, words);
+	o->nfresh++;
+}
+
 /* Finish a whole words file: the index after the entries, summed alone. */
-static int words_close(struct build_cache *c, struct stream *w, struct buf *ix, uint64_t shift,
-		       int ok)
+static int words_close(struct build_cache *c, struct stream *w, const struct buf *ix, int ok)
 {
 	stream_flush(w, 0);
 	w->unsummed = 0;
-	put_words_tail(&w->b, ix, shift, w->len);
+	put_words_tail(&w->b, ix, w->len);
 	return stream_close(c, w, c->words_path, KIND_WORDS, (struct cache_hash){ 0, 0 }, ok);
 }
 
@@ -1766,11 +1757,11 @@ void cache_words_end(struct build_cache *c, int ok)
 			    "build cache is corrupt: %u of its entries did not read back as "
 			    "written; those postings' words were read again", damaged);
 	if (o->full) {
-		if (words_close(c, o->full, &o->ix, 0, ok) == 0)
+		if (words_close(c, o->full, &o->ix, ok) == 0)
 			unlink(c->words_delta_path);
 	} else if (ok && o->fresh.n <= c->wblob.n / 4 && o->nkept * 4 >= c->wbase_entries * 3) {
 		if (o->nfresh) {
-			put_words_tail(&o->fresh, &o->fresh_ix, 0, o->fresh.n);
+			put_words_tail(&o->fresh, &o->fresh_ix, o->fresh.n);
 			save(c, c->words_delta_path, KIND_WORDS_DELTA, c->wsum, buf_slice(&o->fresh));
 		} else {
 			unlink(c->words_delta_path);
@@ -1785,9 +1776,7 @@ void cache_words_end(struct build_cache *c, int ok)
 			const unsigned char *rec = o->kept[i], *e = words_entry(c, rec);
 			uint32_t len;
 			memcpy(&len, rec + 24, 4);
-			buf_put(&ix, rec, 16);
-			put_u64(&ix, w->len + w->b.n);
-			buf_put(&ix, rec + 24, 4 + 8);
+			put_words_moved(&ix, rec, w->len + w->b.n);
 			buf_put(&w->b, e, 16 + 4 + (size_t)len);
 			w->count++;
 			stream_flush(w, 1u << 20);
@@ -1797,14 +1786,12 @@ void cache_words_end(struct build_cache *c, int ok)
 			buf_put(&w->b, o->fresh.p, o->fresh.n);
 			/* the fresh entries' records, moved to where they now are */
 			for (size_t i = 0; i + WORDS_IX <= o->fresh_ix.n; i += WORDS_IX) {
+				const unsigned char *rec = (const unsigned char *)o->fresh_ix.p + i;
 				uint64_t off;
-				memcpy(&off, o->fresh_ix.p + i + 16, 8);
-				off += shift;
-				buf_put(&ix, o->fresh_ix.p + i, 16);
-				put_u64(&ix, off);
-				buf_put(&ix, o->fresh_ix.p + i + 24, 4 + 8);
+				memcpy(&off, rec + 16, 8);
+				put_words_moved(&ix, rec, off + shift);
 			}
-			if (words_close(c, w, &ix, 0, 1) == 0)
+			if (words_close(c, w, &ix, 1) == 0)
 				unlink(c->words_delta_path);
 		}
 		buf_release(&ix);

@@ -234,11 +234,6 @@ static unsigned len_of(const char *s)
 	return s ? (unsigned)strlen(s) : DESC_ABSENT;
 }
 
-static size_t bytes_of(unsigned len)
-{
-	return len == DESC_ABSENT ? 0 : len;
-}
-
 static void say_failed(struct descstore *s)
 {
 	int e = errno ? errno : EIO, none = 0;
@@ -349,7 +344,7 @@ static int read_part(const struct posting *p, int which, char *dst)
 	unsigned len = part_len(p, which);
 	if (len == DESC_ABSENT)
 		return 0;
-	long long off = p->desc_off + (which ? (long long)bytes_of(p->desc_html_len) : 0);
+	long long off = p->desc_off + (which ? (long long)(p->desc_html_len == DESC_ABSENT ? 0 : p->desc_html_len) : 0);
 	errno = 0;
 	if (read_all(p->desc_store, dst, len, off) == 0 &&
 	    descstore_check(dst, len) == p->desc_check[which]) {
@@ -422,7 +417,8 @@ void posting_desc_read(const struct posting *p, struct buf *scratch, const char 
 	*text = p->description_text;
 	if (!p->desc_store || p->desc_loaded)
 		return;
-	size_t hn = bytes_of(p->desc_html_len), tn = bytes_of(p->desc_text_len);
+	size_t tn = p->desc_text_len == DESC_ABSENT ? 0 : p->desc_text_len;
+	size_t hn = posting_desc_bytes(p) - tn;
 	buf_reset(scratch);
 	buf_grow(scratch, hn + tn + 2);
 	char *h = scratch->p, *t = scratch->p + hn + 1;

@@ -41,6 +41,13 @@
 /* The first byte of the file a description can be at (after its header). */
 #define DESC_FIRST 32
 
+/* The bytes p's description takes in the store (HTML and text). */
+static inline size_t posting_desc_bytes(const struct posting *p)
+{
+	return (p->desc_html_len == DESC_ABSENT ? 0 : p->desc_html_len) +
+	       (size_t)(p->desc_text_len == DESC_ABSENT ? 0 : p->desc_text_len);
+}
+
 /* The card summary's length (jobfmt_summary), kept for every posting. */
 #define DESC_SUMMARY_CHARS 180
 

@@ -289,11 +289,10 @@ static struct manifest_item *record(struct outdir *o, const char *rel, int *fres
 		for (size_t i = 0; i < old->cap; i++) {
 			if (!old->v[i])
 				continue;
-			size_t k = (size_t)old->h[i] & (o->names->cap - 1);
-			while (o->names->v[k])
-				k = (k + 1) & (o->names->cap - 1);
-			o->names->v[k] = old->v[i];
-			o->names->h[k] = old->h[i];
+			/* each path once: its probe ends at an empty slot */
+			size_t *to = name_slot_h(o, o->items[old->v[i] - 1].path, old->h[i]);
+			*to = old->v[i];
+			o->names->h[to - o->names->v] = old->h[i];
 		}
 		free(old->v);
 		free(old->h);

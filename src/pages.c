@@ -272,16 +272,9 @@ static void key_line(struct buf *k, const char *s)
 
 static void key_int(struct buf *k, long v)
 {
-	char w[24];
-	size_t n = 0;
-	unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
-	do
-		w[n++] = (char)('0' + u % 10);
-	while ((u /= 10));
 	if (v < 0)
 		buf_putc(k, '-');
-	while (n)
-		buf_putc(k, w[--n]);
+	buf_putu(k, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v);
 	buf_putc(k, '\n');
 }
 

@@ -595,7 +595,8 @@ static void put_hashed(struct writer *w, const char *prefix, struct slice json,
 		put_file(w, buf_cstr(name_out), json);
 }
 
-/* Per posting: tier 0 words with field masks, tier 1 words with counts. */
+/* ---- per posting: tier 0 words with field masks, tier 1 words with counts ---- */
+
 /* a < b as strcmp() orders them (words hold no NUL). */
 static int wref_less(const struct wlist *l, const struct wref *a, const struct wref *b)
 {

@@ -228,14 +228,7 @@ static void location_key(const struct posting *p, struct buf *b)
 	buf_putc(b, '|');
 	buf_puts(b, p->state);
 	buf_putc(b, '|');
-	char w[12];
-	size_t n = 0;
-	unsigned v = (unsigned)p->workplace;
-	do
-		w[n++] = (char)('0' + v % 10);
-	while ((v /= 10));
-	while (n)
-		buf_putc(b, w[--n]);
+	buf_putu(b, (unsigned)p->workplace);
 }
 
 struct dupkey {

@@ -105,6 +105,21 @@ static void xml_reference(struct buf *out, const char *s)
 	}
 }
 
+static void test_putu(void)
+{
+	unsigned long long v[] = { 0, 7, 10, 1234567890, 18446744073709551615ull };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		struct buf got = BUF_INIT;
+		char want[32];
+		snprintf(want, sizeof want, "%llu", v[i]);
+		buf_puts(&got, "n=");
+		buf_putu(&got, v[i]);
+		CHECK(!strcmp(buf_cstr(&got) + 2, want) && !strncmp(buf_cstr(&got), "n=", 2),
+		      "buf_putu(%s) appends it as %%llu does", want);
+		buf_release(&got);
+	}
+}
+
 static void test_xml(void)
 {
 	struct buf got = BUF_INIT, want = BUF_INIT;
@@ -381,6 +396,7 @@ int main(void)
 	const char *tmp = getenv("TEST_TMP");
 	test_format();
 	test_xml();
+	test_putu();
 	test_model();
 	test_slugs_and_order();
 	test_mdata();
