@@ -41,7 +41,7 @@ vg() {
 	local name=$1; shift
 	n=$((n + 1))
 	local log="$root/vg-$n.log"
-	LD_PRELOAD="$root/nojit.so" valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	JOBSITE_TEARDOWN=1 LD_PRELOAD="$root/nojit.so" valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 		--error-exitcode=99 --track-origins=no --log-file="$log" \
 		"$JOBSITE" "$@" > "$root/out-$n.txt" 2> "$root/err-$n.txt"
 	local rc=$?
