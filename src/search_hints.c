@@ -31,13 +31,15 @@ struct hints {
 	size_t n;               /* postings */
 	const struct hint_tier *head, *body; /* finished and sorted */
 	struct hword *w;        /* per head word, made when first needed */
-	unsigned char *made;
+	unsigned char *made;    /* 0, MAKING (by one thread), MADE */
 	unsigned **hid;         /* per head word (not a complement): its list */
 	long *hn;
 	size_t *fwd_at;         /* per posting: its head words (not complements) */
 	uint32_t *fwd;          /* are fwd[fwd_at[id] .. fwd_at[id + 1]) */
-	unsigned *count;        /* scratch: per head word, postings shared */
+	unsigned *count;        /* scratch of search_hints_head(): see partners() */
 };
+
+enum { MAKING = 1, MADE = 2 };
 
 static double idf(size_t n, double df)
 {
@@ -261,7 +263,8 @@ static void put_hint_rows(struct buf *b, unsigned *ids, size_t n, const struct h
 
 /* The head words sharing most postings with head word i (ties: the
  * first in word order), into partner[0..return). */
-static size_t partners(struct hints *h, size_t i, size_t partner[HINT_PARTNERS])
+static size_t partners(const struct hints *h, unsigned *count, size_t i,
+		       size_t partner[HINT_PARTNERS])
 {
 	unsigned shared[HINT_PARTNERS];
 	size_t np = 0;
@@ -272,11 +275,11 @@ static size_t partners(struct hints *h, size_t i, size_t partner[HINT_PARTNERS])
 			for (size_t f = h->fwd_at[id]; f < h->fwd_at[id + 1]; f++) {
 				uint32_t j = h->fwd[f];
 				if (!pass) {
-					h->count[j]++;
+					count[j]++;
 					continue;
 				}
-				unsigned c = h->count[j];
-				h->count[j] = 0; /* each word once; the table ends all zero */
+				unsigned c = count[j];
+				count[j] = 0; /* each word once; the table ends all zero */
 				if (j == self || !c)
 					continue;
 				size_t at = np;
@@ -295,34 +298,58 @@ static size_t partners(struct hints *h, size_t i, size_t partner[HINT_PARTNERS])
 				shared[at] = c;
 			}
 		}
-	h->count[self] = 0;
+	count[self] = 0;
 	return np;
 }
 
-/* Head word i's postings and scores, made once. */
-static const struct hword *hword_of(struct hints *h, size_t i)
+/*
+ * Head word i's postings and scores, made once and kept; while another
+ * thread is making them, made into *own (the caller releases it) rather
+ * than waited for.  Either way the same numbers.
+ */
+static const struct hword *hword_of(struct hints *h, size_t i, struct hword *own)
 {
-	if (!h->made[i]) {
-		const struct hint_word *e = &h->head->v[i];
-		hword_make(&h->w[i], e, search_hint_find(h->body, e->word), h->n);
-		h->made[i] = 1;
+	unsigned char st = __atomic_load_n(&h->made[i], __ATOMIC_ACQUIRE), none = 0;
+	if (st == MADE)
+		return &h->w[i];
+	const struct hint_word *e = &h->head->v[i];
+	const struct hint_word *be = search_hint_find(h->body, e->word);
+	if (st == 0 && __atomic_compare_exchange_n(&h->made[i], &none, MAKING, 0, __ATOMIC_ACQ_REL,
+						   __ATOMIC_ACQUIRE)) {
+		hword_make(&h->w[i], e, be, h->n);
+		__atomic_store_n(&h->made[i], MADE, __ATOMIC_RELEASE);
+		return &h->w[i];
 	}
-	return &h->w[i];
+	if (__atomic_load_n(&h->made[i], __ATOMIC_ACQUIRE) == MADE)
+		return &h->w[i];
+	hword_make(own, e, be, h->n);
+	return own;
+}
+
+size_t search_hints_nhead(const struct hints *h)
+{
+	return h->head->n;
 }
 
 int search_hints_head(struct hints *h, size_t i, struct buf *b)
 {
+	return search_hints_head_r(h, i, b, h->count);
+}
+
+int search_hints_head_r(struct hints *h, size_t i, struct buf *b, unsigned *count)
+{
 	if (!head_hinted(&h->head->v[i]))
 		return 0;
-	const struct hword *hw = hword_of(h, i);
+	struct hword own_w = { 0 }, own_o = { 0 };
+	const struct hword *hw = hword_of(h, i, &own_w);
 	unsigned ids[HINT_ROWS * (1 + HINT_PARTNERS)];
 	size_t nids = 0;
 	best_of(hw, HINT_ROWS, ids, &nids);
 	size_t partner[HINT_PARTNERS];
-	size_t np = partners(h, i, partner);
+	size_t np = partners(h, count, i, partner);
 	for (size_t p = 0; p < np; p++) {
 		/* A query of both: the postings with both, scores added. */
-		const struct hword *o = hword_of(h, partner[p]);
+		const struct hword *o = hword_of(h, partner[p], &own_o);
 		struct hword both = { xmalloc(((size_t)hw->n + 1) * sizeof *both.ids),
 				      xmalloc(((size_t)hw->n + 1) * sizeof *both.s), 0 };
 		for (long a = 0, c = 0; a < hw->n && c < o->n;) {
@@ -337,8 +364,10 @@ int search_hints_head(struct hints *h, size_t i, struct buf *b)
 		}
 		best_of(&both, HINT_ROWS, ids, &nids);
 		hword_release(&both);
+		hword_release(&own_o);
 	}
 	put_hint_rows(b, ids, nids, h);
+	hword_release(&own_w);
 	return 1;
 }
 

@@ -68,4 +68,12 @@ void search_hints_free(struct hints *h);
 int search_hints_head(struct hints *h, size_t i, struct buf *b);
 int search_hints_body(struct hints *h, size_t i, struct buf *b);
 
+/*
+ * The same from several threads at once: each passes a scratch array of
+ * search_hints_nhead() + 1 zeros of its own (left all zero), and calls
+ * only these two on h (search_hints_body() is read-only).
+ */
+size_t search_hints_nhead(const struct hints *h);
+int search_hints_head_r(struct hints *h, size_t i, struct buf *b, unsigned *count);
+
 #endif
