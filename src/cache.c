@@ -695,21 +695,9 @@ static void index_manifest(struct build_cache *c, size_t off)
 	}
 	free(at);
 	c->mtab = t;
+	c->mseen = xcalloc(t->cap, 1);
 	c->dtab = dt;
 	c->manifest_ok = 1;
-}
-
-int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mtime_ns)
-{
-	const struct slot *s = c->manifest_ok ? table_get(c->dtab, rel, strlen(rel)) : NULL;
-	if (!s)
-		return 0;
-	struct reader r = { (const unsigned char *)c->mblob.p + s->value,
-			    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
-	size_t plen;
-	get_strref(&r, &plen);
-	*mtime_ns = (int64_t)get_u64(&r);
-	return !r.bad;
 }
 
 /* ---- the output checked against the manifest, on a helper thread ---- */
@@ -824,12 +812,33 @@ int cache_manifest_file_same(struct build_cache *c, const char *rel)
 	return prefetch_answer(c, table_get(c->mtab, rel, strlen(rel)), 0, c->mpre->nfiles);
 }
 
-int cache_manifest_dir_same(struct build_cache *c, const char *rel)
+int cache_manifest_entry_same(struct build_cache *c, size_t entry)
 {
-	if (!c->mpre || !c->manifest_ok)
+	if (!c->mpre || !c->manifest_ok || entry >= c->mtab->cap)
 		return -1;
-	return prefetch_answer(c, table_get(c->dtab, rel, strlen(rel)), c->mpre->nfiles,
-			       c->mpre->total);
+	return prefetch_answer(c, &c->mtab->v[entry], 0, c->mpre->nfiles);
+}
+
+void cache_manifest_seen(struct build_cache *c, size_t entry)
+{
+	if (c->manifest_ok && entry < c->mtab->cap)
+		c->mseen[entry] = 1;
+}
+
+int cache_manifest_dir(struct build_cache *c, const char *rel, int64_t *mtime_ns, int *same)
+{
+	const struct slot *s = c->manifest_ok ? table_get(c->dtab, rel, strlen(rel)) : NULL;
+	*same = -1;
+	if (!s)
+		return 0;
+	if (c->mpre)
+		*same = prefetch_answer(c, s, c->mpre->nfiles, c->mpre->total);
+	struct reader r = { (const unsigned char *)c->mblob.p + s->value,
+			    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
+	size_t plen;
+	get_strref(&r, &plen);
+	*mtime_ns = (int64_t)get_u64(&r);
+	return !r.bad;
 }
 
 void cache_locate(struct build_cache *c, const char *output, struct diag *d)
@@ -967,6 +976,8 @@ void cache_forget(struct build_cache *c)
 	prefetch_free(c);
 	postings_drop(c);
 	table_free(c->mtab);
+	free(c->mseen);
+	c->mseen = NULL;
 	table_free(c->dtab);
 	table_free(c->wtab);
 	c->mtab = c->dtab = c->wtab = NULL;
@@ -1490,7 +1501,7 @@ static struct cache_file file_at(const struct build_cache *c, size_t at)
 {
 	struct reader r = { (const unsigned char *)c->mblob.p + at,
 			    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
-	struct cache_file f;
+	struct cache_file f = { 0 };
 	f.path = get_strref(&r, &f.path_len);
 	f.size = get_u64(&r);
 	f.hash = get_hash(&r);
@@ -1505,6 +1516,8 @@ const struct cache_file *cache_manifest_find(const struct build_cache *c, const 
 	if (!s)
 		return NULL;
 	f = file_at(c, s->value);
+	f.entry = (size_t)(s - c->mtab->v);
+	f.seen = c->mseen[f.entry];
 	return &f;
 }
 
@@ -1517,6 +1530,8 @@ void cache_manifest_each(const struct build_cache *c,
 		if (!c->mtab->v[i].key)
 			continue;
 		struct cache_file f = file_at(c, c->mtab->v[i].value);
+		f.entry = i;
+		f.seen = c->mseen[i];
 		if (fn(ctx, &f))
 			return;
 	}

@@ -87,6 +87,7 @@ struct build_cache {
 	/* the manifest read at open; entries point into `mblob` */
 	struct buf mblob;
 	struct cache_table *mtab;
+	unsigned char *mseen;           /* per mtab slot: cache_manifest_seen() */
 	struct cache_table *dtab;       /* the output's folders, with mtimes */
 	int manifest_ok;
 	struct cache_hash manifest_key; /* the search key of that output */
@@ -129,6 +130,8 @@ struct cache_file {
 	uint64_t size;
 	struct cache_hash hash;
 	struct cache_hash key;  /* what the page was made from; 0 = unknown */
+	size_t entry;           /* its number, for cache_manifest_entry_same/_seen */
+	int seen;               /* this build makes it (cache_manifest_seen) */
 };
 
 /*
@@ -213,7 +216,14 @@ void cache_words_end(struct build_cache *c, int ok);
  */
 void cache_manifest_prefetch(struct build_cache *c, const char *output);
 int cache_manifest_file_same(struct build_cache *c, const char *rel);
-int cache_manifest_dir_same(struct build_cache *c, const char *rel);
+/* The same for an entry cache_manifest_find() gave. */
+int cache_manifest_entry_same(struct build_cache *c, size_t entry);
+/*
+ * Entry `entry` of the old manifest is among this build's files: the
+ * commit then skips it when it looks for files to remove, without a
+ * lookup of its own.  Threads may mark different entries at once.
+ */
+void cache_manifest_seen(struct build_cache *c, size_t entry);
 
 /* The old manifest's entry for `rel`, or NULL. */
 const struct cache_file *cache_manifest_find(const struct build_cache *c, const char *rel);
@@ -236,8 +246,10 @@ struct manifest_dir {
 };
 int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, size_t n,
 			const struct manifest_dir *dirs, size_t ndirs);
-/* The mtime the old manifest has for folder `rel`: 1, or 0 if none. */
-int cache_manifest_dir(const struct build_cache *c, const char *rel, int64_t *mtime_ns);
+/* The mtime the old manifest has for folder `rel`: 1, or 0 if none; and
+ * in *same whether the folder was as it says when the build started, as
+ * cache_manifest_file_same() answers for a file. */
+int cache_manifest_dir(struct build_cache *c, const char *rel, int64_t *mtime_ns, int *same);
 
 /*
  * For tests and fuzzing: take `payload` as the body of a postings file

@@ -267,9 +267,20 @@ static size_t *name_slot(struct outdir *o, const char *rel)
 	return name_slot_h(o, rel, XXH3_64bits(rel, strlen(rel)));
 }
 
-/* The item for `rel`, made if new; *fresh says which. */
-static struct manifest_item *record(struct outdir *o, const char *rel, int *fresh)
+/* The item for `rel`, made if new; *fresh says which.  `entry`: its
+ * number in the old manifest (cache_file.entry), or NO_ENTRY to look. */
+#define NO_ENTRY ((size_t)-1)
+static struct manifest_item *record_at(struct outdir *o, const char *rel, int *fresh,
+				       size_t entry)
 {
+	if (o->cache && o->incremental) {
+		const struct cache_file *f = entry == NO_ENTRY ? cache_manifest_find(o->cache, rel)
+							      : NULL;
+		if (f)
+			entry = f->entry;
+		if (entry != NO_ENTRY)
+			cache_manifest_seen(o->cache, entry);
+	}
 	if (!o->names)
 		names_alloc(o, 1024);
 	uint64_t h = XXH3_64bits(rel, strlen(rel));
@@ -301,14 +312,17 @@ static struct manifest_item *record(struct outdir *o, const char *rel, int *fres
 	return it;
 }
 
-/* Does the output already hold these bytes at `rel`? */
-static int unchanged(const struct outdir *o, const char *rel, uint64_t size, struct cache_hash h)
+static struct manifest_item *record(struct outdir *o, const char *rel, int *fresh)
 {
-	const struct cache_file *f = cache_manifest_find(o->cache, rel);
-	if (!f || f->size != size || !cache_hash_eq(f->hash, h))
-		return 0;
+	return record_at(o, rel, fresh, NO_ENTRY);
+}
+
+/* Is the old manifest's entry `entry`, file `rel` of `size` bytes, on
+ * disk as it says? */
+static int unchanged_entry(const struct outdir *o, const char *rel, size_t entry, uint64_t size)
+{
 	/* the stat the helper took as the build started (cache.h) */
-	int known = cache_manifest_file_same(o->cache, rel);
+	int known = cache_manifest_entry_same(o->cache, entry);
 	if (known >= 0)
 		return known;
 	/* Relative to the output folder: the lookup walks only rel's own
@@ -323,6 +337,14 @@ static int unchanged(const struct outdir *o, const char *rel, uint64_t size, str
 		free(path);
 	}
 	return same && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size;
+}
+
+/* Does the output already hold these bytes at `rel`? */
+static int unchanged(const struct outdir *o, const char *rel, uint64_t size, struct cache_hash h)
+{
+	const struct cache_file *f = cache_manifest_find(o->cache, rel);
+	return f && f->size == size && cache_hash_eq(f->hash, h) &&
+	       unchanged_entry(o, rel, f->entry, size);
 }
 
 void outdir_use_cache(struct outdir *o, struct build_cache *c)
@@ -368,7 +390,7 @@ static int keep_one(void *ctx, const struct cache_file *f)
 		k->ok = unchanged(k->o, rel, f->size, f->hash);
 	} else {
 		int fresh;
-		struct manifest_item *it = record(k->o, rel, &fresh);
+		struct manifest_item *it = record_at(k->o, rel, &fresh, f->entry);
 		it->size = f->size;
 		it->hash = f->hash;
 		it->key = f->key;
@@ -422,10 +444,11 @@ int outdir_keep_file(struct outdir *o, const char *rel, const unsigned char *key
 		return 0;
 	uint64_t size = f->size;
 	struct cache_hash hash = f->hash;
-	if (!unchanged(o, rel, size, hash))
+	size_t entry = f->entry;
+	if (!unchanged_entry(o, rel, entry, size))
 		return 0;
 	int fresh;
-	struct manifest_item *it = record(o, rel, &fresh);
+	struct manifest_item *it = record_at(o, rel, &fresh, entry);
 	if (!fresh)
 		return 0; /* made twice: the second must be written */
 	it->size = size;
@@ -671,6 +694,8 @@ static int remove_gone(void *ctx, const struct cache_file *f)
 {
 	struct gone *g = ctx;
 	struct outdir *o = g->o;
+	if (f->seen)
+		return 0; /* this build made it */
 	/* the manifest's paths end with a NUL in its bytes (put_str): looked
 	 * up in place, copied only to be cut below */
 	int own = f->path[f->path_len] != '\0';
@@ -711,8 +736,9 @@ static void clean_dir(struct outdir *o, const struct dirset *dirs, size_t slot,
 {
 	const char *rel = dirs->v[slot];
 	int64_t was;
-	int listed = cache_manifest_dir(o->cache, rel, &was);
-	if (listed && !is_touched(touched, rel) && cache_manifest_dir_same(o->cache, rel) == 1) {
+	int same;
+	int listed = cache_manifest_dir(o->cache, rel, &was, &same);
+	if (listed && !is_touched(touched, rel) && same == 1) {
 		dirs->mtime[slot] = was;
 		return;
 	}
