@@ -252,6 +252,26 @@ static void put_warnings(struct buf *b, const struct posting *p)
 	}
 }
 
+/* posting.shown_key: of put_fields()'s bytes and the card summary. */
+static void shown_key(struct posting *p, struct slice fields, const char *summary)
+{
+	uint64_t seed = XXH3_64bits(fields.p, fields.n);
+	XXH128_hash_t h = XXH3_128bits_withSeed(summary, strlen(summary), seed);
+	p->shown_key[0] = h.low64;
+	p->shown_key[1] = h.high64 | 1; /* never 0 */
+}
+
+/* The same for a posting made this build, not read from its record. */
+static void shown_key_made(struct posting *p)
+{
+	struct buf f = BUF_INIT, sum = BUF_INIT;
+	put_fields(&f, p);
+	posting_desc_summary(p, &sum);
+	shown_key(p, buf_slice(&f), buf_cstr(&sum));
+	buf_release(&f);
+	buf_release(&sum);
+}
+
 /*
  * A posting's record.  Its description is in the descriptions file
  * (descstore.h): the record says where, with the check hashes it is read
@@ -292,6 +312,7 @@ static struct posting *get_posting(struct reader *r, struct build_cache *c,
 {
 	struct posting *p = xcalloc(1, sizeof *p);
 	p->borrowed = 1;
+	const unsigned char *fields = r->p; /* put_fields()'s bytes, for shown_key() */
 	p->source = get_str(r);
 	p->id = get_str(r);
 	p->title = get_str(r);
@@ -321,6 +342,7 @@ static struct posting *get_posting(struct reader *r, struct build_cache *c,
 	p->has_front_matter = (int)get_u32(r);
 	p->location_text = get_str(r);
 	p->salary_text = get_str(r);
+	struct slice fields_bytes = { (const char *)fields, (size_t)(r->p - fields) };
 	/* its description, where the descriptions file has it */
 	p->desc_store = c->store;
 	p->desc_nth = nth;
@@ -330,6 +352,8 @@ static struct posting *get_posting(struct reader *r, struct build_cache *c,
 	p->desc_check[0] = get_u64(r);
 	p->desc_check[1] = get_u64(r);
 	p->desc_summary = get_str(r);
+	if (!r->bad)
+		shown_key(p, fields_bytes, p->desc_summary ? p->desc_summary : "");
 	uint64_t dlen = posting_desc_bytes(p);
 	if (p->desc_off < DESC_FIRST || (uint64_t)p->desc_off > (uint64_t)c->desc_size ||
 	    dlen > (uint64_t)c->desc_size - (uint64_t)p->desc_off) {
@@ -1187,6 +1211,8 @@ done:
 			struct cache_hash h = cache_hash_bytes(rk, sizeof rk);
 			out->v[k]->record_key[0] = h.lo;
 			out->v[k]->record_key[1] = h.hi;
+			if (f->how == FRESH_NEW)
+				shown_key_made(out->v[k]);
 		}
 	}
 	return n;

@@ -42,6 +42,10 @@ struct pctx {
 	const size_t *wide_ids;
 	size_t wide_n;
 	unsigned char wide_key[16];
+	/* every job's card, hashed in site order (whole_key): 0 not yet,
+	 * 1 made, -1 a card has no key */
+	int whole;
+	unsigned char whole_cards[16];
 };
 
 /* Only for pages_stats, never for output. */
@@ -252,13 +256,14 @@ static int emit(struct pctx *pc, const char *tmpl, const char *kind, const char 
 	return emit_keyed(pc, tmpl, kind, path, file, sitemap, lastmod, data, NULL);
 }
 
-static int emit_dir(struct pctx *pc, const char *tmpl, const char *kind, const char *path,
-		    int sitemap, const char *lastmod, const struct mv *data)
+static int emit_dir_keyed(struct pctx *pc, const char *tmpl, const char *kind, const char *path,
+			  int sitemap, const char *lastmod, const struct mv *data,
+			  const unsigned char *key)
 {
 	char *file = xmalloc(strlen(path) + sizeof "index.html");
 	strcpy(file, path);
 	strcat(file, "index.html");
-	int r = emit(pc, tmpl, kind, path, file, sitemap, lastmod, data);
+	int r = emit_keyed(pc, tmpl, kind, path, file, sitemap, lastmod, data, key);
 	free(file);
 	return r;
 }
@@ -296,17 +301,19 @@ static void hash16(const struct buf *k, unsigned char out[16])
 }
 
 /*
- * Everything a job's card and page are made from, hashed: the templates,
- * config and build date (key_base), the posting's record, and what they
- * show of the site: its slug, state, and the groups it links to.  Two
- * builds with the same keys make the same pages.  NULL when unknown.
+ * Everything a job's card is made from, hashed: the templates, config and
+ * build date (key_base), what a list shows of the posting (its fields and
+ * summary: posting.shown_key, not the rest of its description), and what
+ * the card shows of the site: its slug, state, and the groups it links
+ * to.  Two builds with the same keys make the same cards.  NULL when
+ * unknown.
  */
 static const unsigned char *card_key(struct pctx *pc, size_t id)
 {
 	const struct site *s = pc->s;
 	const struct site_job *j = &s->jobs[id];
 	const struct posting *p = j->p;
-	if (!pc->key_base || (!p->record_key[0] && !p->record_key[1]))
+	if (!pc->key_base || (!p->shown_key[0] && !p->shown_key[1]))
 		return NULL;
 	if (!pc->cards) {
 		pc->cards = xcalloc(s->njobs ? s->njobs : 1, sizeof *pc->cards);
@@ -317,7 +324,7 @@ static const unsigned char *card_key(struct pctx *pc, size_t id)
 	struct buf *k = &pc->kbuf;
 	buf_reset(k);
 	buf_put(k, pc->key_base, 16);
-	buf_put(k, p->record_key, sizeof p->record_key);
+	buf_put(k, p->shown_key, sizeof p->shown_key);
 	key_line(k, j->slug);
 	key_int(k, j->closed);
 	key_int(k, j->remote);
@@ -330,15 +337,18 @@ static const unsigned char *card_key(struct pctx *pc, size_t id)
 	return pc->cards[id];
 }
 
+/* A posting's page: its card's key and its whole record (record_key). */
 static int posting_key(struct pctx *pc, const struct site_job *j, const char *path,
 		       unsigned char out[16])
 {
 	const unsigned char *card = card_key(pc, (size_t)(j - pc->s->jobs));
-	if (!card)
+	const struct posting *p = j->p;
+	if (!card || (!p->record_key[0] && !p->record_key[1]))
 		return 0;
 	struct buf *k = &pc->kbuf;
 	buf_reset(k);
 	buf_put(k, card, 16);
+	buf_put(k, p->record_key, sizeof p->record_key);
 	key_line(k, "posting");
 	key_line(k, path);
 	hash16(k, out);
@@ -499,6 +509,64 @@ static int list_key(struct pctx *pc, const char *tmpl, const char *path, const c
 		hash16(&key, out);
 	buf_release(&key);
 	return ok;
+}
+
+/*
+ * The key of a page made from the whole site (home, the employer, state
+ * and salary indexes, search, 404): its place and every job's card in site
+ * order.  A card holds what the page reads of its job and its groups
+ * (card_key), so the same cards make the same counts, lists and pay
+ * figures.  0 when some card has no key.
+ */
+static int whole_key(struct pctx *pc, const char *tmpl, const char *path, unsigned char out[16])
+{
+	const struct site *s = pc->s;
+	if (!pc->key_base)
+		return 0;
+	if (!pc->whole) {
+		struct buf k = BUF_INIT;
+		pc->whole = 1;
+		for (size_t i = 0; i < s->njobs && pc->whole > 0; i++) {
+			const unsigned char *c = card_key(pc, i);
+			if (c)
+				buf_put(&k, c, 16);
+			else
+				pc->whole = -1;
+		}
+		if (pc->whole > 0)
+			hash16(&k, pc->whole_cards);
+		buf_release(&k);
+	}
+	if (pc->whole < 0)
+		return 0;
+	struct buf *k = &pc->kbuf;
+	buf_reset(k);
+	buf_put(k, pc->key_base, 16);
+	buf_put(k, pc->whole_cards, 16);
+	key_line(k, tmpl);
+	key_line(k, path);
+	key_int(k, (long)s->njobs);
+	key_int(k, (long)s->open.n);
+	key_int(k, (long)s->nemployers);
+	key_int(k, (long)s->nstates);
+	key_int(k, (long)s->nbands);
+	hash16(k, out);
+	return 1;
+}
+
+/*
+ * Before a whole-site page is made: 0 when the output has it as this
+ * build would make it (nothing to do), else 1 (*key: its key, or NULL),
+ * or the emitter's error.
+ */
+static int whole_kept(struct pctx *pc, const char *tmpl, const char *path, int sitemap,
+		      const char *lastmod, unsigned char buf[16], const unsigned char **key)
+{
+	*key = NULL;
+	if (!whole_key(pc, tmpl, path, buf))
+		return 1;
+	*key = buf;
+	return emit_dir_keyed(pc, tmpl, tmpl, path, sitemap, lastmod, NULL, buf);
 }
 
 static int list_pages(struct pctx *pc, const char *tmpl, const char *kind, const char *base,
@@ -1061,6 +1129,12 @@ static int home_page(struct pctx *pc)
 {
 	const struct site *s = pc->s;
 	struct mdata *md = pc->md;
+	const char *lastmod = s->newest_date[0] ? s->newest_date : NULL;
+	unsigned char kb[16];
+	const unsigned char *key;
+	int r = whole_kept(pc, "home", "", 1, lastmod, kb, &key);
+	if (r <= 0)
+		return r;
 	begin(pc, "", 0);
 	struct mv *root = common(pc, "home", "", pc->c->title, pc->c->description);
 	mv_ref(md, page_of(root), "feed", link(pc, "feed.xml"));
@@ -1097,13 +1171,18 @@ static int home_page(struct pctx *pc)
 	mv_set(md, root, "employers", top);
 	mv_bool(md, root, "more_employers", ne > 10);
 	mv_set(md, root, "pay", pay_obj(pc, "Pay across all jobs", s->open.v, s->open.n, PAY_HISTOGRAM));
-	return emit_dir(pc, "home", "home", "", 1, s->newest_date[0] ? s->newest_date : NULL, root);
+	return emit_dir_keyed(pc, "home", "home", "", 1, lastmod, root, key);
 }
 
 static int employers_index(struct pctx *pc)
 {
 	const struct site *s = pc->s;
 	struct mdata *md = pc->md;
+	unsigned char kb[16];
+	const unsigned char *key;
+	int r = whole_kept(pc, "employers", "employers/", 1, NULL, kb, &key);
+	if (r <= 0)
+		return r;
 	begin(pc, "employers/", 0);
 	struct mv *root = common(pc, "employers", "employers/", "Employers A to Z",
 				 "Every employer with open jobs, A to Z, with the number of jobs.");
@@ -1134,13 +1213,18 @@ static int employers_index(struct pctx *pc)
 	}
 	mv_set(md, root, "letters", letters);
 	mv_num(md, root, "count", total);
-	return emit_dir(pc, "employers", "employers", "employers/", 1, NULL, root);
+	return emit_dir_keyed(pc, "employers", "employers", "employers/", 1, NULL, root, key);
 }
 
 static int states_index(struct pctx *pc)
 {
 	const struct site *s = pc->s;
 	struct mdata *md = pc->md;
+	unsigned char kb[16];
+	const unsigned char *key;
+	int r = whole_kept(pc, "states", "states/", 1, NULL, kb, &key);
+	if (r <= 0)
+		return r;
 	begin(pc, "states/", 0);
 	struct mv *root = common(pc, "states", "states/", "Jobs by state",
 				 "Open jobs in every state, remote jobs, and jobs with no stated location.");
@@ -1156,7 +1240,7 @@ static int states_index(struct pctx *pc)
 	}
 	mv_set(md, root, "states", states);
 	mv_set(md, root, "other", other);
-	return emit_dir(pc, "states", "states", "states/", 1, NULL, root);
+	return emit_dir_keyed(pc, "states", "states", "states/", 1, NULL, root, key);
 }
 
 /*
@@ -1212,6 +1296,11 @@ static void salary_compare(struct pctx *pc, struct mv *root)
 static int salary_index(struct pctx *pc)
 {
 	const struct site *s = pc->s;
+	unsigned char kb[16];
+	const unsigned char *key;
+	int r = whole_kept(pc, "salary", "salary/", 1, NULL, kb, &key);
+	if (r <= 0)
+		return r;
 	begin(pc, "salary/", 0);
 	struct mv *root = common(pc, "salary", "salary/", "Jobs by salary",
 				 "Open jobs by annual salary band.");
@@ -1221,15 +1310,20 @@ static int salary_index(struct pctx *pc)
 	double t = now_ms();
 	salary_compare(pc, root);
 	pc->st.pay_ms += now_ms() - t;
-	return emit_dir(pc, "salary", "salary", "salary/", 1, NULL, root);
+	return emit_dir_keyed(pc, "salary", "salary", "salary/", 1, NULL, root, key);
 }
 
 static int search_page(struct pctx *pc)
 {
+	unsigned char kb[16];
+	const unsigned char *key;
+	int r = whole_kept(pc, "search", "search/", 0, NULL, kb, &key);
+	if (r <= 0)
+		return r;
 	begin(pc, "search/", 0);
 	struct mv *root = common(pc, "search", "search/", "Search jobs",
 				 "Search every open job by title, employer and place.");
-	return emit_dir(pc, "search", "search", "search/", 0, NULL, root);
+	return emit_dir_keyed(pc, "search", "search", "search/", 0, NULL, root, key);
 }
 
 /*

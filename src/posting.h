@@ -95,6 +95,10 @@ struct posting {
 	/* Names this record's bytes (cache.c: the file's hash, the binary,
 	 * the ingest options, its place in the file); 0 = unknown. */
 	unsigned long long record_key[2];
+	/* What a list shows of it (cards, pay figures): its fields and card
+	 * summary, hashed (cache.c); 0 = unknown.  An edit of the body alone
+	 * leaves it, and the list pages it is on, as they were. */
+	unsigned long long shown_key[2];
 };
 
 struct posting *posting_new(const char *source);

@@ -107,6 +107,19 @@ check "body edit 2: one file parsed" test "$(field body2 4)" -eq 1
 check "body edit 2: the search index patched it" grep -q 'body words of 1 postings patched in' "$T/body2.out"
 same body2
 
+# 1c. a body past its card's summary (the first 180 characters): its page
+# changes; the lists it is on, home and the indexes are not even made
+# again (posting.shown_key, pages.c whole_key), so no pay chart is drawn
+printf '\nYou will build relationships with hospital systems, physician groups and ancillary providers, resolve escalated claim disputes, and train office staff on referral and authorization rules.\n' >> "$S/content/mover.md"
+build body3
+same body3
+printf '\nVisa sponsorship is not available for this role.\n' >> "$S/content/mover.md"
+build tail
+check "tail: one file parsed" test "$(field tail 4)" -eq 1
+check "tail: the page has the new text" grep -rq 'Visa sponsorship is not available' "$OUT/jobs"
+check "tail: no list or index page made again" grep -q '^  charts *0 ' "$T/tail.out"
+same tail
+
 # 2. its employer: it moves from Anthem's page to Sidecar Health's
 sed -i 's/^employer: Anthem$/employer: Sidecar Health/' "$S/content/mover.md"
 build employer
