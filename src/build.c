@@ -155,7 +155,6 @@ static void stage_done(struct stage_clock *sc, const char *what)
 	}
 	if (f)
 		fclose(f);
-	fprintf(stderr, "T %s %.0f\n", what, w);
 	fprintf(stderr, "timing: %-14s %8.0f ms wall %8.0f ms cpu %6ld MiB rss %6ld MiB peak\n", what,
 		w - sc->wall, c - sc->cpu, rss / 1024, hwm / 1024);
 	sc->wall = w;

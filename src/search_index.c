@@ -1804,8 +1804,6 @@ static void *rows_run(void *arg)
 	return NULL;
 }
 
-#include <time.h>
-static void T(const char *w){ struct timespec ts; clock_gettime(CLOCK_MONOTONIC,&ts); fprintf(stderr,"T %s %.0f\n", w, ts.tv_sec*1e3+ts.tv_nsec/1e6); }
 int search_index_write(struct posting *const *postings, size_t n,
 		       const char *outdir, const struct search_opts *opts,
 		       struct diag *d)
@@ -1831,7 +1829,6 @@ int search_index_write(struct posting *const *postings, size_t n,
 	}
 	rj = (struct rows_job){ .w = w, .ps = postings, .n = n, .per = per, .target = target };
 	rows_async = opts->threads > 1 && pthread_create(&rows_tid, NULL, rows_run, &rj) == 0;
-	T("search start");
 	size_t patched = 0;
 	if (body_from_snapshot(&tabs[1], postings, n, opts, &patched)) {
 		w.st.from_last = 1;
@@ -1845,7 +1842,6 @@ int search_index_write(struct posting *const *postings, size_t n,
 		opts->body_put(opts->words_ctx, buf_slice(&snap));
 		buf_release(&snap);
 	}
-	T("bodies");
 	struct wlist head = { BUF_INIT, NULL, 0, 0 };
 	for (size_t id = 0; id < n; id++)
 		index_head(&tabs[0], postings[id], id, &head);
@@ -1862,32 +1858,25 @@ int search_index_write(struct posting *const *postings, size_t n,
 	for (size_t i = 0; i < ARRAY_SIZE(STOPWORDS); i++)
 		buf_printf(&man, "%s\"%s\"", i ? "," : "", STOPWORDS[i]);
 	buf_puts(&man, "],\"tiers\":[");
-	T("head");
 	finish_tier(&tabs[0], SEARCH_TIER_HEAD, n);
 	finish_tier(&tabs[1], SEARCH_TIER_BODY, n);
-	T("finish");
 	struct hint_tier hv[2] = { hint_view(&tabs[0], target), hint_view(&tabs[1], target) };
 	struct hints *hints = search_hints_new(&hv[0], &hv[1], n, hint_row, (void *)postings);
-	T("hints new");
 	write_list_files(&w, tabs, hv, hints);
-	T("list files");
 	for (int t = 0; t < 2; t++) {
 		buf_reset(&part);
 		write_tier(&w, &tabs[t], t, target, &part);
 		buf_printf(&man, "%s%s", t ? "," : "", buf_cstr(&part));
 	}
-	T("tiers");
 	search_hints_free(hints);
 	free((void *)hv[0].v);
 	free((void *)hv[1].v);
 	write_vocab(&w, tabs, n, &vname);
 	buf_printf(&man, "],\"vocab\":\"%s\",\"rows\":", buf_cstr(&vname));
-	T("vocab");
 	if (rows_async)
 		pthread_join(rows_tid, NULL);
 	else
 		rows_run(&rj);
-	T("rows joined");
 	rows_async = 0;
 	w.st.files += rj.w.st.files;
 	w.st.bytes += rj.w.st.bytes;
@@ -1900,7 +1889,6 @@ int search_index_write(struct posting *const *postings, size_t n,
 	buf_puts(&man, "}");
 	put_file(&w, "manifest", buf_slice(&man));
 	rc = w.failed ? -1 : 0;
-	T("manifest");
 out:
 	if (rows_async)
 		pthread_join(rows_tid, NULL);
