@@ -144,30 +144,21 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
-/* Site order: newest first, undated last, then title, then source. */
-static int cmp_posting(const void *a, const void *b)
-{
-	const struct posting *p = *(struct posting *const *)a;
-	const struct posting *q = *(struct posting *const *)b;
-	int c;
-	if (!p->date_posted[0] != !q->date_posted[0])
-		return p->date_posted[0] ? -1 : 1;
-	if ((c = strcmp(q->date_posted, p->date_posted)))
-		return c;
-	if ((c = strcmp(nz(p->title), nz(q->title))))
-		return c;
-	return strcmp(p->source, q->source);
-}
-
 /*
- * cmp_posting's order, sorted on dense keys: a copy of the date and the
- * title's first 8 bytes settle most comparisons without following the
- * postings' pointers (at 100,000 postings those are cache misses).
+ * Site order: newest first, undated last, then title, then source (each
+ * as strcmp orders them), then the order of the input.  Sorted on dense
+ * keys: a copy of the date, the
+ * title's rank among the distinct titles and the source's rank settle
+ * every comparison without following the postings' pointers (at 100,000
+ * postings those are cache misses, and titles repeat: a board has
+ * hundreds of "Provider Relations Representative").
  */
 struct sort_key {
 	uint64_t date8;     /* date_posted's bytes 0-7 and 8-9, big-endian: */
 	uint32_t date2;     /* in strcmp's order; 0 when there is no date */
-	uint64_t title8;    /* first 8 bytes of the title, big-endian */
+	uint32_t title;     /* rank of the title (strcmp order, equal ones equal) */
+	uint32_t source;    /* rank of the source (the same), or 0: compare them */
+	uint32_t at;        /* place in the input: equal postings keep their order */
 	struct posting *p;
 };
 
@@ -194,21 +185,76 @@ static int cmp_sort_key(const void *a, const void *b)
 		return x->date8 > y->date8 ? -1 : 1; /* newest first */
 	if (x->date2 != y->date2)
 		return x->date2 > y->date2 ? -1 : 1;
-	if (x->title8 != y->title8)
-		return x->title8 < y->title8 ? -1 : 1;
-	return cmp_posting(&x->p, &y->p);
+	if (x->title != y->title)
+		return x->title < y->title ? -1 : 1;
+	if (x->source != y->source)
+		return x->source < y->source ? -1 : 1;
+	int c = x->source ? 0 : strcmp(x->p->source, y->p->source);
+	if (c)
+		return c;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Each posting's title as its rank among the distinct titles. */
+static void title_ranks(struct posting *const *in, size_t n, struct sort_key *k)
+{
+	struct strmap m = { 0 };
+	const char **distinct = xmalloc((n ? n : 1) * sizeof *distinct);
+	size_t nd = 0;
+	strmap_reserve(&m, n < 64 ? 64 : n / 4);
+	for (size_t i = 0; i < n; i++) {
+		const char *t = nz(in[i]->title);
+		uint64_t h = key_hash(t);
+		long at = strmap_find(&m, t, h);
+		if (at < 0) {
+			at = (long)nd;
+			distinct[nd++] = t;
+			strmap_put_hashed(&m, t, h, (size_t)at);
+		}
+		k[i].title = (uint32_t)at; /* its first place for now */
+	}
+	/* the distinct titles in order: rank[first place] = place in order */
+	const char **sorted = xmalloc((nd ? nd : 1) * sizeof *sorted);
+	memcpy(sorted, distinct, nd * sizeof *sorted);
+	qsort(sorted, nd, sizeof *sorted, cmp_str_ptr);
+	uint32_t *rank = xmalloc((nd ? nd : 1) * sizeof *rank);
+	for (size_t r = 0; r < nd; r++)
+		rank[strmap_get(&m, sorted[r])] = (uint32_t)r;
+	for (size_t i = 0; i < n; i++)
+		k[i].title = rank[k[i].title];
+	free(rank);
+	free(sorted);
+	free(distinct);
+	strmap_release(&m);
 }
 
 static void sort_postings(struct posting *const *in, size_t n, struct posting **out)
 {
 	struct sort_key *k = xmalloc((n ? n : 1) * sizeof *k);
+	/* Sources in order already (the walk lists a folder's files by
+	 * name, and a file's postings follow each other): the rank is the
+	 * place, the same for equal ones.  Else they are compared. */
+	int sources_sorted = 1;
 	for (size_t i = 0; i < n; i++) {
 		const struct posting *p = in[i];
-		k[i].title8 = be_bytes(nz(p->title), 0, 8);
 		k[i].date8 = be_bytes(p->date_posted, 0, 8);
 		k[i].date2 = (uint32_t)be_bytes(p->date_posted, 8, 2);
+		k[i].source = (uint32_t)i + 1;
+		k[i].at = (uint32_t)i;
 		k[i].p = in[i];
+		int c = i && sources_sorted ? strcmp(in[i - 1]->source, p->source) : -1;
+		if (!c)
+			k[i].source = k[i - 1].source;
+		sources_sorted = sources_sorted && c <= 0;
 	}
+	for (size_t i = 0; i < n && !sources_sorted; i++)
+		k[i].source = 0;
+	title_ranks(in, n, k);
 	qsort(k, n, sizeof *k, cmp_sort_key);
 	for (size_t i = 0; i < n; i++)
 		out[i] = k[i].p;

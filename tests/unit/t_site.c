@@ -391,6 +391,79 @@ static void test_slugs_and_order(void)
 	diag_release(&d);
 }
 
+/* The site order spelt out: dated first, newest first, then title and
+ * source as strcmp orders them, then the input's order. */
+static const struct posting *const *ref_in;
+static size_t ref_place(const struct posting *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ref_in[i] == p)
+			return i;
+	return n;
+}
+static size_t ref_n;
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct posting *p = *(struct posting *const *)a, *q = *(struct posting *const *)b;
+	int c;
+	if (!p->date_posted[0] != !q->date_posted[0])
+		return p->date_posted[0] ? -1 : 1;
+	if ((c = strcmp(q->date_posted, p->date_posted)) || (c = strcmp(p->title, q->title)) ||
+	    (c = strcmp(p->source, q->source)))
+		return c;
+	size_t x = ref_place(p, ref_n), y = ref_place(q, ref_n);
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Random postings from few dates, titles (prefixes of each other among
+ * them) and sources (a file may give several postings), in the walk's
+ * order or shuffled: site_build's order is the plain rule's.
+ */
+static void test_order_random(void)
+{
+	static const char *const dates[] = { "2024-01-01", "2024-01-02", "2023-12-31", "" };
+	static const char *const titles[] = { "Provider", "Provider Relations A",
+					      "Provider Relations B", "Provid", "Nurse", "" };
+	unsigned seed = 7;
+	for (int round = 0; round < 40; round++) {
+		struct posting_list l = { 0 };
+		struct diag d;
+		diag_init(&d, NULL);
+		size_t n = 20 + (size_t)round * 7;
+		char src[32], text[32];
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = seed >> 8;
+			/* sorted sources with repeats in even rounds, any order in odd */
+			if (round % 2)
+				snprintf(src, sizeof src, "dir/%s%02u.md", r % 4 ? "" : "sub/", r % 13);
+			else
+				snprintf(src, sizeof src, "dir/%03zu.md", i / 3);
+			struct posting *p = mk(&l, src, "", titles[r % 6], "Acme", "FL",
+					       dates[(r >> 4) % 4]);
+			snprintf(text, sizeof text, "Posting %zu.", i);
+			free(p->description_html);
+			p->description_html = xstrdup(text); /* no duplicates */
+		}
+		struct posting **want = xmalloc(n * sizeof *want);
+		memcpy(want, l.v, n * sizeof *want);
+		ref_in = (const struct posting *const *)l.v;
+		ref_n = n;
+		qsort(want, n, sizeof *want, ref_cmp);
+		struct site *st = site_build(&l, band_default(), "2024-06-01", &d);
+		int same = st->njobs == n;
+		for (size_t i = 0; i < n && same; i++)
+			same = st->jobs[i].p == want[i];
+		CHECK(same, "round %d (%zu postings, %s sources): the plain rule's order", round, n,
+		      round % 2 ? "shuffled" : "sorted");
+		site_free(st);
+		free(want);
+		posting_list_release(&l);
+		diag_release(&d);
+	}
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TEST_TMP");
@@ -399,6 +472,7 @@ int main(void)
 	test_putu();
 	test_model();
 	test_slugs_and_order();
+	test_order_random();
 	test_mdata();
 	test_config(tmp && *tmp ? tmp : "/tmp");
 	return test_done();
