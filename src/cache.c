@@ -757,12 +757,49 @@ static int entry_on_disk(const struct build_cache *c, int fd, size_t at, int fil
 	       (int64_t)v == (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 }
 
+/*
+ * The order to stat the entries in: each folder just before the first
+ * file under it, so the kernel finds a file's folders among the names it
+ * has just looked up (a quarter less time than all files, then all
+ * folders, at 100,000 postings).  The manifest lists folders in the order
+ * of their first file (outdir.c), so one pass merges the two lists; any
+ * folder left over comes last.
+ */
+static size_t *check_order(const struct build_cache *c, const size_t *at, size_t nfiles,
+			   size_t total)
+{
+	const unsigned char *base = (const unsigned char *)c->mblob.p;
+	size_t *seq = xmalloc((total ? total : 1) * sizeof *seq), k = 0, d = nfiles;
+	for (size_t i = 0; i < nfiles; i++) {
+		struct reader r = { base + at[i], base + c->mblob.n, 0 };
+		size_t fl;
+		const char *f = get_strref(&r, &fl);
+		while (f && d < total) {
+			struct reader dr = { base + at[d], base + c->mblob.n, 0 };
+			size_t dl;
+			const char *dp = get_strref(&dr, &dl);
+			/* "" (the output folder) or a prefix ending at a '/' */
+			if (!dp || (dl && (dl >= fl || f[dl] != '/' || memcmp(f, dp, dl))))
+				break;
+			seq[k++] = d++;
+		}
+		seq[k++] = i;
+	}
+	while (d < total)
+		seq[k++] = d++;
+	return seq;
+}
+
 static void *prefetch_run(void *arg)
 {
 	struct build_cache *c = arg;
 	struct mprefetch *m = c->mpre;
-	for (size_t i = 0; i < m->total; i++)
+	size_t *seq = check_order(c, m->at, m->nfiles, m->total);
+	for (size_t k = 0; k < m->total; k++) {
+		size_t i = seq[k];
 		m->same[i] = (unsigned char)entry_on_disk(c, m->fd, m->at[i], i < m->nfiles);
+	}
+	free(seq);
 	return NULL;
 }
 
@@ -1922,17 +1959,20 @@ void cache_last_drop(struct build_cache *c)
 struct out_check {
 	const struct build_cache *c;
 	int fd;
-	size_t from, to;        /* entries: files, then folders */
+	size_t from, to;        /* in seq */
 	size_t nfiles;
-	const size_t *at;       /* each entry's offset in mblob */
+	const size_t *at;       /* each entry's offset in mblob: files, then folders */
+	const size_t *seq;      /* the entries in check_order() */
 	int ok;
 };
 
 static void *out_check_run(void *arg)
 {
 	struct out_check *k = arg;
-	for (size_t i = k->from; i < k->to && k->ok; i++)
+	for (size_t j = k->from; j < k->to && k->ok; j++) {
+		size_t i = k->seq[j];
 		k->ok = entry_on_disk(k->c, k->fd, k->at[i], i < k->nfiles);
+	}
 	return NULL;
 }
 
@@ -1944,10 +1984,11 @@ static int output_as_manifest(struct build_cache *c, const char *output)
 		return 0;
 	int fd = open(output, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int ok = fd >= 0;
+	size_t *seq = ok ? check_order(c, at, n, total) : NULL;
 	if (ok) {
 		struct out_check k[2] = {
-			{ c, fd, 0, total / 2, n, at, 1 },
-			{ c, fd, total / 2, total, n, at, 1 },
+			{ c, fd, 0, total / 2, n, at, seq, 1 },
+			{ c, fd, total / 2, total, n, at, seq, 1 },
 		};
 		pthread_t th;
 		int helper = total > 1000 && pthread_create(&th, NULL, out_check_run, &k[1]) == 0;
@@ -1959,6 +2000,7 @@ static int output_as_manifest(struct build_cache *c, const char *output)
 		ok = k[0].ok && k[1].ok;
 		close(fd);
 	}
+	free(seq);
 	free(at);
 	return ok;
 }

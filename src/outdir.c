@@ -545,39 +545,41 @@ long outdir_copy_tree(struct outdir *o, const char *src, const char *rel)
 #define MTIME_UNKNOWN INT64_MIN
 
 struct dirset {
-	char **v;       /* open addressing; owned paths, "" = the root */
-	int64_t *mtime; /* per slot: the folder's mtime once clean, or MTIME_UNKNOWN */
-	size_t cap, n;
+	char **v;       /* owned paths, "" = the root, in the order added: a
+			 * folder after its parents, near its first file */
+	int64_t *mtime; /* per path: the folder's mtime once clean, or MTIME_UNKNOWN */
+	size_t n, vcap;
+	size_t *slot;   /* open addressing: index + 1 into v; 0 = empty */
+	size_t cap;
 };
 
-static char **dir_slot(const struct dirset *d, const char *p, size_t n)
+static size_t *dir_slot(const struct dirset *d, const char *p, size_t n)
 {
-	size_t i = (size_t)cache_hash_bytes(p, n).lo & (d->cap - 1);
-	while (d->v[i] && (strlen(d->v[i]) != n || memcmp(d->v[i], p, n)))
+	size_t i = (size_t)XXH3_64bits(p, n) & (d->cap - 1);
+	while (d->slot[i] && (strncmp(d->v[d->slot[i] - 1], p, n) || d->v[d->slot[i] - 1][n]))
 		i = (i + 1) & (d->cap - 1);
-	return &d->v[i];
+	return &d->slot[i];
 }
 
 static int dir_has(const struct dirset *d, const char *p, size_t n)
 {
-	return *dir_slot(d, p, n) != NULL;
+	return d->cap && *dir_slot(d, p, n) != 0;
 }
 
 static void dir_add(struct dirset *d, const char *p, size_t n)
 {
 	if (2 * (d->n + 1) > d->cap) {
-		struct dirset g = { .v = xcalloc(d->cap ? 2 * d->cap : 64, sizeof *g.v),
-				    .cap = d->cap ? 2 * d->cap : 64, .n = d->n };
-		for (size_t i = 0; i < d->cap; i++)
-			if (d->v[i])
-				*dir_slot(&g, d->v[i], strlen(d->v[i])) = d->v[i];
-		free(d->v);
-		*d = g;
+		free(d->slot);
+		d->cap = d->cap ? 2 * d->cap : 64;
+		d->slot = xcalloc(d->cap, sizeof *d->slot);
+		for (size_t i = 0; i < d->n; i++)
+			*dir_slot(d, d->v[i], strlen(d->v[i])) = i + 1;
 	}
-	char **s = dir_slot(d, p, n);
+	size_t *s = dir_slot(d, p, n);
 	if (!*s) {
-		*s = xstrndup(p, n);
-		d->n++;
+		d->v = xgrow(d->v, &d->vcap, d->n + 1, sizeof *d->v);
+		d->v[d->n++] = xstrndup(p, n);
+		*s = d->n;
 	}
 }
 
@@ -588,16 +590,17 @@ static void dirs_of(const struct outdir *o, struct dirset *d)
 	for (size_t i = 0; i < o->nitems; i++)
 		for (const char *p = o->items[i].path, *s = p; (s = strchr(s, '/')); s++)
 			dir_add(d, p, (size_t)(s - p));
-	d->mtime = xmalloc(d->cap * sizeof *d->mtime);
-	for (size_t i = 0; i < d->cap; i++)
+	d->mtime = xmalloc((d->n ? d->n : 1) * sizeof *d->mtime);
+	for (size_t i = 0; i < d->n; i++)
 		d->mtime[i] = MTIME_UNKNOWN;
 }
 
 static void dirs_free(struct dirset *d)
 {
-	for (size_t i = 0; i < d->cap; i++)
+	for (size_t i = 0; i < d->n; i++)
 		free(d->v[i]);
 	free(d->v);
+	free(d->slot);
 	free(d->mtime);
 }
 
@@ -687,7 +690,7 @@ static void touch_parents(struct dirset *touched, const char *rel)
 
 static int is_touched(const struct dirset *touched, const char *rel)
 {
-	return touched->cap && dir_has(touched, rel, strlen(rel));
+	return dir_has(touched, rel, strlen(rel));
 }
 
 static int remove_gone(void *ctx, const struct cache_file *f)
@@ -786,9 +789,8 @@ static int commit_in_place(struct outdir *o, const struct dirset *dirs)
 	}
 	struct gone g = { o, dirs, &touched };
 	cache_manifest_each(o->cache, remove_gone, &g);
-	for (size_t i = 0; i < dirs->cap; i++)
-		if (dirs->v[i])
-			clean_dir(o, dirs, i, &touched);
+	for (size_t i = 0; i < dirs->n; i++)
+		clean_dir(o, dirs, i, &touched);
 	dirs_free(&touched);
 	remove_tree(o->tmp);
 	free(o->tmp);
@@ -800,7 +802,7 @@ static int commit_in_place(struct outdir *o, const struct dirset *dirs)
  * The manifest of the output now in place: files, folders and mtimes.
  * Written on a helper thread while the build writes its report and lets
  * go of its memory (22 MB at 100,000 postings); outdir_release() waits
- * for it.  The folders' names are copied: the dirset goes at commit.
+ * for it.  The folders' names go to it from the dirset (freed at commit).
  */
 struct manifest_save {
 	struct outdir *o;
@@ -817,16 +819,19 @@ static void *manifest_save_run(void *arg)
 	return NULL;
 }
 
-static void save_manifest(struct outdir *o, const struct dirset *dirs)
+static void save_manifest(struct outdir *o, struct dirset *dirs)
 {
 	struct manifest_save *m = xcalloc(1, sizeof *m);
 	m->o = o;
 	m->v = xcalloc(dirs->n ? dirs->n : 1, sizeof *m->v);
-	for (size_t i = 0; i < dirs->cap; i++)
-		if (dirs->v[i])
-			m->v[m->n++] = (struct manifest_dir){
-				xstrdup(dirs->v[i]), dirs->mtime[i] != MTIME_UNKNOWN
-							     ? dirs->mtime[i] : mtime_of(o, dirs->v[i]) };
+	/* in the dirset's order (the cache's checks follow it); the paths
+	 * are the manifest's now */
+	for (size_t i = 0; i < dirs->n; i++) {
+		int64_t t = dirs->mtime[i] != MTIME_UNKNOWN ? dirs->mtime[i]
+							    : mtime_of(o, dirs->v[i]);
+		m->v[m->n++] = (struct manifest_dir){ dirs->v[i], t };
+		dirs->v[i] = NULL;
+	}
 	o->msave = m;
 	m->running = pthread_create(&m->th, NULL, manifest_save_run, m) == 0;
 	if (!m->running)
