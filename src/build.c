@@ -668,9 +668,9 @@ static void summary_tail(int search_kept, const struct search_stats *se,
 		buf_printf(o, "  %-14s %8zu   (%zu KB, unchanged)\n", "search files", se->files,
 			   (se->bytes + 1023) / 1024);
 	else if (se->from_last)
-		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words; body words of %zu postings patched in)\n",
-			   "search files", se->files, (se->bytes + 1023) / 1024, se->terms[0],
-			   se->terms[1], se->patched);
+		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words; body words of %zu postings patched in, "
+			   "%zu final lists kept)\n", "search files", se->files, (se->bytes + 1023) / 1024,
+			   se->terms[0], se->terms[1], se->patched, se->finals_kept);
 	else
 		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words)\n", "search files", se->files,
 			   (se->bytes + 1023) / 1024, se->terms[0], se->terms[1]);

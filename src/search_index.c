@@ -362,6 +362,14 @@ struct term {
 	int64_t last;       /* last id appended, -1 = none */
 	struct buf enc;
 	char *file;         /* words: the list file its list is in, or NULL */
+	/* finish_tier() put enc in its final form ("!" or "~" lists): raw is
+	 * the list as indexed, kept for the body snapshot (keep_raw) */
+	int finished;
+	struct buf raw;
+	/* from the body snapshot: the final form the last index gave this
+	 * very list (has_fin), used while no edit touches it */
+	int has_fin;
+	struct buf fin;
 };
 
 struct termtab {
@@ -442,6 +450,8 @@ static void termtab_release(struct termtab *t)
 		free(t->v[i].label);
 		free(t->v[i].file);
 		buf_release(&t->v[i].enc);
+		buf_release(&t->v[i].raw);
+		buf_release(&t->v[i].fin);
 	}
 	free(t->v);
 	free(t->slots);
@@ -904,6 +914,8 @@ static void index_bodies(struct termtab *t, struct posting *const *postings, siz
  * list.  Integers little-endian (this machine's order: the file never
  * leaves it).
  */
+#define SNAP_NO_FIN 0xffffffffu
+
 static void body_snapshot(const struct termtab *t, struct posting *const *postings, size_t n,
 			  struct buf *out)
 {
@@ -915,14 +927,20 @@ static void body_snapshot(const struct termtab *t, struct posting *const *postin
 	buf_put(out, &v, 8);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct term *e = &t->v[i];
-		uint32_t len = (uint32_t)e->len, df = e->df, enc = (uint32_t)e->enc.n;
+		/* the list as indexed, then its final form (SNAP_NO_FIN: the same) */
+		const struct buf *raw = e->finished ? &e->raw : &e->enc;
+		uint32_t len = (uint32_t)e->len, df = e->df, enc = (uint32_t)raw->n;
+		uint32_t fin = e->finished ? (uint32_t)e->enc.n : SNAP_NO_FIN;
 		uint64_t last = (uint64_t)e->last;
 		buf_put(out, &len, 4);
 		buf_put(out, e->word, len);
 		buf_put(out, &df, 4);
 		buf_put(out, &last, 8);
 		buf_put(out, &enc, 4);
-		buf_put(out, e->enc.p ? e->enc.p : "", enc);
+		buf_put(out, raw->p ? raw->p : "", enc);
+		buf_put(out, &fin, 4);
+		if (e->finished)
+			buf_put(out, e->enc.p ? e->enc.p : "", fin);
 	}
 }
 
@@ -983,6 +1001,9 @@ static int list_edit(struct term *e, size_t id, int add, unsigned score, unsigne
 	e->enc = out;
 	e->df = df;
 	e->last = prev;
+	/* the last index's final form was of the list before this edit */
+	buf_release(&e->fin);
+	e->has_fin = 0;
 	return 0;
 }
 
@@ -1116,12 +1137,18 @@ static int body_from_snapshot(struct termtab *t, struct posting *const *postings
 		int64_t last = (int64_t)snap_u(&r, 8);
 		uint32_t elen = (uint32_t)snap_u(&r, 4);
 		const char *enc = snap_take(&r, elen);
+		uint32_t flen = (uint32_t)snap_u(&r, 4);
+		const char *fin = flen == SNAP_NO_FIN ? NULL : snap_take(&r, flen);
 		if (r.bad || !len)
 			break;
 		struct term *e = termtab_get(t, w, len);
 		e->df = df;
 		e->last = last;
 		buf_put(&e->enc, enc, elen);
+		if (fin) {
+			buf_put(&e->fin, fin, flen);
+			e->has_fin = 1;
+		}
 	}
 	ok = !r.bad && r.p == r.end;
 	for (size_t c = 0; ok && c < nch; c++)
@@ -1141,6 +1168,7 @@ static int body_from_snapshot(struct termtab *t, struct posting *const *postings
 			free(t->v[i].word);
 			free(t->v[i].label);
 			buf_release(&t->v[i].enc);
+			buf_release(&t->v[i].fin);
 		}
 	}
 	if (keep != t->n) {
@@ -1164,6 +1192,16 @@ static int body_from_snapshot(struct termtab *t, struct posting *const *postings
 	return 1;
 }
 
+/* e's list in its final form is `fin`; the list as indexed stays in
+ * e->raw for the body snapshot (finish_tier frees it when not wanted). */
+static void set_final(struct term *e, struct buf fin)
+{
+	buf_release(&e->raw);
+	e->raw = e->enc;
+	e->enc = fin;
+	e->finished = 1;
+}
+
 /* A word in more than half the postings: store the ids without it. */
 static void complement(struct term *e, size_t n, unsigned shift)
 {
@@ -1184,8 +1222,7 @@ static void complement(struct term *e, size_t n, unsigned shift)
 		prev = (int64_t)id;
 	}
 	free(ids);
-	buf_release(&e->enc);
-	e->enc = out;
+	set_final(e, out);
 }
 
 /*
@@ -1220,24 +1257,42 @@ static void prune(struct term *e, size_t max, unsigned shift)
 		buf_putc(&out, '*');
 	free(ids);
 	free(sc);
-	buf_release(&e->enc);
-	e->enc = out;
+	set_final(e, out);
 }
 
-/* Sort one tier's words and give its lists their final form. */
-static void finish_tier(struct termtab *t, int tier, size_t n)
+/*
+ * Sort one tier's words and give its lists their final form.  A list the
+ * body snapshot holds unchanged takes the final form the last index made
+ * of it (the same n: the snapshot is of the same postings), which at
+ * 100,000 postings spares decoding and re-encoding a few hundred lists of
+ * 10,000 and more entries.  keep_raw: keep the lists as indexed (e->raw)
+ * for the next snapshot.
+ */
+static size_t finish_tier(struct termtab *t, int tier, size_t n, int keep_raw)
 {
+	size_t kept = 0;
 	if (t->n)
 		qsort(t->v, t->n, sizeof *t->v, cmp_term_word);
 	int drop_common = tier == SEARCH_TIER_BODY && n >= COMMON_MIN_SITE;
 	for (size_t i = 0; i < t->n; i++) {
 		struct term *e = &t->v[i];
-		if (drop_common && e->df > n / COMMON_SHARE) {
+		int pruned = drop_common && e->df > n / COMMON_SHARE;
+		if ((pruned || (e->df * 2 > n && n > 1)) && e->has_fin) {
+			set_final(e, e->fin);
+			e->fin = (struct buf)BUF_INIT;
+			e->has_fin = 0;
+			kept++;
+		} else if (pruned) {
 			prune(e, n / COMMON_SHARE, SHIFT[tier]);
 		} else if (e->df * 2 > n && n > 1) {
 			complement(e, n, SHIFT[tier]);
 		}
+		buf_release(&e->fin);
+		e->has_fin = 0;
+		if (!keep_raw)
+			buf_release(&e->raw);
 	}
+	return kept;
 }
 
 /* ---- list files ---------------------------------------------------- */
@@ -1836,12 +1891,6 @@ int search_index_write(struct posting *const *postings, size_t n,
 	} else {
 		index_bodies(&tabs[1], postings, n, opts);
 	}
-	if (opts->body_put) {
-		struct buf snap = BUF_INIT;
-		body_snapshot(&tabs[1], postings, n, &snap);
-		opts->body_put(opts->words_ctx, buf_slice(&snap));
-		buf_release(&snap);
-	}
 	struct wlist head = { BUF_INIT, NULL, 0, 0 };
 	for (size_t id = 0; id < n; id++)
 		index_head(&tabs[0], postings[id], id, &head);
@@ -1858,8 +1907,17 @@ int search_index_write(struct posting *const *postings, size_t n,
 	for (size_t i = 0; i < ARRAY_SIZE(STOPWORDS); i++)
 		buf_printf(&man, "%s\"%s\"", i ? "," : "", STOPWORDS[i]);
 	buf_puts(&man, "],\"tiers\":[");
-	finish_tier(&tabs[0], SEARCH_TIER_HEAD, n);
-	finish_tier(&tabs[1], SEARCH_TIER_BODY, n);
+	finish_tier(&tabs[0], SEARCH_TIER_HEAD, n, 0);
+	w.st.finals_kept = finish_tier(&tabs[1], SEARCH_TIER_BODY, n, opts->body_put != NULL);
+	if (opts->body_put) {
+		/* the body table as indexed and as finished, for the next index */
+		struct buf snap = BUF_INIT;
+		body_snapshot(&tabs[1], postings, n, &snap);
+		opts->body_put(opts->words_ctx, buf_slice(&snap));
+		buf_release(&snap);
+		for (size_t i = 0; i < tabs[1].n; i++)
+			buf_release(&tabs[1].v[i].raw);
+	}
 	struct hint_tier hv[2] = { hint_view(&tabs[0], target), hint_view(&tabs[1], target) };
 	struct hints *hints = search_hints_new(&hv[0], &hv[1], n, hint_row, (void *)postings);
 	write_list_files(&w, tabs, hv, hints);

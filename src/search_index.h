@@ -94,6 +94,7 @@ struct search_stats {
 	size_t shards[2];   /* shards per tier */
 	size_t patched;     /* body table from the last index, postings patched in; 0 = made afresh */
 	int from_last;      /* 1: the body table came from the last index */
+	size_t finals_kept; /* of its lists, final forms ("!", "~") as the last index made them */
 };
 
 struct search_opts {

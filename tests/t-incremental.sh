@@ -495,4 +495,22 @@ build nocache --no-cache
 check "--no-cache: nothing from the cache" test "$(field nocache 3)" -eq 0 -a "$(field nocache 2)" -eq 0
 same nocache
 
+# A board of 5,000 postings: its commonest body words get pruned lists
+# ("~", search_index.h).  A one-posting edit patches the body table in and
+# keeps the final lists the last index made of every list it did not
+# touch; the edit repeats a common word, so one pruned list is made again.
+S=$T/large
+OUT=$S/public
+python3 "$SHARED/tools/gen-corpus" --count 5000 --seed 5 --out "$S/content" --quiet
+printf 'title: Large Board\nbuild_date: 2026-06-01\n' > "$S/jobsite.yml"
+build large-cold
+check "large: cold build" test "$(field large-cold 4)" -ge 5000
+check "large: pruned lists in the index" test -n "$(grep -l '"~' "$OUT"/search/data/w1-*.json | head -1)"
+md=$(ls "$S"/content/*.md | head -1)
+printf '\nExperience with experience: experience, experience and experience again.\n' >> "$md"
+build large-edit
+check "large: one posting patched in, final lists kept" \
+	grep -qE 'body words of 1 postings patched in, [1-9][0-9]* final lists kept' "$T/large-edit.out"
+same large-edit
+
 finish
