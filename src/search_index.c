@@ -1314,10 +1314,12 @@ static struct hint_tier hint_view(const struct termtab *t, size_t target)
 	return (struct hint_tier){ v, t->n };
 }
 
+struct rows_job;
+static struct slice row_of(const struct rows_job *j, size_t id);
+
 static void hint_row(struct buf *b, size_t id, void *ctx)
 {
-	struct posting *const *postings = ctx;
-	put_row(b, postings[id]);
+	buf_putslice(b, row_of(ctx, id));
 }
 
 /* A list file to write: its word's entries in the two tiers, and hints. */
@@ -1538,7 +1540,10 @@ static void put_row(struct buf *b, const struct posting *p)
 	buf_putc(b, ']');
 }
 
-static void write_rows(struct writer *w, struct posting *const *ps, size_t n,
+struct rows_job;
+static struct slice row_of(const struct rows_job *j, size_t id);
+
+static void write_rows(struct writer *w, const struct rows_job *j, size_t n,
 		       size_t per, struct buf *man)
 {
 	size_t nblocks = (n + per - 1) / per;
@@ -1556,7 +1561,7 @@ static void write_rows(struct writer *w, struct posting *const *ps, size_t n,
 			for (size_t id = k * per; id < n && id < (k + 1) * per; id++) {
 				if (id > k * per)
 					buf_putc(b, ',');
-				put_row(b, ps[id]);
+				buf_putslice(b, row_of(j, id));
 			}
 			buf_putc(b, ']');
 			h = fnv1a(b->p, b->n, h);
@@ -1836,18 +1841,59 @@ static void write_vocab(struct writer *w, struct termtab tabs[2], size_t n,
  * tiers (a rebuild's index is mostly these two halves), each half with a
  * writer of its own, and their manifest parts joined in their place.
  */
+/*
+ * Every posting's row, made once (rows_make) for the row blocks and the
+ * list files' hints, which would otherwise make 50,000 of them again at
+ * 100,000 postings.  On the rows' helper when there is one: the hints
+ * wait for them (rows_wait); they are made long before.
+ */
 struct rows_job {
 	struct writer w;
 	struct posting *const *ps;
 	size_t n, per, target;
 	struct buf rows, facets, salary;
+	struct buf all;         /* the rows, one after another */
+	size_t *at;             /* row i is all[at[i] .. at[i + 1]) */
+	pthread_mutex_t lock;
+	pthread_cond_t made;
+	int ready;
 };
+
+static void rows_make(struct rows_job *j)
+{
+	size_t *at = xmalloc((j->n + 1) * sizeof *at);
+	for (size_t i = 0; i < j->n; i++) {
+		at[i] = j->all.n;
+		put_row(&j->all, j->ps[i]);
+	}
+	at[j->n] = j->all.n;
+	pthread_mutex_lock(&j->lock);
+	j->at = at;
+	j->ready = 1;
+	pthread_cond_broadcast(&j->made);
+	pthread_mutex_unlock(&j->lock);
+}
+
+static void rows_wait(struct rows_job *j)
+{
+	pthread_mutex_lock(&j->lock);
+	while (!j->ready)
+		pthread_cond_wait(&j->made, &j->lock);
+	pthread_mutex_unlock(&j->lock);
+}
+
+static struct slice row_of(const struct rows_job *j, size_t id)
+{
+	return (struct slice){ j->all.p + j->at[id], j->at[id + 1] - j->at[id] };
+}
 
 static void *rows_run(void *arg)
 {
 	struct rows_job *j = arg;
 	struct buf part = BUF_INIT;
-	write_rows(&j->w, j->ps, j->n, j->per, &j->rows);
+	if (!j->ready)
+		rows_make(j);
+	write_rows(&j->w, j, j->n, j->per, &j->rows);
 	for (int f = 0; f < F_COUNT; f++) {
 		buf_reset(&part);
 		write_facet(&j->w, j->ps, j->n, (enum facet)f, j->target * FACET_PACK_SHARDS,
@@ -1874,7 +1920,8 @@ int search_index_write(struct posting *const *postings, size_t n,
 	struct termtab tabs[2] = { { 0 }, { 0 } };
 	struct buf man = BUF_INIT, part = BUF_INIT, vname = BUF_INIT;
 	int rc = -1;
-	struct rows_job rj = { .w = { 0 } };
+	struct rows_job rj = { .w = { 0 }, .lock = PTHREAD_MUTEX_INITIALIZER,
+			       .made = PTHREAD_COND_INITIALIZER };
 	pthread_t rows_tid;
 	int rows_async = 0;
 
@@ -1882,8 +1929,11 @@ int search_index_write(struct posting *const *postings, size_t n,
 		diag_error(d, dir, 0, 0, "cannot create '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	rj = (struct rows_job){ .w = w, .ps = postings, .n = n, .per = per, .target = target };
+	rj = (struct rows_job){ .w = w, .ps = postings, .n = n, .per = per, .target = target,
+				.lock = PTHREAD_MUTEX_INITIALIZER, .made = PTHREAD_COND_INITIALIZER };
 	rows_async = opts->threads > 1 && pthread_create(&rows_tid, NULL, rows_run, &rj) == 0;
+	if (!rows_async)
+		rows_make(&rj);
 	size_t patched = 0;
 	if (body_from_snapshot(&tabs[1], postings, n, opts, &patched)) {
 		w.st.from_last = 1;
@@ -1919,7 +1969,8 @@ int search_index_write(struct posting *const *postings, size_t n,
 			buf_release(&tabs[1].v[i].raw);
 	}
 	struct hint_tier hv[2] = { hint_view(&tabs[0], target), hint_view(&tabs[1], target) };
-	struct hints *hints = search_hints_new(&hv[0], &hv[1], n, hint_row, (void *)postings);
+	rows_wait(&rj);
+	struct hints *hints = search_hints_new(&hv[0], &hv[1], n, hint_row, &rj);
 	write_list_files(&w, tabs, hv, hints);
 	for (int t = 0; t < 2; t++) {
 		buf_reset(&part);
@@ -1953,6 +2004,10 @@ out:
 	buf_release(&rj.rows);
 	buf_release(&rj.facets);
 	buf_release(&rj.salary);
+	buf_release(&rj.all);
+	free(rj.at);
+	pthread_mutex_destroy(&rj.lock);
+	pthread_cond_destroy(&rj.made);
 	free(rj.w.names);
 	if (opts->stats)
 		*opts->stats = w.st;
