@@ -401,11 +401,12 @@ static void big_inputs(void)
 	while (in.n < 5u << 20)
 		buf_puts(&in, piece);
 	double t = now();
+	hang_guard(60, "5 MB clean line");
 	repair_text(buf_slice(&in), REPAIR_ALL, &out, NULL);
+	hang_guard(0, NULL);
 	double dt = now() - t;
 	CHECK(slice_eq(buf_slice(&in), buf_slice(&out)), "5 MB clean line changed");
 	printf("5 MB clean single line: %.1f ms (%.0f MB/s)\n", dt * 1e3, in.n / dt / 1e6);
-	CHECK(dt < 2.0, "5 MB line took %.2f s", dt);
 
 	/* Posting-sized texts, the common case: the speed that matters.
 	 * (Big buffers above are slower per byte: page faults dominate.) */
@@ -422,9 +423,8 @@ static void big_inputs(void)
 	}
 	dt = now() - t;
 	CHECK(slice_eq(buf_slice(&in), buf_slice(&out)), "clean posting changed");
+	/* printed only: the speed is make bench's (bench-inspect.sh) */
 	printf("clean 4.5 KB postings with curly quotes: %.0f MB/s\n", total / dt / 1e6);
-	if (!getenv("JOBSITE_SANITIZED"))
-		CHECK(total / dt / 1e6 > 100, "clean text at %.0f MB/s", total / dt / 1e6);
 
 	/* The same text as whole-file mojibake. */
 	struct buf moj = BUF_INIT, clean = BUF_INIT;
@@ -447,10 +447,11 @@ static void big_inputs(void)
 	for (int i = 0; i < 1 << 20; i++)
 		buf_putc(&in, rand() & 0xFF);
 	t = now();
+	hang_guard(60, "1 MB of random bytes");
 	repair_text(buf_slice(&in), REPAIR_ALL, &out, NULL);
+	hang_guard(0, NULL);
 	dt = now() - t;
 	CHECK(clean_utf8(buf_slice(&out)), "random bytes gave unclean output");
-	CHECK(dt < 2.0, "1 MB random bytes took %.2f s", dt);
 	printf("1 MB random bytes: %.1f ms\n", dt * 1e3);
 
 	/* Random text made of the characters mojibake is made of. */
