@@ -1,6 +1,7 @@
 /*
  * main.c - the jobsite command line: a table of commands, as git has.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,8 +37,21 @@ static void usage(FILE *out)
 		fprintf(out, "   %-10s %s\n", commands[i].name, commands[i].help);
 }
 
+/*
+ * The heap grows 256 MB at a time, not glibc's 128 KB (M_TOP_PAD; address
+ * space only, nothing is touched until used): a rebuild after one edit of
+ * 100,000 postings takes 450 MB in small steps, each a brk() call, and
+ * gives memory back between them.  1.47-1.51 -> 1.40-1.43 s (medians of 7
+ * and 9 alternating runs), peak RSS +10 MiB; cold builds within noise.
+ */
+static void heap_in_big_steps(void)
+{
+	mallopt(M_TOP_PAD, 256 << 20);
+}
+
 int main(int argc, char **argv)
 {
+	heap_in_big_steps();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
