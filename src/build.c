@@ -954,7 +954,6 @@ static void *cache_save_thread(void *arg)
 	return NULL;
 }
 
-/* The build, with diagnostics going to `diag_out`. */
 /*
  * Whether a one-shot build may leave its memory to exit() (as git and
  * compilers do): the site, the postings and the cache's tables are ~400 MB
@@ -972,6 +971,8 @@ static int may_skip_teardown(void)
 #endif
 }
 
+/* The build, with diagnostics going to `diag_out`; `one_shot`: the
+ * process ends after it (cmd_build), so its memory need not be freed. */
 static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void *ctx),
 		      void *ready_ctx, int one_shot)
 {

@@ -866,13 +866,6 @@ static int prefetch_answer(struct build_cache *c, const struct slot *s, size_t l
 	return lo < c->mpre->total && at[lo] == s->value ? c->mpre->same[lo] : -1;
 }
 
-int cache_manifest_file_same(struct build_cache *c, const char *rel)
-{
-	if (!c->mpre || !c->manifest_ok)
-		return -1;
-	return prefetch_answer(c, table_get(c->mtab, rel, strlen(rel)), 0, c->mpre->nfiles);
-}
-
 int cache_manifest_entry_same(struct build_cache *c, size_t entry)
 {
 	if (!c->mpre || !c->manifest_ok || entry >= c->mtab->cap)

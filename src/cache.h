@@ -215,8 +215,7 @@ void cache_words_end(struct build_cache *c, int ok);
  * unseen, as it may with the stats taken later.
  */
 void cache_manifest_prefetch(struct build_cache *c, const char *output);
-int cache_manifest_file_same(struct build_cache *c, const char *rel);
-/* The same for an entry cache_manifest_find() gave. */
+/* The answer for the file of an entry cache_manifest_find() gave. */
 int cache_manifest_entry_same(struct build_cache *c, size_t entry);
 /*
  * Entry `entry` of the old manifest is among this build's files: the
@@ -248,7 +247,7 @@ int cache_manifest_save(struct build_cache *c, const struct manifest_item *v, si
 			const struct manifest_dir *dirs, size_t ndirs);
 /* The mtime the old manifest has for folder `rel`: 1, or 0 if none; and
  * in *same whether the folder was as it says when the build started, as
- * cache_manifest_file_same() answers for a file. */
+ * cache_manifest_entry_same() answers for a file. */
 int cache_manifest_dir(struct build_cache *c, const char *rel, int64_t *mtime_ns, int *same);
 
 /*

@@ -513,7 +513,7 @@ static int list_key(struct pctx *pc, const char *tmpl, const char *path, const c
 
 /*
  * The key of a page made from the whole site (home, the employer, state
- * and salary indexes, search, 404): its place and every job's card in site
+ * and salary indexes, search/): its place and every job's card in site
  * order.  A card holds what the page reads of its job and its groups
  * (card_key), so the same cards make the same counts, lists and pay
  * figures.  0 when some card has no key.
