@@ -375,7 +375,8 @@ static void assign_slugs(struct site *s)
 			base = xstrdup("job");
 		}
 		char *slug = base;
-		if (strmap_get(&seen, slug) >= 0) {
+		uint64_t h = key_hash(slug); /* once: looked up, then put */
+		if (strmap_find(&seen, slug, h) >= 0) {
 			long from = strmap_get(&next, base);
 			unsigned k = from >= 0 ? (unsigned)from : 2;
 			for (;; k++) {
@@ -385,13 +386,14 @@ static void assign_slugs(struct site *s)
 					break;
 			}
 			slug = xstrdup(buf_cstr(&b));
+			h = key_hash(slug);
 			if (from < 0)
 				strlist_push(&bases, base); /* a key of next's own, outliving base */
 			strmap_put(&next, from < 0 ? bases.v[bases.n - 1] : base, k + 1);
 			free(base);
 		}
 		s->jobs[i].slug = slug;
-		strmap_put(&seen, slug, i);
+		strmap_put_hashed(&seen, slug, h, i);
 	}
 	buf_release(&b);
 	strmap_release(&seen);
