@@ -84,8 +84,9 @@ struct build_cache {
 	int pchanged;           /* something differs: write the file again */
 	size_t hits, misses;
 
-	/* the manifest read at open; entries point into `mblob` */
+	/* the manifest read at open (mapped: mmapped); entries point into `mblob` */
 	struct buf mblob;
+	int mmapped;
 	struct cache_table *mtab;
 	unsigned char *mseen;           /* per mtab slot: cache_manifest_seen() */
 	struct cache_table *dtab;       /* the output's folders, with mtimes */
