@@ -1299,6 +1299,53 @@ static size_t finish_tier(struct termtab *t, int tier, size_t n, int keep_raw)
 
 static void put_row(struct buf *b, const struct posting *p);
 
+/*
+ * Every posting's row, made once (rows_make) for the row blocks and the
+ * list files' hints, which would otherwise make 50,000 of them again at
+ * 100,000 postings.  On the rows' helper when there is one: the hints
+ * wait for them (rows_wait); they are made long before.
+ */
+struct rows_job {
+	struct writer w;
+	struct posting *const *ps;
+	size_t n, per, target;
+	struct buf rows, facets, salary;
+	struct buf all;         /* the rows, one after another */
+	size_t *at;             /* row i is all[at[i] .. at[i + 1]) */
+	pthread_mutex_t lock;
+	pthread_cond_t made;
+	int ready;
+};
+
+static void rows_make(struct rows_job *j)
+{
+	size_t *at = xmalloc((j->n + 1) * sizeof *at);
+	for (size_t i = 0; i < j->n; i++) {
+		at[i] = j->all.n;
+		put_row(&j->all, j->ps[i]);
+	}
+	at[j->n] = j->all.n;
+	pthread_mutex_lock(&j->lock);
+	j->at = at;
+	j->ready = 1;
+	pthread_cond_broadcast(&j->made);
+	pthread_mutex_unlock(&j->lock);
+}
+
+static void rows_wait(struct rows_job *j)
+{
+	pthread_mutex_lock(&j->lock);
+	while (!j->ready)
+		pthread_cond_wait(&j->made, &j->lock);
+	pthread_mutex_unlock(&j->lock);
+}
+
+static struct slice row_of(const struct rows_job *j, size_t id)
+{
+	return (struct slice){ j->all.p + j->at[id], j->at[id + 1] - j->at[id] };
+}
+
+
 static int has_file(const struct term *e, size_t target)
 {
 	return e && e->enc.n > target / LIST_INLINE_SHARE;
@@ -1313,9 +1360,6 @@ static struct hint_tier hint_view(const struct termtab *t, size_t target)
 					   has_file(&t->v[i], target) };
 	return (struct hint_tier){ v, t->n };
 }
-
-struct rows_job;
-static struct slice row_of(const struct rows_job *j, size_t id);
 
 static void hint_row(struct buf *b, size_t id, void *ctx)
 {
@@ -1539,9 +1583,6 @@ static void put_row(struct buf *b, const struct posting *p)
 	}
 	buf_putc(b, ']');
 }
-
-struct rows_job;
-static struct slice row_of(const struct rows_job *j, size_t id);
 
 static void write_rows(struct writer *w, const struct rows_job *j, size_t n,
 		       size_t per, struct buf *man)
@@ -1841,52 +1882,6 @@ static void write_vocab(struct writer *w, struct termtab tabs[2], size_t n,
  * tiers (a rebuild's index is mostly these two halves), each half with a
  * writer of its own, and their manifest parts joined in their place.
  */
-/*
- * Every posting's row, made once (rows_make) for the row blocks and the
- * list files' hints, which would otherwise make 50,000 of them again at
- * 100,000 postings.  On the rows' helper when there is one: the hints
- * wait for them (rows_wait); they are made long before.
- */
-struct rows_job {
-	struct writer w;
-	struct posting *const *ps;
-	size_t n, per, target;
-	struct buf rows, facets, salary;
-	struct buf all;         /* the rows, one after another */
-	size_t *at;             /* row i is all[at[i] .. at[i + 1]) */
-	pthread_mutex_t lock;
-	pthread_cond_t made;
-	int ready;
-};
-
-static void rows_make(struct rows_job *j)
-{
-	size_t *at = xmalloc((j->n + 1) * sizeof *at);
-	for (size_t i = 0; i < j->n; i++) {
-		at[i] = j->all.n;
-		put_row(&j->all, j->ps[i]);
-	}
-	at[j->n] = j->all.n;
-	pthread_mutex_lock(&j->lock);
-	j->at = at;
-	j->ready = 1;
-	pthread_cond_broadcast(&j->made);
-	pthread_mutex_unlock(&j->lock);
-}
-
-static void rows_wait(struct rows_job *j)
-{
-	pthread_mutex_lock(&j->lock);
-	while (!j->ready)
-		pthread_cond_wait(&j->made, &j->lock);
-	pthread_mutex_unlock(&j->lock);
-}
-
-static struct slice row_of(const struct rows_job *j, size_t id)
-{
-	return (struct slice){ j->all.p + j->at[id], j->at[id + 1] - j->at[id] };
-}
-
 static void *rows_run(void *arg)
 {
 	struct rows_job *j = arg;
@@ -1920,8 +1915,9 @@ int search_index_write(struct posting *const *postings, size_t n,
 	struct termtab tabs[2] = { { 0 }, { 0 } };
 	struct buf man = BUF_INIT, part = BUF_INIT, vname = BUF_INIT;
 	int rc = -1;
-	struct rows_job rj = { .w = { 0 }, .lock = PTHREAD_MUTEX_INITIALIZER,
-			       .made = PTHREAD_COND_INITIALIZER };
+	/* the rows' writer starts as a copy of w (its files are counted apart) */
+	struct rows_job rj = { .w = w, .ps = postings, .n = n, .per = per, .target = target,
+			       .lock = PTHREAD_MUTEX_INITIALIZER, .made = PTHREAD_COND_INITIALIZER };
 	pthread_t rows_tid;
 	int rows_async = 0;
 
@@ -1929,8 +1925,6 @@ int search_index_write(struct posting *const *postings, size_t n,
 		diag_error(d, dir, 0, 0, "cannot create '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	rj = (struct rows_job){ .w = w, .ps = postings, .n = n, .per = per, .target = target,
-				.lock = PTHREAD_MUTEX_INITIALIZER, .made = PTHREAD_COND_INITIALIZER };
 	rows_async = opts->threads > 1 && pthread_create(&rows_tid, NULL, rows_run, &rj) == 0;
 	if (!rows_async)
 		rows_make(&rj);
