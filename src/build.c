@@ -1069,8 +1069,22 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	if (!save_async)
 		cache_save_thread(&csj);
 	stage_done(&sc, save_async ? "cache save (started)" : "cache save");
-	site = site_build(&list, &b.cfg.bands, b.cfg.build_date, &b.d);
-	stage_done(&sc, "site model");
+	/* The last build's model when it was made from the same fields
+	 * (site.h); else made, and kept for the next build. */
+	site = b.no_cache ? NULL
+			  : site_from_memo(cache_site_get(&cache), &list, &b.cfg.bands,
+					   b.cfg.build_date, &b.d);
+	size_t patched = 0;
+	int site_kept = site && site_memo_kept(site, &patched);
+	if (!site)
+		site = site_build(&list, &b.cfg.bands, b.cfg.build_date, &b.d);
+	if (!b.no_cache && (!site_kept || patched)) {
+		struct buf memo = BUF_INIT;
+		if (site_memo_put(site, &memo) == 0)
+			cache_site_put(&cache, buf_slice(&memo));
+		buf_release(&memo);
+	}
+	stage_done(&sc, site_kept ? "site model (kept)" : "site model");
 	if (save_async)
 		pthread_join(save_tid, NULL);
 	stage_done(&sc, save_async ? "cache save (wait)" : "cache save");

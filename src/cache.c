@@ -27,6 +27,7 @@
 #define KIND_WORDS_DELTA 5u     /* the same beside the words file */
 #define KIND_BODY 6u            /* the search index's body term table */
 #define KIND_LAST 7u            /* the last build's record ("nothing to do") */
+#define KIND_SITE 8u            /* the site model's memo (site.h) */
 #define HEADER_SIZE (8 + 4 + 4 + 16 + 16 + 8 + 16)
 /* A file modified this recently may change again within its mtime's
  * granularity: its entry keeps no stat, so the next build hashes it. */
@@ -467,7 +468,8 @@ static int *mapped_of(struct build_cache *c, struct buf *blob)
 {
 	return blob == &c->pblob ? &c->pmapped : blob == &c->wblob ? &c->wmapped :
 	       blob == &c->pdblob ? &c->pdmapped : blob == &c->wdblob ? &c->wdmapped :
-	       blob == &c->bblob ? &c->bmapped : blob == &c->mblob ? &c->mmapped : NULL;
+	       blob == &c->bblob ? &c->bmapped : blob == &c->mblob ? &c->mmapped :
+	       blob == &c->sblob ? &c->smapped : NULL;
 }
 
 static void blob_release(struct build_cache *c, struct buf *blob)
@@ -557,8 +559,9 @@ static size_t load(struct build_cache *c, const char *path, uint32_t kind, struc
 		why = "is corrupt (checksum mismatch)";
 	if (why) {
 		diag_report(c->d, level, path, 0, 0, NULL, "build cache %s; ignored, %s", why,
-			    is_delta(kind) ? "the files it held are read again"
-					   : "this is a full build");
+			    is_delta(kind)       ? "the files it held are read again"
+			    : kind == KIND_SITE ? "the site model is made again"
+						 : "this is a full build");
 		blob_release(c, blob);
 		return 0;
 	}
@@ -928,6 +931,8 @@ void cache_locate(struct build_cache *c, const char *output, struct diag *d)
 	c->words_delta_path = buf_detach(&p, NULL);
 	buf_printf(&p, "%s/%s.body", c->dir, name);
 	c->body_path = buf_detach(&p, NULL);
+	buf_printf(&p, "%s/%s.site", c->dir, name);
+	c->site_path = buf_detach(&p, NULL);
 	buf_printf(&p, "%s/%s.last", c->dir, name);
 	c->last_path = buf_detach(&p, NULL);
 	buf_printf(&p, "%s/%s.desc", c->dir, name);
@@ -1041,7 +1046,8 @@ void cache_forget(struct build_cache *c)
 	blob_release(c, &c->wblob);
 	blob_release(c, &c->wdblob);
 	blob_release(c, &c->bblob);
-	c->body_read = 1;
+	blob_release(c, &c->sblob);
+	c->body_read = c->site_read = 1;
 	blob_release(c, &c->mblob);
 	c->manifest_ok = 0;
 	c->pchanged = 1;
@@ -1055,6 +1061,7 @@ void cache_close(struct build_cache *c)
 	free(c->postings_delta_path);
 	free(c->words_delta_path);
 	free(c->body_path);
+	free(c->site_path);
 	free(c->dir);
 	free(c->postings_path);
 	free(c->manifest_path);
@@ -1894,6 +1901,25 @@ struct slice cache_body_get(struct build_cache *c)
 void cache_body_put(struct build_cache *c, struct slice table)
 {
 	save(c, c->body_path, KIND_BODY, (struct cache_hash){ 0, 0 }, table);
+}
+
+/* ---- the site model's memo ---- */
+
+struct slice cache_site_get(struct build_cache *c)
+{
+	if (!c->site_read) {
+		c->site_read = 1;
+		struct cache_hash key = { 0, 0 };
+		load(c, c->site_path, KIND_SITE, &key, &c->sblob, NULL);
+	}
+	if (c->sblob.n <= HEADER_SIZE)
+		return (struct slice){ NULL, 0 };
+	return (struct slice){ c->sblob.p + HEADER_SIZE, c->sblob.n - HEADER_SIZE };
+}
+
+void cache_site_put(struct build_cache *c, struct slice memo)
+{
+	save(c, c->site_path, KIND_SITE, (struct cache_hash){ 0, 0 }, memo);
 }
 
 /* ---- the last build's record ---- */

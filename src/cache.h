@@ -110,6 +110,9 @@ struct build_cache {
 	char *body_path;
 	struct buf bblob;
 	int bmapped, body_read;
+	char *site_path;        /* the site model's memo */
+	struct buf sblob;
+	int smapped, site_read;
 	struct cache_table *wtab;       /* read by cache_words_begin() */
 	int words_forgotten;            /* --no-cache: read none */
 	struct words_out *wout;         /* the next words file, being made */
@@ -267,6 +270,9 @@ size_t cache_decode_all(struct build_cache *c, const struct ingest_opts *o, stru
  */
 struct slice cache_body_get(struct build_cache *c);
 void cache_body_put(struct build_cache *c, struct slice table);
+/* The same for the site model's memo (site.h). */
+struct slice cache_site_get(struct build_cache *c);
+void cache_site_put(struct build_cache *c, struct slice memo);
 
 /*
  * "Nothing to do": the last build's record, .jobsite-cache/<output>.last.

@@ -1,5 +1,6 @@
 #include "site.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,122 @@ static const char *nz(const char *s)
 }
 
 /*
+ * What the memo of a model (site_memo_put) holds besides the model: where
+ * each job and duplicate stood in the posting list, and per place in the
+ * list the description's hash and the duplicate key (dup_hash), and
+ * whether that key is shared.  `key` hashes everything else the model is
+ * made from (model_key).
+ */
+struct site_memo {
+	XXH128_hash_t key;
+	size_t n;              /* postings in the list */
+	uint32_t *at;          /* per job, its place in the list */
+	uint32_t *dup_at;      /* per duplicate, its place and its first's */
+	uint64_t *dh, *dk;     /* per place */
+	unsigned char *inv;    /* per place: another posting has its key */
+	int kept;              /* the model came from a memo */
+	size_t patched;        /* ... with this many descriptions changed since */
+};
+
+static struct site_memo *memo_new(size_t n)
+{
+	struct site_memo *m = xcalloc(1, sizeof *m);
+	m->n = n;
+	m->at = xmalloc((n ? n : 1) * sizeof *m->at);
+	m->dup_at = xmalloc((n ? n : 1) * 2 * sizeof *m->dup_at);
+	m->dh = xmalloc((n ? n : 1) * sizeof *m->dh);
+	m->dk = xmalloc((n ? n : 1) * sizeof *m->dk);
+	m->inv = xcalloc(n ? n : 1, 1);
+	return m;
+}
+
+static void memo_free(struct site_memo *m)
+{
+	if (!m)
+		return;
+	free(m->at);
+	free(m->dup_at);
+	free(m->dh);
+	free(m->dk);
+	free(m->inv);
+	free(m);
+}
+
+static void key_field(struct buf *b, const char *s)
+{
+	buf_putc(b, s != NULL); /* NULL and "" differ; the NUL ends each */
+	if (s)
+		buf_put(b, s, strlen(s) + 1);
+}
+
+static void key_money(struct buf *b, double v)
+{
+	if (isnan(v))
+		v = NAN; /* one NaN, whatever the bits it was made with */
+	buf_put(b, &v, sizeof v);
+}
+
+/*
+ * Everything site_build() reads but the descriptions: each posting's
+ * fields in list order, the band table and the build date (and, when
+ * neither that nor any posting has a date, the newest mtime, which then
+ * stands in for it).  Two lists with the same key and the same
+ * descriptions make the same model.
+ */
+static XXH128_hash_t model_key(const struct posting_list *l, const struct band_table *t,
+			       const char *build_date)
+{
+	XXH3_state_t *st = XXH3_createState();
+	if (!st)
+		die("out of memory (a hash state)");
+	XXH3_128bits_reset(st);
+	struct buf b = BUF_INIT;
+	uint64_t n = l->n;
+	buf_put(&b, &n, sizeof n);
+	int dated = 0;
+	long long newest = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct posting *p = l->v[i];
+		key_field(&b, p->source);
+		key_field(&b, p->id);
+		key_field(&b, p->title);
+		key_field(&b, p->employer);
+		key_field(&b, p->employer_slug);
+		key_field(&b, p->city);
+		key_field(&b, p->location_text);
+		key_field(&b, p->state);
+		key_field(&b, p->date_posted);
+		key_field(&b, p->valid_through);
+		int w = (int)p->workplace;
+		buf_put(&b, &w, sizeof w);
+		key_money(&b, p->annual_min);
+		key_money(&b, p->annual_max);
+		dated = dated || p->date_posted[0];
+		if (p->mtime > newest)
+			newest = p->mtime;
+		if (b.n >= 1 << 16) {
+			XXH3_128bits_update(st, b.p, b.n);
+			buf_reset(&b);
+		}
+	}
+	key_field(&b, build_date ? build_date : "");
+	if (!dated && !(build_date && *build_date))
+		buf_put(&b, &newest, sizeof newest);
+	uint64_t nb = t->n;
+	buf_put(&b, &nb, sizeof nb);
+	for (size_t i = 0; i < t->n; i++) {
+		key_money(&b, t->v[i].min);
+		key_field(&b, t->v[i].slug);
+		key_field(&b, t->v[i].label);
+	}
+	XXH3_128bits_update(st, b.p, b.n);
+	XXH128_hash_t h = XXH3_128bits_digest(st);
+	XXH3_freeState(st);
+	buf_release(&b);
+	return h;
+}
+
+/*
  * Site order: newest first, undated last, then title, then source (each
  * as strcmp orders them), then the order of the input.  Sorted on dense
  * keys: a copy of the date, the
@@ -233,7 +350,8 @@ static void title_ranks(struct posting *const *in, size_t n, struct sort_key *k)
 	strmap_release(&m);
 }
 
-static void sort_postings(struct posting *const *in, size_t n, struct posting **out)
+static void sort_postings(struct posting *const *in, size_t n, struct posting **out,
+			  uint32_t *at)
 {
 	struct sort_key *k = xmalloc((n ? n : 1) * sizeof *k);
 	/* Sources in order already (the walk lists a folder's files by
@@ -256,8 +374,10 @@ static void sort_postings(struct posting *const *in, size_t n, struct posting **
 		k[i].source = 0;
 	title_ranks(in, n, k);
 	qsort(k, n, sizeof *k, cmp_sort_key);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		out[i] = k[i].p;
+		at[i] = k[i].at;
+	}
 	free(k);
 }
 
@@ -316,24 +436,34 @@ static int same_posting(const struct posting *p, const struct posting *q)
 	return same;
 }
 
+/* The key duplicates are found by: title, employer, location and the
+ * description's hash `dh` (descriptions are most of the bytes). */
+static uint64_t dup_hash(const struct posting *p, uint64_t dh, struct buf *loc)
+{
+	const char *t = nz(p->title), *e = nz(p->employer);
+	uint64_t h = XXH3_64bits(t, strlen(t) + 1);
+	h = XXH3_64bits_withSeed(e, strlen(e) + 1, h);
+	location_key(p, loc);
+	h = XXH3_64bits_withSeed(loc->p, loc->n + 1, h);
+	return XXH3_64bits_withSeed(&dh, sizeof dh, h);
+}
+
 /*
  * Mark duplicates in the sorted array v (dup[i] = index of the first copy
- * + 1).  Hashing first keeps this O(n log n) whatever the sizes.
+ * + 1).  Hashing first keeps this O(n log n) whatever the sizes.  For the
+ * memo, by place in the list (at[i] is v[i]'s): each posting's
+ * description hash and key, and whether another posting shares the key.
  */
-static void find_duplicates(struct posting **v, size_t n, size_t *dup)
+static void find_duplicates(struct posting **v, size_t n, size_t *dup, const uint32_t *at,
+			    struct site_memo *m)
 {
-	struct dupkey *k = xmalloc(n * sizeof *k);
+	struct dupkey *k = xmalloc((n ? n : 1) * sizeof *k);
 	struct buf loc = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
-		const struct posting *p = v[i];
-		const char *t = nz(p->title), *e = nz(p->employer);
-		uint64_t h = XXH3_64bits(t, strlen(t) + 1);
-		h = XXH3_64bits_withSeed(e, strlen(e) + 1, h);
-		location_key(p, &loc);
-		h = XXH3_64bits_withSeed(loc.p, loc.n + 1, h);
-		/* descriptions are most of the bytes: their hash, kept */
-		uint64_t dh = posting_desc_hash(p);
-		h = XXH3_64bits_withSeed(&dh, sizeof dh, h);
+		uint64_t dh = posting_desc_hash(v[i]);
+		uint64_t h = dup_hash(v[i], dh, &loc);
+		m->dh[at[i]] = dh;
+		m->dk[at[i]] = h;
 		k[i] = (struct dupkey){ h, i };
 		dup[i] = 0;
 	}
@@ -343,6 +473,8 @@ static void find_duplicates(struct posting **v, size_t n, size_t *dup)
 		size_t b = a + 1;
 		while (b < n && k[b].h == k[a].h)
 			b++;
+		for (size_t x = a; x < b && b - a > 1; x++)
+			m->inv[at[k[x].i]] = 1;
 		for (size_t x = a + 1; x < b; x++)
 			for (size_t y = a; y < x; y++)
 				if (!dup[k[y].i] && same_posting(v[k[x].i], v[k[y].i])) {
@@ -602,32 +734,9 @@ static void group_bands(struct site *s, const struct band_table *t)
 	}
 }
 
-struct site *site_build(struct posting_list *l, const struct band_table *bands,
-			const char *build_date, struct diag *d)
+/* The model once its jobs are in order: build date, closed, open, slugs, groups. */
+static void site_finish(struct site *s, const struct band_table *bands, const char *build_date)
 {
-	struct site *s = xcalloc(1, sizeof *s);
-	size_t n = l->n;
-	struct posting **v = xmalloc((n ? n : 1) * sizeof *v);
-	sort_postings(l->v, n, v);
-
-	size_t *dup = xmalloc((n ? n : 1) * sizeof *dup);
-	find_duplicates(v, n, dup);
-	s->jobs = xcalloc(n ? n : 1, sizeof *s->jobs);
-	size_t dups_cap = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (dup[i]) {
-			const struct posting *first = v[dup[i] - 1];
-			diag_report(d, DIAG_WARNING, v[i]->source, 0, 0, "duplicate posting",
-				    "duplicate of '%s'; no page built", first->source);
-			s->dups = xgrow(s->dups, &dups_cap, s->nduplicates + 1, sizeof *s->dups);
-			s->dups[s->nduplicates++] = (struct site_dup){ v[i], first };
-			continue;
-		}
-		s->jobs[s->njobs++].p = v[i];
-	}
-	free(dup);
-	free(v);
-
 	if (build_date && *build_date)
 		memcpy(s->build_date, build_date, 11);
 	else
@@ -663,7 +772,351 @@ struct site *site_build(struct posting_list *l, const struct band_table *bands,
 	assign_slugs(s);
 	group_employers(s);
 	group_states(s);
-	group_bands(s, bands ? bands : band_default());
+	group_bands(s, bands);
+}
+
+struct site *site_build(struct posting_list *l, const struct band_table *bands,
+			const char *build_date, struct diag *d)
+{
+	struct site *s = xcalloc(1, sizeof *s);
+	size_t n = l->n;
+	bands = bands ? bands : band_default();
+	struct site_memo *m = s->memo = memo_new(n);
+	m->key = model_key(l, bands, build_date);
+	struct posting **v = xmalloc((n ? n : 1) * sizeof *v);
+	uint32_t *at = xmalloc((n ? n : 1) * sizeof *at);
+	sort_postings(l->v, n, v, at);
+
+	size_t *dup = xmalloc((n ? n : 1) * sizeof *dup);
+	find_duplicates(v, n, dup, at, m);
+	s->jobs = xcalloc(n ? n : 1, sizeof *s->jobs);
+	size_t dups_cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (dup[i]) {
+			const struct posting *first = v[dup[i] - 1];
+			diag_report(d, DIAG_WARNING, v[i]->source, 0, 0, "duplicate posting",
+				    "duplicate of '%s'; no page built", first->source);
+			s->dups = xgrow(s->dups, &dups_cap, s->nduplicates + 1, sizeof *s->dups);
+			m->dup_at[2 * s->nduplicates] = at[i];
+			m->dup_at[2 * s->nduplicates + 1] = at[dup[i] - 1];
+			s->dups[s->nduplicates++] = (struct site_dup){ v[i], first };
+			continue;
+		}
+		m->at[s->njobs] = at[i];
+		s->jobs[s->njobs++].p = v[i];
+	}
+	free(dup);
+	free(at);
+	free(v);
+	site_finish(s, bands, build_date);
+	return s;
+}
+
+/* ---- the model's memo ---- */
+
+/*
+ * Layout (host byte order: the build cache's stamp names the binary):
+ * u32 version, the key (16), u64 n, njobs, nemployers, nstates, nbands,
+ * nduplicates, i64 state_remote, state_none, build_date and newest_date
+ * (11 each); per place in the list dh (u64), dk (u64), inv (u8); per job
+ * its place, slug, employer, state, band and flags (u32 each); per
+ * duplicate its place and its first's; per employer its slug and name,
+ * per state its slug, name and code (offsets into the strings, NO_STR for
+ * none); u64 the strings' length, the strings (each ends in a NUL).
+ */
+#define MEMO_VERSION 1u
+#define NO_STR UINT32_MAX
+/* More descriptions changed than this, and the model is made again: each
+ * one's duplicate key is compared with every other's. */
+#define MEMO_MAX_PATCHED 64
+
+static void put32(struct buf *b, uint32_t v)
+{
+	buf_put(b, &v, sizeof v);
+}
+
+static void put64(struct buf *b, uint64_t v)
+{
+	buf_put(b, &v, sizeof v);
+}
+
+static uint32_t put_str(struct buf *strs, const char *s)
+{
+	if (!s)
+		return NO_STR;
+	uint32_t at = (uint32_t)strs->n;
+	buf_put(strs, s, strlen(s) + 1);
+	return at;
+}
+
+int site_memo_kept(const struct site *s, size_t *patched)
+{
+	if (patched)
+		*patched = s->memo ? s->memo->patched : 0;
+	return s->memo && s->memo->kept;
+}
+
+int site_memo_put(const struct site *s, struct buf *out)
+{
+	const struct site_memo *m = s->memo;
+	if (!m || m->n >= UINT32_MAX || m->n != s->njobs + s->nduplicates)
+		return -1;
+	struct buf strs = BUF_INIT;
+	put32(out, MEMO_VERSION);
+	buf_put(out, &m->key, sizeof m->key);
+	put64(out, m->n);
+	put64(out, s->njobs);
+	put64(out, s->nemployers);
+	put64(out, s->nstates);
+	put64(out, s->nbands);
+	put64(out, s->nduplicates);
+	put64(out, (uint64_t)s->state_remote);
+	put64(out, (uint64_t)s->state_none);
+	buf_put(out, s->build_date, 11);
+	buf_put(out, s->newest_date, 11);
+	buf_put(out, m->dh, m->n * sizeof *m->dh);
+	buf_put(out, m->dk, m->n * sizeof *m->dk);
+	buf_put(out, m->inv, m->n);
+	for (size_t i = 0; i < s->njobs; i++) {
+		const struct site_job *j = &s->jobs[i];
+		put32(out, m->at[i]);
+		put32(out, put_str(&strs, j->slug));
+		put32(out, (uint32_t)j->employer);
+		put32(out, (uint32_t)j->state);
+		put32(out, (uint32_t)j->band);
+		put32(out, (uint32_t)((j->closed ? 1 : 0) | (j->remote ? 2 : 0)));
+	}
+	buf_put(out, m->dup_at, s->nduplicates * 2 * sizeof *m->dup_at);
+	for (size_t i = 0; i < s->nemployers; i++) {
+		put32(out, put_str(&strs, s->employers[i].slug));
+		put32(out, put_str(&strs, s->employers[i].name));
+	}
+	for (size_t i = 0; i < s->nstates; i++) {
+		put32(out, put_str(&strs, s->states[i].slug));
+		put32(out, put_str(&strs, s->states[i].name));
+		put32(out, put_str(&strs, s->states[i].code));
+	}
+	put64(out, strs.n);
+	buf_put(out, strs.p, strs.n);
+	buf_release(&strs);
+	return 0;
+}
+
+struct rd {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static const unsigned char *take(struct rd *r, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const unsigned char *at = r->p;
+	r->p += n;
+	return at;
+}
+
+static uint64_t rd64(struct rd *r)
+{
+	uint64_t v = 0;
+	const unsigned char *at = take(r, sizeof v);
+	if (at)
+		memcpy(&v, at, sizeof v);
+	return v;
+}
+
+static uint32_t u32_at(const unsigned char *p, size_t i)
+{
+	uint32_t v;
+	memcpy(&v, p + 4 * i, sizeof v);
+	return v;
+}
+
+/* The string at offset `at` of the strings (NULL for NO_STR), or `bad`. */
+static const char *str_at(const unsigned char *strs, size_t len, uint32_t at, int *bad)
+{
+	if (at == NO_STR)
+		return NULL;
+	if (at >= len || !memchr(strs + at, 0, len - at)) {
+		*bad = 1;
+		return NULL;
+	}
+	return (const char *)strs + at;
+}
+
+static void groups_from(struct site_group *v, size_t n, const unsigned char *rec, size_t width,
+			const unsigned char *strs, size_t len, int *bad)
+{
+	for (size_t i = 0; i < n && !*bad; i++) {
+		const char *slug = str_at(strs, len, u32_at(rec, width * i), bad);
+		const char *name = str_at(strs, len, u32_at(rec, width * i + 1), bad);
+		const char *code = width > 2 ? str_at(strs, len, u32_at(rec, width * i + 2), bad)
+					     : NULL;
+		if (!slug || !name)
+			*bad = 1;
+		if (*bad)
+			break;
+		v[i].slug = xstrdup(slug);
+		v[i].name = xstrdup(name);
+		v[i].code = code ? xstrdup(code) : NULL;
+	}
+}
+
+/* Another place in the list has m->dk[x] (the key is shared). */
+static int key_shared(const struct site_memo *m, size_t x)
+{
+	for (size_t j = 0; j < m->n; j++)
+		if (j != x && m->dk[j] == m->dk[x])
+			return 1;
+	return 0;
+}
+
+struct site *site_from_memo(struct slice memo, struct posting_list *l,
+			    const struct band_table *bands, const char *build_date, struct diag *d)
+{
+	bands = bands ? bands : band_default();
+	struct rd r = { (const unsigned char *)memo.p, (const unsigned char *)memo.p + memo.n, 0 };
+	const unsigned char *version = take(&r, 4);
+	XXH128_hash_t key = { 0, 0 };
+	const unsigned char *kp = take(&r, sizeof key);
+	if (r.bad || u32_at(version, 0) != MEMO_VERSION)
+		return NULL;
+	memcpy(&key, kp, sizeof key);
+	uint64_t n = rd64(&r), njobs = rd64(&r), nemp = rd64(&r), nstates = rd64(&r),
+		 nbands = rd64(&r), ndups = rd64(&r);
+	long remote = (long)(int64_t)rd64(&r), none = (long)(int64_t)rd64(&r);
+	const unsigned char *dates = take(&r, 22);
+	if (r.bad || n != l->n || n >= UINT32_MAX || njobs + ndups != n ||
+	    nbands != bands->n + 1 || nemp > n || nstates > 64 + 2)
+		return NULL;
+	const unsigned char *dh = take(&r, n * 8), *dk = take(&r, n * 8), *inv = take(&r, n);
+	const unsigned char *jobs = take(&r, njobs * 24), *dups = take(&r, ndups * 8);
+	const unsigned char *emps = take(&r, nemp * 8), *states = take(&r, nstates * 12);
+	uint64_t slen = rd64(&r);
+	const unsigned char *strs = take(&r, slen);
+	if (r.bad || r.p != r.end || dates[10] || dates[21] ||
+	    (remote != -1 && (remote < 0 || (uint64_t)remote >= nstates)) ||
+	    (none != -1 && (none < 0 || (uint64_t)none >= nstates)))
+		return NULL;
+	/* the inputs but the descriptions, as they were */
+	XXH128_hash_t now = model_key(l, bands, build_date);
+	if (!XXH128_isEqual(now, key))
+		return NULL;
+
+	struct site_memo *m = memo_new(n);
+	m->key = key;
+	m->kept = 1;
+	memcpy(m->dh, dh, n * 8);
+	memcpy(m->dk, dk, n * 8);
+	memcpy(m->inv, inv, n);
+	/* Descriptions edited since: each keeps the model only if it was in
+	 * no duplicate set and its new key is nobody else's (then no posting
+	 * became or stopped being a duplicate). */
+	size_t changed[MEMO_MAX_PATCHED], nchanged = 0;
+	int bad = 0;
+	for (size_t i = 0; i < n && !bad; i++) {
+		uint64_t h = posting_desc_hash(l->v[i]);
+		if (h == m->dh[i])
+			continue;
+		if (nchanged == MEMO_MAX_PATCHED || m->inv[i])
+			bad = 1;
+		else
+			changed[nchanged++] = i;
+		m->dh[i] = h;
+	}
+	struct buf loc = BUF_INIT;
+	for (size_t k = 0; k < nchanged && !bad; k++)
+		m->dk[changed[k]] = dup_hash(l->v[changed[k]], m->dh[changed[k]], &loc);
+	buf_release(&loc);
+	for (size_t k = 0; k < nchanged && !bad; k++)
+		bad = key_shared(m, changed[k]);
+	m->patched = nchanged;
+
+	struct site *s = xcalloc(1, sizeof *s);
+	s->memo = m;
+	s->jobs = xcalloc(njobs ? njobs : 1, sizeof *s->jobs);
+	s->employers = xcalloc(nemp ? nemp : 1, sizeof *s->employers);
+	s->states = xcalloc(nstates ? nstates : 1, sizeof *s->states);
+	s->dups = xcalloc(ndups ? ndups : 1, sizeof *s->dups);
+	s->nemployers = nemp;
+	s->nstates = nstates;
+	s->state_remote = remote;
+	s->state_none = none;
+	unsigned char *used = xcalloc(n ? n : 1, 1); /* every place once */
+	for (size_t i = 0; i < ndups && !bad; i++) {
+		uint32_t at = u32_at(dups, 2 * i), first = u32_at(dups, 2 * i + 1);
+		if (at >= n || first >= n || used[at]++) {
+			bad = 1;
+			break;
+		}
+		m->dup_at[2 * i] = at;
+		m->dup_at[2 * i + 1] = first;
+		s->dups[i] = (struct site_dup){ l->v[at], l->v[first] };
+		s->nduplicates++;
+	}
+	for (size_t i = 0; i < njobs && !bad; i++) {
+		const unsigned char *rec = jobs + 24 * i;
+		uint32_t at = u32_at(rec, 0), emp = u32_at(rec, 2), st = u32_at(rec, 3),
+			 band = u32_at(rec, 4), flags = u32_at(rec, 5);
+		const char *slug = str_at(strs, slen, u32_at(rec, 1), &bad);
+		struct site_job *j = &s->jobs[i];
+		j->employer = emp == UINT32_MAX ? -1 : (long)emp;
+		j->state = st == UINT32_MAX ? -1 : (long)st;
+		j->band = band;
+		j->closed = flags & 1;
+		j->remote = flags >> 1 & 1;
+		if (bad || !slug || at >= n || used[at]++ || flags > 3 ||
+		    (j->employer >= 0 && (uint64_t)j->employer >= nemp) ||
+		    (j->state >= 0 && ((uint64_t)j->state >= nstates || j->state == remote ||
+				       j->state == none)) ||
+		    band >= nbands || (!j->closed && j->remote && remote < 0) ||
+		    (!j->closed && !j->remote && j->state < 0 && none < 0)) {
+			bad = 1;
+			break;
+		}
+		j->p = l->v[at];
+		j->slug = xstrdup(slug);
+		m->at[i] = at;
+		s->njobs++;
+	}
+	free(used);
+	groups_from(s->employers, nemp, emps, 2, strs, slen, &bad);
+	groups_from(s->states, nstates, states, 3, strs, slen, &bad);
+	if (bad) {
+		site_free(s);
+		return NULL;
+	}
+	memcpy(s->build_date, dates, 11);
+	memcpy(s->newest_date, dates + 11, 11);
+	s->nbands = nbands;
+	s->bands = xcalloc(nbands, sizeof *s->bands);
+	for (size_t i = 0; i < bands->n; i++) {
+		s->bands[i].slug = xstrdup(bands->v[i].slug);
+		s->bands[i].name = xstrdup(bands->v[i].label);
+	}
+	s->bands[bands->n].slug = xstrdup(BAND_NOT_DISCLOSED);
+	s->bands[bands->n].name = xstrdup("Not disclosed");
+	for (size_t i = 0; i < s->njobs; i++) {
+		const struct site_job *j = &s->jobs[i];
+		if (j->closed)
+			continue;
+		ids_push(&s->open, i);
+		if (j->employer >= 0)
+			ids_push(&s->employers[j->employer].jobs, i);
+		if (j->state >= 0)
+			ids_push(&s->states[j->state].jobs, i);
+		if (j->remote)
+			ids_push(&s->states[remote].jobs, i);
+		else if (j->state < 0)
+			ids_push(&s->states[none].jobs, i);
+		ids_push(&s->bands[j->band].jobs, i);
+	}
+	/* as site_build() reports them, in site order */
+	for (size_t i = 0; i < s->nduplicates; i++)
+		diag_report(d, DIAG_WARNING, s->dups[i].p->source, 0, 0, "duplicate posting",
+			    "duplicate of '%s'; no page built", s->dups[i].first->source);
 	return s;
 }
 
@@ -697,5 +1150,6 @@ void site_free(struct site *s)
 	groups_free(s->states, s->nstates);
 	groups_free(s->bands, s->nbands);
 	free(s->dups);
+	memo_free(s->memo);
 	free(s);
 }

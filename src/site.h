@@ -74,6 +74,7 @@ struct site {
 	} *dups;
 	char build_date[11];     /* the date expiry was judged against */
 	char newest_date[11];    /* newest date_posted among open postings */
+	struct site_memo *memo;  /* for site_memo_put() */
 };
 
 /*
@@ -86,6 +87,23 @@ struct site {
  */
 struct site *site_build(struct posting_list *l, const struct band_table *bands,
 			const char *build_date, struct diag *d);
+/*
+ * The model's memo, kept between builds (.jobsite-cache/<out>.site):
+ * site_memo_put() appends it to `out` (-1 when there is none to put).
+ * site_from_memo() gives the model site_build() would give for the same
+ * arguments, or NULL: it holds when every posting's fields but its
+ * description, their order, the band table and the build date are as
+ * they were (a hash of them all), and each description edited since
+ * (at most 64) neither was nor now is in a duplicate's key.  It reports
+ * the duplicates as site_build() does.  site_memo_kept() says whether a
+ * model came from a memo, and how many descriptions were patched in.
+ */
+struct buf;
+int site_memo_put(const struct site *s, struct buf *out);
+struct site *site_from_memo(struct slice memo, struct posting_list *l,
+			    const struct band_table *bands, const char *build_date, struct diag *d);
+int site_memo_kept(const struct site *s, size_t *patched);
+
 /* Then each duplicate's warning on its posting (for the build report). */
 void site_mark_duplicates(struct site *s);
 void site_free(struct site *s);

@@ -64,7 +64,7 @@ nolast() { rm -f "$S/.jobsite-cache/public.last"; }
 build cold
 check "cold build exits 0" test $? -eq 0
 check "cold: nothing from the cache" test "$(field cold 3)" -eq 0
-check "cold: a cache beside the output" test -s "$S/.jobsite-cache/public.postings" -a -s "$S/.jobsite-cache/public.manifest" -a -s "$S/.jobsite-cache/public.words" -a -s "$S/.jobsite-cache/public.body"
+check "cold: a cache beside the output" test -s "$S/.jobsite-cache/public.postings" -a -s "$S/.jobsite-cache/public.manifest" -a -s "$S/.jobsite-cache/public.words" -a -s "$S/.jobsite-cache/public.body" -a -s "$S/.jobsite-cache/public.site"
 same cold
 total=$(find "$OUT" -type f | wc -l)
 
@@ -90,7 +90,8 @@ same touched
 
 # 1. a posting's body
 printf '\nBilingual (English and Spanish) candidates are encouraged to apply.\n' >> "$S/content/mover.md"
-build body
+JOBSITE_TIMINGS=1 build body
+check "body: the site model is the last build's (site.h, site_from_memo)" grep -q '^timing: site model (kept)' "$T/body.err"
 check "body: one file parsed" test "$(field body 4)" -eq 1
 w=$(field body 1)
 check "body: some files written, most not ($w of $total)" test "$w" -ge 1 -a "$w" -lt $((total / 4))
@@ -122,7 +123,8 @@ same tail
 
 # 2. its employer: it moves from Anthem's page to Sidecar Health's
 sed -i 's/^employer: Anthem$/employer: Sidecar Health/' "$S/content/mover.md"
-build employer
+JOBSITE_TIMINGS=1 build employer
+check "employer: the site model is made again" grep -q '^timing: site model  ' "$T/employer.err"
 same employer
 check "employer: on the new employer's page" grep -q 'Provider Network Liaison' "$OUT/employers/sidecar-health/index.html"
 check "employer: gone from the old one" sh -c "! grep -q 'Provider Network Liaison' '$OUT/employers/anthem/index.html'"
@@ -384,7 +386,7 @@ same afterstrict
 
 # a damaged cache: never trusted, a full build with a warning
 for what in corrupt truncated foreign; do
-	for f in postings manifest words body; do
+	for f in postings manifest words body site; do
 		case $what in
 		corrupt) python3 - "$C/public.$f" <<'EOF'
 import sys
@@ -405,6 +407,7 @@ EOF
 	check "$what cache: a warning names the manifest" grep -q "public.manifest: warning: build cache" "$T/$what.err"
 	check "$what cache: a warning names the search words" grep -q "public.words: warning: build cache" "$T/$what.err"
 	check "$what cache: a warning names the search body table" grep -q "public.body: warning: build cache" "$T/$what.err"
+	check "$what cache: a warning names the site model's memo" grep -q "public.site: warning: build cache .*the site model is made again" "$T/$what.err"
 	check "$what cache: nothing taken from it" test "$(field "$what" 3)" -eq 0 -a "$(field "$what" 2)" -eq 0
 	same "$what"
 	nolast

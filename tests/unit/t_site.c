@@ -464,6 +464,164 @@ static void test_order_random(void)
 	}
 }
 
+/* a and b are the same model of the same postings */
+static int same_groups(const struct site_group *a, const struct site_group *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(a[i].slug, b[i].slug) || strcmp(a[i].name, b[i].name) ||
+		    !a[i].code != !b[i].code || (a[i].code && strcmp(a[i].code, b[i].code)) ||
+		    a[i].jobs.n != b[i].jobs.n ||
+		    (a[i].jobs.n && memcmp(a[i].jobs.v, b[i].jobs.v, a[i].jobs.n * sizeof *a[i].jobs.v)))
+			return 0;
+	}
+	return 1;
+}
+
+static int same_site(const struct site *a, const struct site *b)
+{
+	if (a->njobs != b->njobs || a->nemployers != b->nemployers || a->nstates != b->nstates ||
+	    a->nbands != b->nbands || a->nduplicates != b->nduplicates ||
+	    a->state_remote != b->state_remote || a->state_none != b->state_none ||
+	    strcmp(a->build_date, b->build_date) || strcmp(a->newest_date, b->newest_date) ||
+	    a->open.n != b->open.n ||
+	    (a->open.n && memcmp(a->open.v, b->open.v, a->open.n * sizeof *a->open.v)))
+		return 0;
+	for (size_t i = 0; i < a->njobs; i++) {
+		const struct site_job *x = &a->jobs[i], *y = &b->jobs[i];
+		if (x->p != y->p || strcmp(x->slug, y->slug) || x->closed != y->closed ||
+		    x->employer != y->employer || x->state != y->state || x->remote != y->remote ||
+		    x->band != y->band)
+			return 0;
+	}
+	for (size_t i = 0; i < a->nduplicates; i++)
+		if (a->dups[i].p != b->dups[i].p || a->dups[i].first != b->dups[i].first)
+			return 0;
+	return same_groups(a->employers, b->employers, a->nemployers) &&
+	       same_groups(a->states, b->states, a->nstates) &&
+	       same_groups(a->bands, b->bands, a->nbands);
+}
+
+static void set_desc(struct posting *p, const char *text)
+{
+	free(p->description_html);
+	p->description_html = xstrdup(text);
+}
+
+/*
+ * The model's memo: random boards (repeated titles and ids, employers,
+ * states, remote, closed, pay in every band, duplicates), each changed
+ * one way; the model from the memo, when it gives one, is site_build's.
+ */
+static void test_memo(void)
+{
+	static const char *const titles[] = { "Provider Relations", "Nurse", "Analyst", "" };
+	static const char *const emps[] = { "Acme Health", "Sidecar", "acme health", NULL };
+	static const char *const states[] = { "FL", "TX", "", "ZZ" };
+	static const char *const dates[] = { "2024-05-01", "2024-05-02", "" };
+	static const char *const descs[] = { "<p>A</p>", "<p>B</p>", "<p>C</p>" };
+	unsigned seed = 11;
+	int kept = 0, remade = 0, patched = 0, refused_dup = 0;
+	for (int round = 0; round < 60; round++) {
+		struct posting_list l = { 0 };
+		struct diag d;
+		diag_init(&d, NULL);
+		size_t n = 5 + (size_t)round * 3;
+		char src[32], text[48];
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = seed >> 8;
+			snprintf(src, sizeof src, "c/%03zu.md", i);
+			struct posting *p = mk(&l, src, r % 7 ? "" : "fixed-id", titles[r % 4],
+					       emps[(r >> 3) % 4], states[(r >> 5) % 4],
+					       dates[(r >> 7) % 3]);
+			p->workplace = (r >> 9) % 3 ? WORKPLACE_ONSITE : WORKPLACE_REMOTE;
+			p->annual_min = (r >> 11) % 4 ? 30000.0 * ((r >> 13) % 8) : NAN;
+			p->annual_max = p->annual_min + 10000;
+			if ((r >> 16) % 5 == 0)
+				memcpy(p->valid_through, "2024-01-01", 11);
+			if ((r >> 18) % 6)
+				snprintf(text, sizeof text, "<p>Posting %zu.</p>", i);
+			set_desc(p, (r >> 18) % 6 ? text : descs[(r >> 21) % 3]);
+		}
+		/* the change: none, a description (new, or one that makes the
+		 * victim a duplicate of its neighbour), a title, the date */
+		int how = round % 5;
+		seed = seed * 1103515245u + 12345u;
+		size_t victim = (seed >> 8) % n, other = (victim + 1) % n;
+		if (how == 2) { /* the neighbour's twin but for the description */
+			struct posting *v = l.v[victim], *o = l.v[other];
+			free(v->title);
+			v->title = xstrdup(o->title);
+			free(v->employer);
+			v->employer = o->employer ? xstrdup(o->employer) : NULL;
+			memcpy(v->state, o->state, 3);
+			v->workplace = o->workplace;
+			snprintf(text, sizeof text, "<p>Twin %d.</p>", round);
+			set_desc(v, text);
+		}
+		struct site *s0 = site_build(&l, band_default(), "2024-06-01", &d);
+		struct buf memo = BUF_INIT;
+		CHECK(site_memo_put(s0, &memo) == 0, "round %d: a memo", round);
+		unsigned warned = d.warnings;
+		site_free(s0);
+
+		const char *date = "2024-06-01";
+		if (how == 1) {
+			snprintf(text, sizeof text, "<p>Edited %d.</p>", round);
+			set_desc(l.v[victim], text);
+		} else if (how == 2) {
+			set_desc(l.v[victim], l.v[other]->description_html);
+		} else if (how == 3) {
+			free(l.v[victim]->title);
+			l.v[victim]->title = xstrdup("Retitled");
+		} else if (how == 4) {
+			date = "2024-01-02";
+		}
+		struct diag dm, db;
+		diag_init(&dm, NULL);
+		diag_init(&db, NULL);
+		struct site *sm = site_from_memo(buf_slice(&memo), &l, band_default(), date, &dm);
+		struct site *sb = site_build(&l, band_default(), date, &db);
+		if (sm) {
+			size_t np = 0;
+			CHECK(site_memo_kept(sm, &np) && same_site(sm, sb) && dm.warnings == db.warnings,
+			      "round %d, change %d: the memo's model is site_build's (%zu jobs, %zu duplicates)",
+			      round, how, sb->njobs, sb->nduplicates);
+			kept++;
+			patched += np > 0;
+		} else {
+			remade++;
+			refused_dup += how == 2;
+		}
+		if (how == 0)
+			CHECK(sm != NULL && warned == dm.warnings, "round %d: nothing changed: the memo holds",
+			      round);
+		if (how == 3 || how == 4)
+			CHECK(sm == NULL, "round %d: a %s changed: the memo does not hold", round,
+			      how == 3 ? "title" : "build date");
+		/* a cut memo never holds (and is read safely) */
+		for (size_t cut = 0; cut < memo.n; cut += 1 + memo.n / 7) {
+			struct diag dc;
+			diag_init(&dc, NULL);
+			struct site *sc = site_from_memo((struct slice){ memo.p, cut }, &l, band_default(),
+							 date, &dc);
+			CHECK(sc == NULL, "round %d: a memo cut to %zu bytes does not hold", round, cut);
+			site_free(sc);
+			diag_release(&dc);
+		}
+		site_free(sm);
+		site_free(sb);
+		buf_release(&memo);
+		diag_release(&dm);
+		diag_release(&db);
+		posting_list_release(&l);
+		diag_release(&d);
+	}
+	CHECK(kept >= 20 && remade >= 20 && patched >= 5 && refused_dup >= 5,
+	      "the memo was taken %d times (%d with a description patched in) and refused %d times "
+	      "(%d a description that repeats another's)", kept, patched, remade, refused_dup);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TEST_TMP");
@@ -473,6 +631,7 @@ int main(void)
 	test_model();
 	test_slugs_and_order();
 	test_order_random();
+	test_memo();
 	test_mdata();
 	test_config(tmp && *tmp ? tmp : "/tmp");
 	return test_done();
