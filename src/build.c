@@ -581,8 +581,9 @@ static void rj_int(struct rjson *j, const char *key, long long v)
 	buf_printf(&j->b, "%lld", v);
 }
 
-static void write_report(struct builder *b, const struct posting_list *l, const struct site *s,
-			 double ms, int ok)
+/* build-report.json up to its elapsed time (report_close() ends it). */
+static void report_open(struct builder *b, const struct posting_list *l, const struct site *s,
+			int ok, struct rjson *jp)
 {
 	struct rjson j = { BUF_INIT, 0, 1 };
 	buf_putc(&j.b, '{');
@@ -632,13 +633,75 @@ static void write_report(struct builder *b, const struct posting_list *l, const 
 		rj_close(&j, '}');
 	}
 	rj_close(&j, ']');
-	rj_int(&j, "elapsed_ms", (long long)ms);
-	rj_close(&j, '}');
+	*jp = j;
+}
+
+static void report_close(struct builder *b, struct rjson *j, double ms)
+{
+	rj_int(j, "elapsed_ms", (long long)ms);
+	rj_close(j, '}');
 	char *path = report_path(b->cfg.output_dir);
-	if (write_file(path, j.b.p, j.b.n) < 0)
+	if (write_file(path, j->b.p, j->b.n) < 0)
 		diag_warn(&b->d, NULL, 0, 0, "cannot write '%s'", path);
 	free(path);
-	buf_release(&j.b);
+	buf_release(&j->b);
+}
+
+static void write_report(struct builder *b, const struct posting_list *l, const struct site *s,
+			 double ms, int ok)
+{
+	struct rjson j;
+	report_open(b, l, s, ok, &j);
+	report_close(b, &j, ms);
+}
+
+/*
+ * What a successful build ends with, made beside the commit (which keeps
+ * one core busy and leaves the other idle) from what the build made: the
+ * report but its elapsed time, the summary's lines, the last build's
+ * record.  Only read after the commit: nothing they read changes then.
+ */
+struct tail_job {
+	struct builder *b;
+	const struct posting_list *list;
+	const struct site *site;
+	struct build_cache *cache;
+	const struct ingest_found *found;
+	int last;                    /* the record is kept (up_to_date_ok) */
+	long statics, feeds, maps;
+	const struct search_stats *search;
+	const struct pages_stats *charts;
+	int made;
+	struct rjson report;
+	struct buf head, tail, record;
+};
+
+static void summary_head(struct builder *b, const struct posting_list *l, const struct site *s,
+			 long statics, long feeds, long maps, struct buf *o);
+static void summary_tail(int search_kept, const struct search_stats *se,
+			 const struct pages_stats *ch, struct buf *o);
+
+static void *tail_run(void *arg)
+{
+	struct tail_job *t = arg;
+	report_open(t->b, t->list, t->site, 1, &t->report);
+	summary_head(t->b, t->list, t->site, t->statics, t->feeds, t->maps, &t->head);
+	summary_tail(t->b->search_kept, t->search, t->charts, &t->tail);
+	if (t->last)
+		cache_last_payload(t->cache, t->found, &t->b->d, buf_cstr(&t->head),
+				   buf_cstr(&t->tail), &t->record);
+	t->made = 1;
+	return NULL;
+}
+
+static void tail_release(struct tail_job *t)
+{
+	if (t->made)
+		buf_release(&t->report.b);
+	buf_release(&t->head);
+	buf_release(&t->tail);
+	buf_release(&t->record);
+	t->made = 0;
 }
 
 /* The summary's lines above "files written" (the last build's record
@@ -991,6 +1054,7 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	long statics = 0, feeds = 0, maps = 0;
 	struct search_stats search = { 0 };
 	struct pages_stats charts = { 0 };
+	struct tail_job tj = { .made = 0 };
 	struct build_cache cache = { 0 };
 	struct descstore *spill = NULL;
 	struct ingest_found found = { 0 };
@@ -1189,7 +1253,19 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 				   b.d.warnings);
 		goto report;
 	}
-	if (outdir_commit(&b.out) < 0) {
+	tj = (struct tail_job){ .b = &b, .list = &list, .site = site, .cache = &cache,
+				.found = &found, .last = up_to_date_ok, .statics = statics,
+				.feeds = feeds, .maps = maps, .search = &search, .charts = &charts,
+				.head = BUF_INIT, .tail = BUF_INIT, .record = BUF_INIT };
+	/* the commit's first step, here: it may report, which the tail reads */
+	cache_manifest_drop(&cache);
+	pthread_t tail_tid;
+	int tail_async = threads > 1 && pthread_create(&tail_tid, NULL, tail_run, &tj) == 0;
+	int committed = outdir_commit(&b.out);
+	if (tail_async)
+		pthread_join(tail_tid, NULL);
+	if (committed < 0) {
+		tail_release(&tj); /* it would say the build succeeded */
 		diag_error(&b.d, NULL, 0, 0, "%s", b.out.error);
 		goto report;
 	}
@@ -1207,15 +1283,18 @@ fail_join:
 report:
 	progress_end(&b.pr);
 	double ms = now_ms() - b.pr.start;
-	write_report(&b, &list, site, ms, rc == EXIT_OK);
+	if (rc == EXIT_OK && !tj.made)
+		tail_run(&tj); /* one thread (-j 1): here, as the commit is done */
+	if (rc == EXIT_OK)
+		report_close(&b, &tj.report, ms);
+	else
+		write_report(&b, &list, site, ms, 0);
 	if (rc == EXIT_OK)
 		stage_done(&sc, "report");
 	b.cache_hits = cache.hits;
 	b.cache_misses = cache.misses;
 	if (rc == EXIT_OK) {
-		struct buf head = BUF_INIT, tail = BUF_INIT;
-		summary_head(&b, &list, site, statics, feeds, maps, &head);
-		summary_tail(b.search_kept, &search, &charts, &tail);
+		struct buf head = tj.head, tail = tj.tail;
 		if (!b.quiet) {
 			fputs(buf_cstr(&head), stdout);
 			printf("  %-14s %8zu   (%zu unchanged; postings: %zu cached, %zu parsed)\n",
@@ -1225,9 +1304,9 @@ report:
 			summary_counts(&b, ms);
 		}
 		if (up_to_date_ok)
-			cache_last_save(&cache, inputs, &found, &b.d, buf_cstr(&head), buf_cstr(&tail));
-		buf_release(&head);
-		buf_release(&tail);
+			cache_last_write(&cache, inputs, buf_slice(&tj.record));
+		tj.made = 0; /* the report's buffer went with report_close() */
+		tail_release(&tj);
 		outdir_manifest_wait(&b.out); /* written beside the report (outdir.c) */
 		stage_done(&sc, "manifest (wait)");
 	}

@@ -1929,10 +1929,10 @@ void cache_site_put(struct build_cache *c, struct slice memo)
  * mtime, ctime); u64 n, then per warning or error its level, file, line,
  * column, kind and message; the summary's head and tail.
  */
-int cache_last_save(struct build_cache *c, struct cache_hash key, const struct ingest_found *f,
-		    const struct diag *d, const char *head, const char *tail)
+void cache_last_payload(const struct build_cache *c, const struct ingest_found *f,
+			const struct diag *d, const char *head, const char *tail, struct buf *out)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = *out;
 	put_u64(&b, f->n);
 	for (size_t i = 0; i < f->n; i++) {
 		struct fstat st = fstat_of(&f->st[i]);
@@ -1963,7 +1963,20 @@ int cache_last_save(struct build_cache *c, struct cache_hash key, const struct i
 	}
 	put_str(&b, head);
 	put_str(&b, tail);
-	int r = save(c, c->last_path, KIND_LAST, key, buf_slice(&b));
+	*out = b;
+}
+
+int cache_last_write(struct build_cache *c, struct cache_hash key, struct slice payload)
+{
+	return save(c, c->last_path, KIND_LAST, key, payload);
+}
+
+int cache_last_save(struct build_cache *c, struct cache_hash key, const struct ingest_found *f,
+		    const struct diag *d, const char *head, const char *tail)
+{
+	struct buf b = BUF_INIT;
+	cache_last_payload(c, f, d, head, tail, &b);
+	int r = cache_last_write(c, key, buf_slice(&b));
 	buf_release(&b);
 	return r;
 }

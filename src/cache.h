@@ -296,5 +296,9 @@ int cache_last_check(struct build_cache *c, struct cache_hash key, const struct 
 void cache_last_drop(struct build_cache *c);
 int cache_last_save(struct build_cache *c, struct cache_hash key, const struct ingest_found *f,
 		    const struct diag *d, const char *head, const char *tail);
+/* ... in two steps: its payload appended to `out` (it only reads c), then saved. */
+void cache_last_payload(const struct build_cache *c, const struct ingest_found *f,
+			const struct diag *d, const char *head, const char *tail, struct buf *out);
+int cache_last_write(struct build_cache *c, struct cache_hash key, struct slice payload);
 
 #endif
