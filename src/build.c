@@ -1207,6 +1207,9 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	mdata_free(md);
 	progress_end(&b.pr);
 	stage_done(&sc, "pages");
+	if (sc.on) /* the rest were kept by their keys (pages.h) */
+		fprintf(stderr, "timing: pages made %zu of %zu (home, indexes and search: %zu)\n",
+			charts.made, b.npages, charts.whole_made);
 	if (r)
 		goto fail_join;
 	if (data_dir) {

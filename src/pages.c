@@ -42,8 +42,7 @@ struct pctx {
 	const size_t *wide_ids;
 	size_t wide_n;
 	unsigned char wide_key[16];
-	/* every job's card, hashed in site order (whole_key): 0 not yet,
-	 * 1 made, -1 a card has no key */
+	/* whole_inputs(): 0 not yet, 1 made, -1 a card has no key */
 	int whole;
 	unsigned char whole_cards[16];
 };
@@ -247,6 +246,7 @@ static int emit_keyed(struct pctx *pc, const char *tmpl, const char *kind, const
 	if (!data)
 		return pc->emit(pc->emit_ctx, &pi, NULL);
 	pc->st.chart_pages += pc->st.charts > pc->charts_before;
+	pc->st.made++;
 	return pc->emit(pc->emit_ctx, &pi, data);
 }
 
@@ -464,10 +464,43 @@ static struct mv *pagination(struct pctx *pc, const char *base, size_t k, size_t
  */
 typedef void (*extra_fn)(struct pctx *pc, struct mv *root, const void *arg);
 
+static void key_money(struct buf *k, double v);
+
+/*
+ * What every page of a group reads of all its jobs (list_key, wide): their
+ * pay as paystats reads it (annual range, period, workplace), in order;
+ * and when at most 50 of them state pay, so that the pages plot each
+ * one's range under its title, their cards.  0 when a card has no key.
+ */
+static int wide_inputs(struct pctx *pc, const struct site_ids *ids, unsigned char out[16])
+{
+	struct buf k = BUF_INIT;
+	size_t n_pay = 0;
+	for (size_t i = 0; i < ids->n; i++) {
+		const struct posting *p = pc->s->jobs[ids->v[i]].p;
+		long v[] = { (long)p->salary_period, (long)p->workplace };
+		buf_put(&k, v, sizeof v);
+		key_money(&k, p->annual_min);
+		key_money(&k, p->annual_max);
+		n_pay += !isnan(paystats_midpoint(p));
+	}
+	int ok = 1;
+	for (size_t i = 0; i < ids->n && n_pay <= 50 && ok; i++) {
+		const unsigned char *c = card_key(pc, ids->v[i]);
+		if (c)
+			buf_put(&k, c, 16);
+		ok = c != NULL;
+	}
+	if (ok)
+		hash16(&k, out);
+	buf_release(&k);
+	return ok;
+}
+
 /*
  * The key of list page k (see card_key): its place and words, and the
- * cards it shows; `wide`: the cards of every page (the group's pay
- * figures are on each), `what` the page's own names from `extra`.
+ * cards it shows; `wide`: what its pay figures and charts read of every
+ * job of the group (wide_inputs), `what` the page's own names from `extra`.
  */
 static int list_key(struct pctx *pc, const char *tmpl, const char *path, const char *title,
 		    const char *description, const struct site_ids *ids, size_t k, size_t npages,
@@ -481,18 +514,11 @@ static int list_key(struct pctx *pc, const char *tmpl, const char *path, const c
 	if (wide && (pc->wide_ids != ids->v || pc->wide_n != ids->n)) {
 		/* the whole set once per group, not once per page */
 		pc->wide_ids = NULL;
-		for (size_t i = 0; i < ids->n && ok; i++) {
-			const unsigned char *c = card_key(pc, ids->v[i]);
-			if (c)
-				buf_put(&key, c, 16);
-			ok = c != NULL;
-		}
+		ok = wide_inputs(pc, ids, pc->wide_key);
 		if (ok) {
-			hash16(&key, pc->wide_key);
 			pc->wide_ids = ids->v;
 			pc->wide_n = ids->n;
 		}
-		buf_reset(&key);
 	}
 	buf_put(&key, pc->key_base, 16);
 	buf_printf(&key, "%s\n%s\n%s\n%s\n%s\n%zu %zu %zu\n", tmpl, path, title, description, what,
@@ -511,32 +537,70 @@ static int list_key(struct pctx *pc, const char *tmpl, const char *path, const c
 	return ok;
 }
 
+/* A money amount's bits, one NaN for every NaN. */
+static void key_money(struct buf *k, double v)
+{
+	if (isnan(v))
+		v = NAN;
+	buf_put(k, &v, sizeof v);
+}
+
 /*
- * The key of a page made from the whole site (home, the employer, state
- * and salary indexes, search/): its place and every job's card in site
- * order.  A card holds what the page reads of its job and its groups
- * (card_key), so the same cards make the same counts, lists and pay
- * figures.  0 when some card has no key.
+ * What home, the employer, state and salary indexes and search/ read of
+ * the site (made once): the counts; every group's slug, name, code and
+ * number of open jobs; every open job's groups and its pay as paystats
+ * reads it (annual range, period, workplace) in site order; and the cards
+ * home lists.  Not the other cards: an edit of a posting's title or
+ * summary leaves these pages as they were unless it is on home.  0 when
+ * some card has no key.
  */
-static int whole_key(struct pctx *pc, const char *tmpl, const char *path, unsigned char out[16])
+static int whole_inputs(struct pctx *pc, unsigned char out[16])
 {
 	const struct site *s = pc->s;
+	struct buf k = BUF_INIT;
+	key_int(&k, (long)s->njobs);
+	key_int(&k, (long)s->open.n);
+	key_int(&k, s->state_remote);
+	key_int(&k, s->state_none);
+	const struct site_group *sets[] = { s->employers, s->states, s->bands };
+	const size_t counts[] = { s->nemployers, s->nstates, s->nbands };
+	for (size_t g = 0; g < 3; g++) {
+		key_int(&k, (long)counts[g]);
+		for (size_t i = 0; i < counts[g]; i++) {
+			key_group(&k, sets[g], (long)i);
+			key_int(&k, (long)sets[g][i].jobs.n);
+		}
+	}
+	for (size_t i = 0; i < s->open.n; i++) {
+		const struct site_job *j = &s->jobs[s->open.v[i]];
+		const struct posting *p = j->p;
+		long v[] = { j->employer, j->state, j->remote, (long)j->band, (long)p->salary_period,
+			     (long)p->workplace };
+		buf_put(&k, v, sizeof v);
+		key_money(&k, p->annual_min);
+		key_money(&k, p->annual_max);
+	}
+	size_t latest = s->open.n < pc->c->page_size ? s->open.n : pc->c->page_size;
+	int ok = 1;
+	for (size_t i = 0; i < latest && ok; i++) {
+		const unsigned char *c = card_key(pc, s->open.v[i]);
+		if (c)
+			buf_put(&k, c, 16);
+		ok = c != NULL;
+	}
+	if (ok)
+		hash16(&k, out);
+	buf_release(&k);
+	return ok;
+}
+
+/* The key of a page made from the whole site: its place and whole_inputs(). */
+static int whole_key(struct pctx *pc, const char *tmpl, const char *path, unsigned char out[16])
+{
 	if (!pc->key_base)
 		return 0;
-	if (!pc->whole) {
-		struct buf k = BUF_INIT;
-		pc->whole = 1;
-		for (size_t i = 0; i < s->njobs && pc->whole > 0; i++) {
-			const unsigned char *c = card_key(pc, i);
-			if (c)
-				buf_put(&k, c, 16);
-			else
-				pc->whole = -1;
-		}
-		if (pc->whole > 0)
-			hash16(&k, pc->whole_cards);
-		buf_release(&k);
-	}
+	if (!pc->whole)
+		pc->whole = whole_inputs(pc, pc->whole_cards) ? 1 : -1;
 	if (pc->whole < 0)
 		return 0;
 	struct buf *k = &pc->kbuf;
@@ -545,11 +609,6 @@ static int whole_key(struct pctx *pc, const char *tmpl, const char *path, unsign
 	buf_put(k, pc->whole_cards, 16);
 	key_line(k, tmpl);
 	key_line(k, path);
-	key_int(k, (long)s->njobs);
-	key_int(k, (long)s->open.n);
-	key_int(k, (long)s->nemployers);
-	key_int(k, (long)s->nstates);
-	key_int(k, (long)s->nbands);
 	hash16(k, out);
 	return 1;
 }
@@ -563,10 +622,14 @@ static int whole_kept(struct pctx *pc, const char *tmpl, const char *path, int s
 		      const char *lastmod, unsigned char buf[16], const unsigned char **key)
 {
 	*key = NULL;
-	if (!whole_key(pc, tmpl, path, buf))
+	if (!whole_key(pc, tmpl, path, buf)) {
+		pc->st.whole_made++;
 		return 1;
+	}
 	*key = buf;
-	return emit_dir_keyed(pc, tmpl, tmpl, path, sitemap, lastmod, NULL, buf);
+	int r = emit_dir_keyed(pc, tmpl, tmpl, path, sitemap, lastmod, NULL, buf);
+	pc->st.whole_made += r == 1; /* to be made */
+	return r;
 }
 
 static int list_pages(struct pctx *pc, const char *tmpl, const char *kind, const char *base,

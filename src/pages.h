@@ -39,6 +39,8 @@ struct pages_stats {
 	size_t chart_pages;  /* pages with at least one */
 	size_t svg_bytes;    /* their size */
 	double pay_ms;       /* time spent on figures and charts (monotonic clock) */
+	size_t made;         /* pages rendered (the others were kept by their keys) */
+	size_t whole_made;   /* ... of them home, the indexes and search/ */
 };
 
 /* `st` may be NULL. */

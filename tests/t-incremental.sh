@@ -121,10 +121,36 @@ check "tail: the page has the new text" grep -rq 'Visa sponsorship is not availa
 check "tail: no list or index page made again" grep -q '^  charts *0 ' "$T/tail.out"
 same tail
 
+# 1d. an edit in the card's summary of a posting far down the list (the
+# oldest): its page and the list pages it is on are made again; home, the
+# indexes and search/ are not (pages.c, whole_inputs)
+cat > "$S/content/oldest.md" <<'EOF'
+---
+title: Claims Research Analyst
+employer: Anthem
+location: Orlando, FL
+salary: $52,000 - $58,000 a year
+date: 2020-01-15
+---
+Research claim denials for provider offices.
+EOF
+build oldest
+same oldest
+sed -i 's/^Research claim denials/Research and resolve claim denials/' "$S/content/oldest.md"
+JOBSITE_TIMINGS=1 build summary
+check "summary edit: the page has the new text" grep -rq 'Research and resolve claim denials' "$OUT/jobs"
+check "summary edit: some pages made again" grep -q '^timing: pages made [1-9][0-9]* of ' "$T/summary.err"
+check "summary edit: not home, the indexes or search/" grep -q '^timing: pages made .*(home, indexes and search: 0)$' "$T/summary.err"
+same summary
+rm "$S/content/oldest.md"
+build oldestgone
+same oldestgone
+
 # 2. its employer: it moves from Anthem's page to Sidecar Health's
 sed -i 's/^employer: Anthem$/employer: Sidecar Health/' "$S/content/mover.md"
 JOBSITE_TIMINGS=1 build employer
 check "employer: the site model is made again" grep -q '^timing: site model  ' "$T/employer.err"
+check "employer: home, the indexes and search/ made again (their groups changed)" grep -q '^timing: pages made .*(home, indexes and search: [1-9])$' "$T/employer.err"
 same employer
 check "employer: on the new employer's page" grep -q 'Provider Network Liaison' "$OUT/employers/sidecar-health/index.html"
 check "employer: gone from the old one" sh -c "! grep -q 'Provider Network Liaison' '$OUT/employers/anthem/index.html'"
