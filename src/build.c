@@ -656,10 +656,11 @@ static void write_report(struct builder *b, const struct posting_list *l, const 
 }
 
 /*
- * What a successful build ends with, made beside the commit (which keeps
- * one core busy and leaves the other idle) from what the build made: the
+ * What a successful build ends with, made on a thread of its own while the
+ * commit runs (which keeps one core busy and leaves the other idle): the
  * report but its elapsed time, the summary's lines, the last build's
- * record.  Only read after the commit: nothing they read changes then.
+ * record.  Nothing they are made from changes during the commit; they are
+ * used only once it succeeded.
  */
 struct tail_job {
 	struct builder *b;
@@ -1297,13 +1298,12 @@ report:
 	b.cache_hits = cache.hits;
 	b.cache_misses = cache.misses;
 	if (rc == EXIT_OK) {
-		struct buf head = tj.head, tail = tj.tail;
 		if (!b.quiet) {
-			fputs(buf_cstr(&head), stdout);
+			fputs(buf_cstr(&tj.head), stdout);
 			printf("  %-14s %8zu   (%zu unchanged; postings: %zu cached, %zu parsed)\n",
 			       "files written", b.out.files, b.out.unchanged, b.cache_hits,
 			       b.cache_misses);
-			fputs(buf_cstr(&tail), stdout);
+			fputs(buf_cstr(&tj.tail), stdout);
 			summary_counts(&b, ms);
 		}
 		if (up_to_date_ok)
