@@ -464,7 +464,25 @@ static struct mv *pagination(struct pctx *pc, const char *base, size_t k, size_t
  */
 typedef void (*extra_fn)(struct pctx *pc, struct mv *root, const void *arg);
 
-static void key_money(struct buf *k, double v);
+/* A money amount's bits, one NaN for every NaN. */
+static void key_money(struct buf *k, double v)
+{
+	if (isnan(v))
+		v = NAN;
+	buf_put(k, &v, sizeof v);
+}
+
+/* The cards of jobs ids[0..n) appended to k: 0 when one has no key. */
+static int put_cards(struct pctx *pc, struct buf *k, const size_t *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *c = card_key(pc, ids[i]);
+		if (!c)
+			return 0;
+		buf_put(k, c, 16);
+	}
+	return 1;
+}
 
 /*
  * What every page of a group reads of all its jobs (list_key, wide): their
@@ -484,13 +502,7 @@ static int wide_inputs(struct pctx *pc, const struct site_ids *ids, unsigned cha
 		key_money(&k, p->annual_max);
 		n_pay += !isnan(paystats_midpoint(p));
 	}
-	int ok = 1;
-	for (size_t i = 0; i < ids->n && n_pay <= 50 && ok; i++) {
-		const unsigned char *c = card_key(pc, ids->v[i]);
-		if (c)
-			buf_put(&k, c, 16);
-		ok = c != NULL;
-	}
+	int ok = n_pay > 50 || put_cards(pc, &k, ids->v, ids->n);
 	if (ok)
 		hash16(&k, out);
 	buf_release(&k);
@@ -525,24 +537,11 @@ static int list_key(struct pctx *pc, const char *tmpl, const char *path, const c
 		   k, npages, ids->n);
 	if (wide && ok)
 		buf_put(&key, pc->wide_key, 16);
-	for (size_t i = from; i < to && ok; i++) {
-		const unsigned char *c = card_key(pc, ids->v[i]);
-		if (c)
-			buf_put(&key, c, 16);
-		ok = c != NULL;
-	}
+	ok = ok && put_cards(pc, &key, ids->v + from, to - from);
 	if (ok)
 		hash16(&key, out);
 	buf_release(&key);
 	return ok;
-}
-
-/* A money amount's bits, one NaN for every NaN. */
-static void key_money(struct buf *k, double v)
-{
-	if (isnan(v))
-		v = NAN;
-	buf_put(k, &v, sizeof v);
 }
 
 /*
@@ -581,13 +580,7 @@ static int whole_inputs(struct pctx *pc, unsigned char out[16])
 		key_money(&k, p->annual_max);
 	}
 	size_t latest = s->open.n < pc->c->page_size ? s->open.n : pc->c->page_size;
-	int ok = 1;
-	for (size_t i = 0; i < latest && ok; i++) {
-		const unsigned char *c = card_key(pc, s->open.v[i]);
-		if (c)
-			buf_put(&k, c, 16);
-		ok = c != NULL;
-	}
+	int ok = put_cards(pc, &k, s->open.v, latest);
 	if (ok)
 		hash16(&k, out);
 	buf_release(&k);

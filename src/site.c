@@ -714,7 +714,8 @@ long site_band_index(const struct site *s, const char *slug)
 	return -1;
 }
 
-static void group_bands(struct site *s, const struct band_table *t)
+/* One empty group per band of the table, then "not-disclosed". */
+static void band_groups(struct site *s, const struct band_table *t)
 {
 	s->nbands = t->n + 1;
 	s->bands = xcalloc(s->nbands, sizeof *s->bands);
@@ -724,6 +725,11 @@ static void group_bands(struct site *s, const struct band_table *t)
 	}
 	s->bands[t->n].slug = xstrdup(BAND_NOT_DISCLOSED);
 	s->bands[t->n].name = xstrdup("Not disclosed");
+}
+
+static void group_bands(struct site *s, const struct band_table *t)
+{
+	band_groups(s, t);
 	for (size_t i = 0; i < s->njobs; i++) {
 		struct site_job *j = &s->jobs[i];
 		const char *slug = band_for(t, j->p->annual_min, j->p->annual_max);
@@ -1090,14 +1096,7 @@ struct site *site_from_memo(struct slice memo, struct posting_list *l,
 	}
 	memcpy(s->build_date, dates, 11);
 	memcpy(s->newest_date, dates + 11, 11);
-	s->nbands = nbands;
-	s->bands = xcalloc(nbands, sizeof *s->bands);
-	for (size_t i = 0; i < bands->n; i++) {
-		s->bands[i].slug = xstrdup(bands->v[i].slug);
-		s->bands[i].name = xstrdup(bands->v[i].label);
-	}
-	s->bands[bands->n].slug = xstrdup(BAND_NOT_DISCLOSED);
-	s->bands[bands->n].name = xstrdup("Not disclosed");
+	band_groups(s, bands); /* nbands groups: checked above */
 	for (size_t i = 0; i < s->njobs; i++) {
 		const struct site_job *j = &s->jobs[i];
 		if (j->closed)
