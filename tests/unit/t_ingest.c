@@ -187,6 +187,57 @@ static void test_plain_text(void)
 	posting_list_release(&l);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The walk lists a folder's files in byte order of their names, whatever
+ * they share: random names over a small alphabet (so many share their
+ * first 8 bytes, or are a prefix of another), short ones, and bytes over
+ * 0x7f (UTF-8), against a strcmp sort of the same names. */
+static void test_walk_order(void)
+{
+	static const char *const alpha[] = { "a", "b", "0", "-", "\xc3\xa9", "\xe2\x80\x99" };
+	char *dir = path_join(tmpdir, "walk");
+	mkdir_p(dir, 0755);
+	char *want[300];
+	size_t n = 0;
+	srand(7);
+	while (n < 300) {
+		char name[64] = "";
+		int len = 1 + rand() % 14;
+		for (int k = 0; k < len; k++)
+			strcat(name, alpha[rand() % (k < 6 ? 2 : 6)]);
+		strcat(name, rand() % 2 ? ".md" : ".txt");
+		int dup = 0;
+		for (size_t i = 0; i < n; i++)
+			dup |= !strcmp(want[i], name);
+		if (dup)
+			continue;
+		char *path = path_join(dir, name);
+		write_file(path, "x", 1);
+		free(path);
+		want[n++] = xstrdup(name);
+	}
+	qsort(want, n, sizeof *want, cmp_str);
+	struct ingest_found f = { 0 };
+	struct posting_list skipped = { 0 };
+	struct diag d;
+	diag_init(&d, NULL);
+	CHECK(ingest_walk(dir, &f, &d, &skipped) == 0 && f.n == n, "walk: %zu of %zu names found", f.n, n);
+	size_t same = 0, len = strlen(dir) + 1;
+	for (size_t i = 0; i < f.n && i < n; i++)
+		same += !strcmp(f.v[i] + len, want[i]);
+	CHECK(same == n, "walk: %zu of %zu names in byte order", same, n);
+	ingest_found_release(&f);
+	posting_list_release(&skipped);
+	diag_release(&d);
+	for (size_t i = 0; i < n; i++)
+		free(want[i]);
+	free(dir);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -197,6 +248,7 @@ int main(void)
 	test_nested_chrome();
 	test_json_file();
 	test_plain_text();
+	test_walk_order();
 	remove_tree(tmpdir);
 	return test_done();
 }
