@@ -178,17 +178,24 @@ async function loadAll(page, urls, mode = 'nav', W = 8) {
 			document.body.appendChild(f);
 			return f;
 		};
+		/* nav, write and writeInto return true when the frame went
+		 * somewhere else (and must be replaced) */
 		const nav = async (f, u) => {
 			await new Promise((res) => { f.onload = res; f.src = u; });
 			const d = f.contentDocument; /* null once it is on another origin */
-			if (!d || d.location.href.replace(/#.*/, '') !== new URL(u).href)
-				return bad.push(`navigated away from ${u}: ${d ? d.location.href : 'another origin'}`);
+			if (!d || d.location.href.replace(/#.*/, '') !== new URL(u).href) {
+				bad.push(`navigated away from ${u}: ${d ? d.location.href : 'another origin'}`);
+				return true;
+			}
 			scan(d, u);
+			return false;
 		};
 		const write = async (f, u) => {
 			const r = await fetch(u);
-			if (!r.ok)
-				return bad.push(`${u}: HTTP ${r.status}`);
+			if (!r.ok) {
+				bad.push(`${u}: HTTP ${r.status}`);
+				return false;
+			}
 			return writeInto(f, u, await r.text());
 		};
 		const writeInto = async (f, u, html) => {
@@ -207,9 +214,13 @@ async function loadAll(page, urls, mode = 'nav', W = 8) {
 			d.close();
 			if (!(await loaded))
 				bad.push(`${u}: the written page never finished loading`);
-			if (f.contentDocument !== d || d.location.href !== at)
-				return bad.push(`navigated away from written ${u}: ${f.contentDocument ? f.contentDocument.location.href : 'another origin'}`);
+			if (f.contentDocument !== d || d.location.href !== at) {
+				bad.push(`navigated away from written ${u}: ` +
+					(f.contentDocument ? f.contentDocument.location.href : 'another origin'));
+				return true;
+			}
 			scan(d, u);
+			return false;
 		};
 		await Promise.all(Array.from({ length: workers }, async () => {
 			let f = frame(), uses = 0;
@@ -219,7 +230,8 @@ async function loadAll(page, urls, mode = 'nav', W = 8) {
 				 * 64 written pages: a document written over another keeps
 				 * the old one's loads, and after some thousands Chromium
 				 * fails every request with ERR_INSUFFICIENT_RESOURCES. */
-				if ((await (how === 'write' ? write : nav)(f, u)) !== undefined || (how === 'write' && ++uses % 64 === 0)) {
+				const gone = await (how === 'write' ? write : nav)(f, u);
+				if (gone || (how === 'write' && ++uses % 64 === 0)) {
 					f.remove();
 					f = frame();
 				}
