@@ -48,7 +48,7 @@ static uint64_t name_key(const char *name)
 	int i = 0;
 	for (; i < 8 && name[i]; i++)
 		k = k << 8 | (unsigned char)name[i];
-	return k << (8 * (8 - i)); /* i == 8: no shift (a 64-bit shift is undefined) */
+	return i ? k << (8 * (8 - i)) : 0; /* "" would shift by 64: undefined */
 }
 
 static int cmp_named(const void *a, const void *b)

@@ -178,8 +178,8 @@ async function loadAll(page, urls, mode = 'nav', W = 8) {
 			document.body.appendChild(f);
 			return f;
 		};
-		/* nav, write and writeInto return true when the frame went
-		 * somewhere else (and must be replaced) */
+		/* nav and write return true when the frame went somewhere else
+		 * (and must be replaced) */
 		const nav = async (f, u) => {
 			await new Promise((res) => { f.onload = res; f.src = u; });
 			const d = f.contentDocument; /* null once it is on another origin */
@@ -196,9 +196,7 @@ async function loadAll(page, urls, mode = 'nav', W = 8) {
 				bad.push(`${u}: HTTP ${r.status}`);
 				return false;
 			}
-			return writeInto(f, u, await r.text());
-		};
-		const writeInto = async (f, u, html) => {
+			const html = await r.text();
 			const w = f.contentWindow, d = f.contentDocument;
 			d.open();
 			const at = w.location.href;
