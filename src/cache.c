@@ -50,11 +50,13 @@ struct slot {
 struct cache_table {
 	struct slot *v;
 	size_t cap; /* a power of two */
+	size_t n;   /* the entries it was made for */
 };
 
 static struct cache_table *table_new(size_t n)
 {
 	struct cache_table *t = xcalloc(1, sizeof *t);
+	t->n = n;
 	t->cap = 16;
 	while (t->cap < 2 * n)
 		t->cap *= 2;
@@ -1586,13 +1588,14 @@ const struct cache_file *cache_manifest_find(const struct build_cache *c, const 
 	return &f;
 }
 
-void cache_manifest_each(const struct build_cache *c,
-			 int (*fn)(void *ctx, const struct cache_file *f), void *ctx)
+static void manifest_walk(const struct build_cache *c, int unseen,
+			  int (*fn)(void *ctx, const struct cache_file *f), void *ctx)
 {
 	if (!c->manifest_ok)
 		return;
 	for (size_t i = 0; i < c->mtab->cap; i++) {
-		if (!c->mtab->v[i].key)
+		/* a seen entry is not even read: most are, after an edit */
+		if (!c->mtab->v[i].key || (unseen && c->mseen[i]))
 			continue;
 		struct cache_file f = file_at(c, c->mtab->v[i].value);
 		f.entry = i;
@@ -1600,6 +1603,23 @@ void cache_manifest_each(const struct build_cache *c,
 		if (fn(ctx, &f))
 			return;
 	}
+}
+
+void cache_manifest_each(const struct build_cache *c,
+			 int (*fn)(void *ctx, const struct cache_file *f), void *ctx)
+{
+	manifest_walk(c, 0, fn, ctx);
+}
+
+void cache_manifest_each_unseen(const struct build_cache *c,
+				int (*fn)(void *ctx, const struct cache_file *f), void *ctx)
+{
+	manifest_walk(c, 1, fn, ctx);
+}
+
+size_t cache_manifest_nfiles(const struct build_cache *c)
+{
+	return c->manifest_ok && c->mtab ? c->mtab->n : 0;
 }
 
 void cache_manifest_drop(struct build_cache *c)

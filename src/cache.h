@@ -233,6 +233,11 @@ const struct cache_file *cache_manifest_find(const struct build_cache *c, const 
 /* Every entry of the old manifest, in its order; fn returns nonzero to stop. */
 void cache_manifest_each(const struct build_cache *c,
 			 int (*fn)(void *ctx, const struct cache_file *f), void *ctx);
+/* The same for the entries no cache_manifest_seen() marked. */
+void cache_manifest_each_unseen(const struct build_cache *c,
+				int (*fn)(void *ctx, const struct cache_file *f), void *ctx);
+/* How many files the old manifest lists (0 without one). */
+size_t cache_manifest_nfiles(const struct build_cache *c);
 /* Forget the manifest on disk (before the output changes in place). */
 void cache_manifest_drop(struct build_cache *c);
 /* Write the manifest of the output just committed: `n` files. */

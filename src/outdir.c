@@ -281,8 +281,13 @@ static struct manifest_item *record_at(struct outdir *o, const char *rel, int *f
 		if (entry != NO_ENTRY)
 			cache_manifest_seen(o->cache, entry);
 	}
-	if (!o->names)
-		names_alloc(o, 1024);
+	if (!o->names) {
+		/* room for the last build's files without growing */
+		size_t cap = 1024, n = o->cache ? cache_manifest_nfiles(o->cache) : 0;
+		while (cap < 2 * n + 2)
+			cap *= 2;
+		names_alloc(o, cap);
+	}
 	uint64_t h = XXH3_64bits(rel, strlen(rel));
 	size_t *slot = name_slot_h(o, rel, h);
 	*fresh = !*slot;
@@ -788,7 +793,7 @@ static int commit_in_place(struct outdir *o, const struct dirset *dirs)
 		return -1;
 	}
 	struct gone g = { o, dirs, &touched };
-	cache_manifest_each(o->cache, remove_gone, &g);
+	cache_manifest_each_unseen(o->cache, remove_gone, &g);
 	for (size_t i = 0; i < dirs->n; i++)
 		clean_dir(o, dirs, i, &touched);
 	dirs_free(&touched);

@@ -45,6 +45,15 @@ struct pctx {
 	/* whole_inputs(): 0 not yet, 1 made, -1 a card has no key */
 	int whole;
 	unsigned char whole_cards[16];
+	struct jpay *pay_of;  /* each job's pay as the keys read it (job_pay) */
+	unsigned char (*gkeys[3])[16]; /* each group's key_group(), hashed */
+};
+
+/* What paystats reads of a posting, for the keys: one array in site
+ * order, so the keys of a group's pages do not visit every posting. */
+struct jpay {
+	double lo, hi;        /* annual_min, annual_max */
+	long period, workplace;
 };
 
 /* Only for pages_stats, never for output. */
@@ -301,6 +310,32 @@ static void hash16(const struct buf *k, unsigned char out[16])
 }
 
 /*
+ * key_group() of group i of section sec, hashed once for every card that
+ * links to it ("-" when i < 0).
+ */
+static void put_group_key(struct pctx *pc, struct buf *k, int sec, long i)
+{
+	if (i < 0) {
+		buf_puts(k, "-\n");
+		return;
+	}
+	const struct site *s = pc->s;
+	const struct site_group *v[] = { s->employers, s->states, s->bands };
+	const size_t n[] = { s->nemployers, s->nstates, s->nbands };
+	if (!pc->gkeys[sec]) {
+		struct buf g = BUF_INIT;
+		pc->gkeys[sec] = xmalloc((n[sec] ? n[sec] : 1) * sizeof *pc->gkeys[sec]);
+		for (size_t x = 0; x < n[sec]; x++) {
+			buf_reset(&g);
+			key_group(&g, v[sec], (long)x);
+			hash16(&g, pc->gkeys[sec][x]);
+		}
+		buf_release(&g);
+	}
+	buf_put(k, pc->gkeys[sec][i], 16);
+}
+
+/*
  * Everything a job's card is made from, hashed: the templates, config and
  * build date (key_base), what a list shows of the posting (its fields and
  * summary: posting.shown_key, not the rest of its description), and what
@@ -328,10 +363,10 @@ static const unsigned char *card_key(struct pctx *pc, size_t id)
 	key_line(k, j->slug);
 	key_int(k, j->closed);
 	key_int(k, j->remote);
-	key_group(k, s->employers, j->employer);
-	key_group(k, s->states, j->state);
-	key_group(k, s->states, j->remote ? s->state_remote : -1);
-	key_group(k, s->bands, (long)j->band);
+	put_group_key(pc, k, SEC_EMPLOYERS, j->employer);
+	put_group_key(pc, k, SEC_STATES, j->state);
+	put_group_key(pc, k, SEC_STATES, j->remote ? s->state_remote : -1);
+	put_group_key(pc, k, SEC_SALARY, (long)j->band);
 	hash16(k, pc->cards[id]);
 	pc->have_card[id] = 1;
 	return pc->cards[id];
@@ -472,6 +507,29 @@ static void key_money(struct buf *k, double v)
 	buf_put(k, &v, sizeof v);
 }
 
+static const struct jpay *job_pay(struct pctx *pc, size_t id)
+{
+	if (!pc->pay_of) {
+		const struct site *s = pc->s;
+		pc->pay_of = xmalloc((s->njobs ? s->njobs : 1) * sizeof *pc->pay_of);
+		for (size_t i = 0; i < s->njobs; i++) {
+			const struct posting *p = s->jobs[i].p;
+			pc->pay_of[i] = (struct jpay){ p->annual_min, p->annual_max,
+						       (long)p->salary_period, (long)p->workplace };
+		}
+	}
+	return &pc->pay_of[id];
+}
+
+/* A job's pay into a key: period, workplace, annual range. */
+static void key_pay(struct buf *k, const struct jpay *py)
+{
+	long v[] = { py->period, py->workplace };
+	buf_put(k, v, sizeof v);
+	key_money(k, py->lo);
+	key_money(k, py->hi);
+}
+
 /* The cards of jobs ids[0..n) appended to k: 0 when one has no key. */
 static int put_cards(struct pctx *pc, struct buf *k, const size_t *ids, size_t n)
 {
@@ -495,12 +553,9 @@ static int wide_inputs(struct pctx *pc, const struct site_ids *ids, unsigned cha
 	struct buf k = BUF_INIT;
 	size_t n_pay = 0;
 	for (size_t i = 0; i < ids->n; i++) {
-		const struct posting *p = pc->s->jobs[ids->v[i]].p;
-		long v[] = { (long)p->salary_period, (long)p->workplace };
-		buf_put(&k, v, sizeof v);
-		key_money(&k, p->annual_min);
-		key_money(&k, p->annual_max);
-		n_pay += !isnan(paystats_midpoint(p));
+		const struct jpay *py = job_pay(pc, ids->v[i]);
+		key_pay(&k, py);
+		n_pay += !isnan(py->lo) || !isnan(py->hi); /* paystats_midpoint() */
 	}
 	int ok = n_pay > 50 || put_cards(pc, &k, ids->v, ids->n);
 	if (ok)
@@ -572,12 +627,9 @@ static int whole_inputs(struct pctx *pc, unsigned char out[16])
 	}
 	for (size_t i = 0; i < s->open.n; i++) {
 		const struct site_job *j = &s->jobs[s->open.v[i]];
-		const struct posting *p = j->p;
-		long v[] = { j->employer, j->state, j->remote, (long)j->band, (long)p->salary_period,
-			     (long)p->workplace };
+		long v[] = { j->employer, j->state, j->remote, (long)j->band };
 		buf_put(&k, v, sizeof v);
-		key_money(&k, p->annual_min);
-		key_money(&k, p->annual_max);
+		key_pay(&k, job_pay(pc, s->open.v[i]));
 	}
 	size_t latest = s->open.n < pc->c->page_size ? s->open.n : pc->c->page_size;
 	int ok = put_cards(pc, &k, s->open.v, latest);
@@ -1436,6 +1488,9 @@ int pages_generate(const struct site *s, const struct config *c, struct mdata *m
 	buf_release(&pc.kbuf);
 	free(pc.cards);
 	free(pc.have_card);
+	free(pc.pay_of);
+	for (int g = 0; g < 3; g++)
+		free(pc.gkeys[g]);
 	if (st)
 		*st = pc.st;
 	return r;
