@@ -1086,6 +1086,8 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 		.progress_ctx = &b.pr,
 	};
 	cache_locate(&cache, b.cfg.output_dir, &b.d);
+	if (!b.no_cache)
+		cache_manifest_early(&cache, b.cfg.output_dir); /* beside the walk (cache.h) */
 	unsigned said = b.d.warnings + b.d.errors;
 	if (ingest_walk(b.cfg.content_dir, &found, &b.d, &list) < 0) {
 		diag_error(&b.d, NULL, 0, 0, "cannot read '%s': %s", b.cfg.content_dir, strerror(errno));

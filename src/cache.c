@@ -704,6 +704,8 @@ static size_t *manifest_entries(const struct build_cache *c, size_t off, size_t 
 	return at;
 }
 
+static void prefetch_free(struct build_cache *c);
+
 static void index_manifest(struct build_cache *c, size_t off)
 {
 	size_t nfiles = 0, total = 0;
@@ -711,6 +713,7 @@ static void index_manifest(struct build_cache *c, size_t off)
 	if (!at) {
 		diag_report(c->d, DIAG_ADVISORY, c->manifest_path, 0, 0, NULL,
 			    "build cache cannot be parsed; ignored, this is a full build");
+		prefetch_free(c); /* it reads the bytes */
 		blob_release(c, &c->mblob);
 		c->mtab = c->dtab = NULL;
 		c->manifest_ok = 0;
@@ -736,10 +739,17 @@ static void index_manifest(struct build_cache *c, size_t off)
 struct mprefetch {
 	pthread_t th;
 	pthread_mutex_t lock;   /* questions come from several threads */
+	pthread_cond_t set_up_cond, all_done;
 	int running;            /* joined at the first question */
+	int early;              /* the helper reads the manifest itself (cache_manifest_early) */
+	int set_up;             /* the manifest is read, at/seq made (or there is none) */
+	char *output;           /* (early) the output folder */
 	int fd;                 /* the output folder (O_PATH) */
 	size_t *at;             /* each entry's offset in mblob: files, then folders */
 	size_t nfiles, total;
+	size_t *seq;            /* the entries in check_order() */
+	size_t next;            /* the next chunk of seq to stat (atomic) */
+	size_t done;            /* entries stat'ed (under lock) */
 	unsigned char *same;    /* per entry: as the manifest says */
 };
 
@@ -797,62 +807,166 @@ static size_t *check_order(const struct build_cache *c, const size_t *at, size_t
 	return seq;
 }
 
+#define PREFETCH_CHUNK 256
+
+/* Stat the entries of seq a chunk at a time, beside any other thread
+ * doing the same (the helper, and whoever waits for its answers). */
+static void prefetch_stat(const struct build_cache *c, struct mprefetch *m)
+{
+	for (;;) {
+		size_t k = __atomic_fetch_add(&m->next, PREFETCH_CHUNK, __ATOMIC_RELAXED);
+		if (k >= m->total)
+			return;
+		size_t end = k + PREFETCH_CHUNK < m->total ? k + PREFETCH_CHUNK : m->total;
+		for (size_t j = k; j < end; j++) {
+			size_t i = m->seq[j];
+			m->same[i] = (unsigned char)entry_on_disk(c, m->fd, m->at[i], i < m->nfiles);
+		}
+		pthread_mutex_lock(&m->lock);
+		m->done += end - k;
+		if (m->done == m->total)
+			pthread_cond_broadcast(&m->all_done);
+		pthread_mutex_unlock(&m->lock);
+	}
+}
+
+/* at, fd, same and seq from the manifest's bytes; none when it has no entries. */
+static void prefetch_set_up(struct build_cache *c, struct mprefetch *m, const char *output)
+{
+	m->at = c->mblob.n ? manifest_entries(c, HEADER_SIZE, &m->nfiles, &m->total) : NULL;
+	if (m->at)
+		m->fd = open(output, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (m->fd < 0) {
+		free(m->at);
+		m->at = NULL;
+		m->nfiles = m->total = 0;
+		return;
+	}
+	m->same = xcalloc(m->total ? m->total : 1, 1);
+	m->seq = check_order(c, m->at, m->nfiles, m->total);
+}
+
+static int manifest_bytes(struct build_cache *c);
+
 static void *prefetch_run(void *arg)
 {
 	struct build_cache *c = arg;
 	struct mprefetch *m = c->mpre;
-	size_t *seq = check_order(c, m->at, m->nfiles, m->total);
-	for (size_t k = 0; k < m->total; k++) {
-		size_t i = seq[k];
-		m->same[i] = (unsigned char)entry_on_disk(c, m->fd, m->at[i], i < m->nfiles);
+	if (m->early) {
+		manifest_bytes(c);
+		prefetch_set_up(c, m, m->output);
+		pthread_mutex_lock(&m->lock);
+		m->set_up = 1;
+		pthread_cond_broadcast(&m->set_up_cond);
+		pthread_mutex_unlock(&m->lock);
 	}
-	free(seq);
+	prefetch_stat(c, m);
 	return NULL;
 }
 
-void cache_manifest_prefetch(struct build_cache *c, const char *output)
+static struct mprefetch *prefetch_new(void)
 {
-	if (!c->manifest_ok || c->mpre)
-		return;
 	struct mprefetch *m = xcalloc(1, sizeof *m);
-	m->at = manifest_entries(c, HEADER_SIZE, &m->nfiles, &m->total);
-	m->fd = m->at ? open(output, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (m->fd < 0) {
-		free(m->at);
-		free(m);
-		return;
-	}
-	m->same = xcalloc(m->total ? m->total : 1, 1);
+	m->fd = -1;
 	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->set_up_cond, NULL);
+	pthread_cond_init(&m->all_done, NULL);
+	return m;
+}
+
+void cache_manifest_early(struct build_cache *c, const char *output)
+{
+	if (c->mpre || c->manifest_read)
+		return;
+	struct mprefetch *m = prefetch_new();
+	m->early = 1;
+	m->output = xstrdup(output);
 	c->mpre = m;
 	m->running = pthread_create(&m->th, NULL, prefetch_run, c) == 0;
 	if (!m->running)
 		prefetch_run(c);
 }
 
+/* An early helper has read the manifest's bytes (or found none). */
+static void prefetch_wait_set_up(struct build_cache *c)
+{
+	struct mprefetch *m = c->mpre;
+	if (!m || !m->early)
+		return;
+	pthread_mutex_lock(&m->lock);
+	while (!m->set_up)
+		pthread_cond_wait(&m->set_up_cond, &m->lock);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* Every answer in: this thread stats what is left beside the helper
+ * and any other waiter, waits for their last chunks, then joins it. */
 static void prefetch_wait(struct build_cache *c)
 {
-	if (!c->mpre || !__atomic_load_n(&c->mpre->running, __ATOMIC_ACQUIRE))
+	struct mprefetch *m = c->mpre;
+	if (!m || !__atomic_load_n(&m->running, __ATOMIC_ACQUIRE))
 		return;
-	pthread_mutex_lock(&c->mpre->lock);
-	if (c->mpre->running) {
-		pthread_join(c->mpre->th, NULL);
-		__atomic_store_n(&c->mpre->running, 0, __ATOMIC_RELEASE);
+	prefetch_wait_set_up(c);
+	prefetch_stat(c, m);
+	pthread_mutex_lock(&m->lock);
+	while (m->done < m->total)
+		pthread_cond_wait(&m->all_done, &m->lock);
+	if (m->running) {
+		pthread_join(m->th, NULL);
+		__atomic_store_n(&m->running, 0, __ATOMIC_RELEASE);
 	}
-	pthread_mutex_unlock(&c->mpre->lock);
+	pthread_mutex_unlock(&m->lock);
 }
 
 static void prefetch_free(struct build_cache *c)
 {
 	prefetch_wait(c);
-	if (c->mpre) {
-		close(c->mpre->fd);
-		pthread_mutex_destroy(&c->mpre->lock);
-		free(c->mpre->at);
-		free(c->mpre->same);
-		free(c->mpre);
-		c->mpre = NULL;
+	struct mprefetch *m = c->mpre;
+	if (!m)
+		return;
+	if (m->fd >= 0)
+		close(m->fd);
+	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->set_up_cond);
+	pthread_cond_destroy(&m->all_done);
+	free(m->at);
+	free(m->seq);
+	free(m->same);
+	free(m->output);
+	free(m);
+	c->mpre = NULL;
+}
+
+void cache_manifest_prefetch(struct build_cache *c, const char *output)
+{
+	if (!c->manifest_ok || c->mpre)
+		return;
+	struct mprefetch *m = prefetch_new();
+	c->mpre = m;
+	prefetch_set_up(c, m, output);
+	if (!m->at) {
+		prefetch_free(c);
+		return;
 	}
+	m->running = pthread_create(&m->th, NULL, prefetch_run, c) == 0;
+	if (!m->running)
+		prefetch_run(c);
+}
+
+/* The early helper's verdict for "nothing to do": every entry there as
+ * the manifest says; -1 without an early helper. */
+static int prefetch_all_same(struct build_cache *c)
+{
+	if (!c->mpre || !c->mpre->early)
+		return -1;
+	prefetch_wait(c);
+	const struct mprefetch *m = c->mpre;
+	if (!m->at)
+		return 0;
+	for (size_t i = 0; i < m->total; i++)
+		if (!m->same[i])
+			return 0;
+	return 1;
 }
 
 /* The answer for the entry at slot s (its value: the entry's offset in
@@ -943,14 +1057,23 @@ void cache_locate(struct build_cache *c, const char *output, struct diag *d)
 	stamp_init(c);
 }
 
-/* The manifest's bytes, read once (cache_last_check() may have read them);
- * 1 when they are there.  `index`: its tables too, for the build. */
-static int read_manifest(struct build_cache *c, int index)
+/* The manifest's bytes, read once: by the early helper (cache_manifest_early)
+ * or by the first to ask. */
+static int manifest_bytes(struct build_cache *c)
 {
 	if (!c->manifest_read) {
 		c->manifest_read = 1;
 		load(c, c->manifest_path, KIND_MANIFEST, &c->manifest_key, &c->mblob, NULL);
 	}
+	return c->mblob.n > 0;
+}
+
+/* The manifest's bytes (cache_last_check() may have read them); 1 when
+ * they are there.  `index`: its tables too, for the build. */
+static int read_manifest(struct build_cache *c, int index)
+{
+	prefetch_wait_set_up(c);
+	manifest_bytes(c);
 	if (index && c->mblob.n && !c->manifest_ok)
 		index_manifest(c, HEADER_SIZE);
 	return c->mblob.n > 0;
@@ -2114,7 +2237,8 @@ int cache_last_check(struct build_cache *c, struct cache_hash key, const struct 
 	const char *t = same ? get_strref(&r, &tlen) : NULL;
 	same = same && !r.bad && h && t;
 	if (same) {
-		same = read_manifest(c, 0) && output_as_manifest(c, output);
+		int early = prefetch_all_same(c); /* the early helper's stats, if any */
+		same = read_manifest(c, 0) && (early >= 0 ? early : output_as_manifest(c, output));
 	}
 	if (same) {
 		r = records;

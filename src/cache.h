@@ -210,14 +210,18 @@ void cache_words_end(struct build_cache *c, int ok);
 
 /*
  * The output as the build starts, checked against the old manifest on a
- * helper thread while the build reads and models (cache_manifest_prefetch,
- * after cache_read): each file's size and type, each folder's mtime, one
- * stat each.  Then the questions outdir.c would otherwise answer with a
- * stat of its own, 1 (as the manifest says), 0 (not), or -1 (not known:
- * no prefetch, or no such entry).  The first question waits for the
- * thread.  A change made to the output during the build itself may go
- * unseen, as it may with the stats taken later.
+ * helper thread while the build walks, reads and models: each file's size
+ * and type, each folder's mtime, one stat each.  cache_manifest_early(),
+ * right after cache_locate(), starts the helper before the walk; it reads
+ * the manifest itself, and cache_last_check() and cache_read() wait for
+ * those bytes.  Else cache_manifest_prefetch(), after cache_read().  Then
+ * the questions outdir.c would otherwise answer with a stat of its own,
+ * 1 (as the manifest says), 0 (not), or -1 (not known: no prefetch, or no
+ * such entry).  The first question stats what is left beside the helper
+ * and waits for it.  A change made to the output during the build itself
+ * may go unseen, as it may with the stats taken later.
  */
+void cache_manifest_early(struct build_cache *c, const char *output);
 void cache_manifest_prefetch(struct build_cache *c, const char *output);
 /* The answer for the file of an entry cache_manifest_find() gave. */
 int cache_manifest_entry_same(struct build_cache *c, size_t entry);
