@@ -706,14 +706,13 @@ static size_t *manifest_entries(const struct build_cache *c, size_t off, size_t 
 
 static void prefetch_free(struct build_cache *c);
 
-static void index_manifest(struct build_cache *c, size_t off)
+/* The manifest's tables from its entries (manifest_entries()); without
+ * them (NULL) the manifest is dropped: a full build. */
+static void manifest_tables(struct build_cache *c, const size_t *at, size_t nfiles, size_t total)
 {
-	size_t nfiles = 0, total = 0;
-	size_t *at = manifest_entries(c, off, &nfiles, &total);
 	if (!at) {
 		diag_report(c->d, DIAG_ADVISORY, c->manifest_path, 0, 0, NULL,
 			    "build cache cannot be parsed; ignored, this is a full build");
-		prefetch_free(c); /* it reads the bytes */
 		blob_release(c, &c->mblob);
 		c->mtab = c->dtab = NULL;
 		c->manifest_ok = 0;
@@ -727,11 +726,20 @@ static void index_manifest(struct build_cache *c, size_t off)
 		const char *path = get_strref(&r, &plen);
 		table_put(i < nfiles ? t : dt, path, plen, at[i]);
 	}
-	free(at);
 	c->mtab = t;
 	c->mseen = xcalloc(t->cap, 1);
 	c->dtab = dt;
 	c->manifest_ok = 1;
+}
+
+static void index_manifest(struct build_cache *c, size_t off)
+{
+	size_t nfiles = 0, total = 0;
+	size_t *at = manifest_entries(c, off, &nfiles, &total);
+	if (!at)
+		prefetch_free(c); /* it reads the bytes about to go */
+	manifest_tables(c, at, nfiles, total);
+	free(at);
 }
 
 /* ---- the output checked against the manifest, on a helper thread ---- */
@@ -830,10 +838,13 @@ static void prefetch_stat(const struct build_cache *c, struct mprefetch *m)
 	}
 }
 
-/* at, fd, same and seq from the manifest's bytes; none when it has no entries. */
-static void prefetch_set_up(struct build_cache *c, struct mprefetch *m, const char *output)
+/* fd, same and seq for the manifest's entries `at` (taken); none without. */
+static void prefetch_use(struct build_cache *c, struct mprefetch *m, const char *output,
+			 size_t *at, size_t nfiles, size_t total)
 {
-	m->at = c->mblob.n ? manifest_entries(c, HEADER_SIZE, &m->nfiles, &m->total) : NULL;
+	m->at = at;
+	m->nfiles = nfiles;
+	m->total = total;
 	if (m->at)
 		m->fd = open(output, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (m->fd < 0) {
@@ -846,6 +857,13 @@ static void prefetch_set_up(struct build_cache *c, struct mprefetch *m, const ch
 	m->seq = check_order(c, m->at, m->nfiles, m->total);
 }
 
+static void prefetch_set_up(struct build_cache *c, struct mprefetch *m, const char *output)
+{
+	size_t nfiles = 0, total = 0;
+	size_t *at = c->mblob.n ? manifest_entries(c, HEADER_SIZE, &nfiles, &total) : NULL;
+	prefetch_use(c, m, output, at, nfiles, total);
+}
+
 static int manifest_bytes(struct build_cache *c);
 
 static void *prefetch_run(void *arg)
@@ -853,8 +871,13 @@ static void *prefetch_run(void *arg)
 	struct build_cache *c = arg;
 	struct mprefetch *m = c->mpre;
 	if (m->early) {
-		manifest_bytes(c);
-		prefetch_set_up(c, m, m->output);
+		/* the manifest read and indexed here, off the build's own thread */
+		size_t nfiles = 0, total = 0, *at = NULL;
+		if (manifest_bytes(c)) {
+			at = manifest_entries(c, HEADER_SIZE, &nfiles, &total);
+			manifest_tables(c, at, nfiles, total);
+		}
+		prefetch_use(c, m, m->output, at, nfiles, total);
 		pthread_mutex_lock(&m->lock);
 		m->set_up = 1;
 		pthread_cond_broadcast(&m->set_up_cond);
