@@ -509,6 +509,14 @@ static void rj_str(struct rjson *j, const char *s)
 {
 	buf_putc(&j->b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		/* printable ASCII but '"' and '\\' goes in one copy */
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run) {
+			buf_put(&j->b, run, (size_t)(p - run));
+			continue;
+		}
 		size_t n = utf8_seq(p);
 		if (!n) {
 			buf_puts(&j->b, "\xef\xbf\xbd");
@@ -581,6 +589,11 @@ static void rj_int(struct rjson *j, const char *key, long long v)
 	buf_printf(&j->b, "%lld", v);
 }
 
+static int cmp_kind(const void *a, const void *b)
+{
+	return strcmp(((const struct diag_kind *)a)->kind, ((const struct diag_kind *)b)->kind);
+}
+
 /* build-report.json up to its elapsed time (report_close() ends it). */
 static void report_open(struct builder *b, const struct posting_list *l, const struct site *s,
 			int ok, struct rjson *jp)
@@ -600,10 +613,16 @@ static void report_open(struct builder *b, const struct posting_list *l, const s
 	rj_close(&j, '}');
 	rj_int(&j, "warnings", b->d.warnings);
 	rj_int(&j, "errors", b->d.errors);
+	/* by name: the threads that read the postings meet each kind first
+	 * in an order of their timing's */
+	struct diag_kind *kinds = xmalloc((b->d.nkinds + 1) * sizeof *kinds);
+	memcpy(kinds, b->d.kinds, b->d.nkinds * sizeof *kinds);
+	qsort(kinds, b->d.nkinds, sizeof *kinds, cmp_kind);
 	rj_open(&j, "warning_kinds", '{');
 	for (size_t i = 0; i < b->d.nkinds; i++)
-		rj_int(&j, b->d.kinds[i].kind, b->d.kinds[i].count);
+		rj_int(&j, kinds[i].kind, kinds[i].count);
 	rj_close(&j, '}');
+	free(kinds);
 	rj_open(&j, "skipped", '[');
 	for (size_t i = 0; i < l->nskipped; i++) {
 		rj_open(&j, NULL, '{');
