@@ -1,8 +1,8 @@
 #!/bin/bash
-# Build every libFuzzer target and run each for ${FUZZ_TEST_SECONDS:-10} s
-# from its seed corpus (tests/fuzz/run.sh): a short smoke run, so that a
-# target that no longer builds or crashes on its seeds fails `make test`.
-# Longer runs are `make fuzz`.
+# Build every libFuzzer target and run each for ${FUZZ_TEST_SECONDS:-10} s,
+# one per core at a time, from its seed corpus (tests/fuzz/run.sh): a short
+# smoke run, so that a target that no longer builds or crashes on its seeds
+# fails `make test`.  Longer runs are `make fuzz`.
 set -u
 cd "$(dirname "$0")/.."
 : "${TEST_TMP:=$(mktemp -d)}"
