@@ -262,43 +262,48 @@ static void put_hint_rows(struct buf *b, unsigned *ids, size_t n, const struct h
 }
 
 /* The head words sharing most postings with head word i (ties: the
- * first in word order), into partner[0..return). */
+ * first in word order), into partner[0..return).  One pass counts; the
+ * words it met are then ranked once each (a top 4 by count, then word,
+ * whatever order they come in) and their counts set back to zero. */
 static size_t partners(const struct hints *h, unsigned *count, size_t i,
 		       size_t partner[HINT_PARTNERS])
 {
 	unsigned shared[HINT_PARTNERS];
-	size_t np = 0;
-	uint32_t self = (uint32_t)i;
-	for (int pass = 0; pass < 2; pass++)
-		for (long k = 0; k < h->hn[i]; k++) {
-			unsigned id = h->hid[i][k];
-			for (size_t f = h->fwd_at[id]; f < h->fwd_at[id + 1]; f++) {
-				uint32_t j = h->fwd[f];
-				if (!pass) {
-					count[j]++;
-					continue;
-				}
-				unsigned c = count[j];
-				count[j] = 0; /* each word once; the table ends all zero */
-				if (j == self || !c)
-					continue;
-				size_t at = np;
-				while (at > 0 && (shared[at - 1] < c ||
-						  (shared[at - 1] == c && partner[at - 1] > j)))
-					at--;
-				if (at >= HINT_PARTNERS)
-					continue;
-				if (np < HINT_PARTNERS)
-					np++;
-				for (size_t m = np - 1; m > at; m--) {
-					partner[m] = partner[m - 1];
-					shared[m] = shared[m - 1];
-				}
-				partner[at] = j;
-				shared[at] = c;
-			}
+	size_t np = 0, nmet = 0, cap = 64;
+	uint32_t self = (uint32_t)i, *met = xmalloc(cap * sizeof *met);
+	for (long k = 0; k < h->hn[i]; k++) {
+		unsigned id = h->hid[i][k];
+		for (size_t f = h->fwd_at[id]; f < h->fwd_at[id + 1]; f++) {
+			uint32_t j = h->fwd[f];
+			if (count[j]++)
+				continue;
+			if (nmet == cap)
+				met = xrealloc(met, (cap *= 2) * sizeof *met);
+			met[nmet++] = j;
 		}
+	}
+	for (size_t m = 0; m < nmet; m++) {
+		uint32_t j = met[m];
+		unsigned c = count[j];
+		count[j] = 0; /* the table ends all zero */
+		if (j == self)
+			continue;
+		size_t at = np;
+		while (at > 0 && (shared[at - 1] < c || (shared[at - 1] == c && partner[at - 1] > j)))
+			at--;
+		if (at >= HINT_PARTNERS)
+			continue;
+		if (np < HINT_PARTNERS)
+			np++;
+		for (size_t q = np - 1; q > at; q--) {
+			partner[q] = partner[q - 1];
+			shared[q] = shared[q - 1];
+		}
+		partner[at] = j;
+		shared[at] = c;
+	}
 	count[self] = 0;
+	free(met);
 	return np;
 }
 
