@@ -28,19 +28,60 @@ void diag_release(struct diag *d)
 	pthread_mutex_destroy(&d->lock);
 }
 
-static void count_kind(struct diag *d, const char *kind)
+static void count_kind_n(struct diag *d, const char *kind, unsigned n)
 {
 	for (size_t i = 0; i < d->nkinds; i++) {
 		if (!strcmp(d->kinds[i].kind, kind)) {
-			d->kinds[i].count++;
+			d->kinds[i].count += n;
 			return;
 		}
 	}
 	d->kinds = xgrow(d->kinds, &d->kinds_cap, d->nkinds + 1,
 			 sizeof *d->kinds);
 	d->kinds[d->nkinds].kind = xstrdup(kind);
-	d->kinds[d->nkinds].count = 1;
+	d->kinds[d->nkinds].count = n;
 	d->nkinds++;
+}
+
+static void count_kind(struct diag *d, const char *kind)
+{
+	count_kind_n(d, kind, 1);
+}
+
+void diag_init_held(struct diag *held, const struct diag *d, FILE *out)
+{
+	diag_init(held, d->out ? out : NULL);
+	held->verbose = d->verbose;
+	held->keep = d->keep;
+}
+
+void diag_pass_records(struct diag *d, struct diag *held, size_t from, size_t to)
+{
+	pthread_mutex_lock(&d->lock);
+	for (size_t i = from; i < to && i < held->nrecords; i++) {
+		if (d->keep) {
+			d->records = xgrow(d->records, &d->records_cap, d->nrecords + 1,
+					   sizeof *d->records);
+			d->records[d->nrecords++] = held->records[i];
+		} else {
+			free(held->records[i].file);
+			free(held->records[i].kind);
+			free(held->records[i].message);
+		}
+		held->records[i] = (struct diag_record){ 0 };
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+void diag_pass_counts(struct diag *d, const struct diag *held)
+{
+	pthread_mutex_lock(&d->lock);
+	d->warnings += held->warnings;
+	d->errors += held->errors;
+	d->shown_lines |= held->shown_lines;
+	for (size_t i = 0; i < held->nkinds; i++)
+		count_kind_n(d, held->kinds[i].kind, held->kinds[i].count);
+	pthread_mutex_unlock(&d->lock);
 }
 
 void diag_report(struct diag *d, enum diag_level level, const char *file,

@@ -51,6 +51,19 @@ void diag_init(struct diag *d, FILE *out);
 void diag_release(struct diag *d);
 
 /*
+ * A sink that holds what it is told for `d`: it prints (to `out`, an
+ * in-memory stream, or NULL when d prints nothing), counts and records
+ * as d would, for diag_pass() to hand on to d later (walk.c: each
+ * reading thread holds its files' messages, and they reach the run's
+ * sink in file order).
+ */
+void diag_init_held(struct diag *held, const struct diag *d, FILE *out);
+/* Records [from, to) of `held`, moved to the end of d's. */
+void diag_pass_records(struct diag *d, struct diag *held, size_t from, size_t to);
+/* held's counts and kinds added to d's (its records already passed). */
+void diag_pass_counts(struct diag *d, const struct diag *held);
+
+/*
  * Report one diagnostic.  `file` may be NULL; `line`/`col` are 1-based and
  * 0 means unknown.  `kind` is a short stable label used for counting
  * ("no employer found"); NULL counts under the message itself.

@@ -211,6 +211,24 @@ static void collect(const char *dir, const char *root_real, struct seen *seen,
 	free(names);
 }
 
+/*
+ * A reading thread's messages, held (diag_init_held) so that they reach
+ * the run's sink in file order, not in the order the threads finish:
+ * the text it would have printed, and its records, by file (struct said).
+ */
+struct held {
+	struct diag d;
+	FILE *mem;
+	char *text;
+	size_t len;
+};
+
+/* Where file i's messages are: thread t's text [from, to), records [rfrom, rto). */
+struct said {
+	int t;
+	size_t from, to, rfrom, rto;
+};
+
 struct pool {
 	char **files;
 	const struct stat *st;  /* per file, or NULL */
@@ -222,21 +240,41 @@ struct pool {
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 	atomic_size_t done;
+	struct held *held;      /* per thread, or NULL: straight to d */
+	struct said *said;      /* per file */
+};
+
+struct worker_arg {
+	struct pool *p;
+	int t;
 };
 
 static void *worker(void *arg)
 {
-	struct pool *p = arg;
+	struct pool *p = ((struct worker_arg *)arg)->p;
+	int t = ((struct worker_arg *)arg)->t;
+	struct held *h = p->held ? &p->held[t] : NULL;
+	struct diag *d = h ? &h->d : p->d;
 	for (;;) {
 		size_t i = atomic_fetch_add(&p->next, 1);
 		if (i >= p->n)
 			break;
+		if (h) {
+			if (h->mem)
+				fflush(h->mem);
+			p->said[i] = (struct said){ t, h->len, 0, h->d.nrecords, 0 };
+		}
 		if (p->opts->cache)
 			cache_ingest_file(p->opts->cache, i, p->files[i], p->st ? &p->st[i] : NULL,
-					  p->opts, p->d,
-					  &p->results[i]);
+					  p->opts, d, &p->results[i]);
 		else
-			ingest_file(p->files[i], p->opts, p->d, &p->results[i]);
+			ingest_file(p->files[i], p->opts, d, &p->results[i]);
+		if (h) {
+			if (h->mem)
+				fflush(h->mem);
+			p->said[i].to = h->len;
+			p->said[i].rto = h->d.nrecords;
+		}
 		for (size_t k = 0; p->opts->spill && k < p->results[i].n; k++)
 			if (!p->results[i].v[k]->borrowed) {
 				p->results[i].v[k]->desc_nth = (unsigned)k;
@@ -251,6 +289,34 @@ static void *worker(void *arg)
 	rx_thread_release();
 	ingest_thread_release();
 	return NULL;
+}
+
+/* Every file's messages and records to the run's sink, in file order. */
+static void pass_held(struct pool *p, int jobs)
+{
+	for (int t = 0; t < jobs; t++)
+		if (p->held[t].mem)
+			fflush(p->held[t].mem);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct said *s = &p->said[i];
+		struct held *h = &p->held[s->t];
+		if (s->to > s->from && p->d->out) {
+			pthread_mutex_lock(&p->d->lock);
+			fwrite(h->text + s->from, 1, s->to - s->from, p->d->out);
+			pthread_mutex_unlock(&p->d->lock);
+		}
+		diag_pass_records(p->d, &h->d, s->rfrom, s->rto);
+	}
+	for (int t = 0; t < jobs; t++) {
+		struct held *h = &p->held[t];
+		diag_pass_counts(p->d, &h->d);
+		if (h->mem)
+			fclose(h->mem);
+		free(h->text);
+		diag_release(&h->d);
+	}
+	free(p->held);
+	free(p->said);
 }
 
 static int ingest_files_st(char **files, const struct stat *st, size_t n,
@@ -271,14 +337,30 @@ static int ingest_files_st(char **files, const struct stat *st, size_t n,
 		jobs = 64;
 	if ((size_t)jobs > n)
 		jobs = n ? (int)n : 1;
+	/* one thread prints in file order anyway */
+	if (jobs > 1) {
+		p.held = xcalloc((size_t)jobs, sizeof *p.held);
+		p.said = xcalloc(n, sizeof *p.said);
+		for (int t = 0; t < jobs; t++) {
+			struct held *h = &p.held[t];
+			h->mem = d->out ? open_memstream(&h->text, &h->len) : NULL;
+			diag_init_held(&h->d, d, h->mem);
+		}
+	}
 	pthread_t tids[64];
+	struct worker_arg args[64];
 	int started = 0;
-	for (int t = 1; t < jobs; t++)
-		if (pthread_create(&tids[started], NULL, worker, &p) == 0)
+	for (int t = 1; t < jobs; t++) {
+		args[t] = (struct worker_arg){ &p, t };
+		if (pthread_create(&tids[started], NULL, worker, &args[t]) == 0)
 			started++;
-	worker(&p); /* the calling thread works too */
+	}
+	args[0] = (struct worker_arg){ &p, 0 };
+	worker(&args[0]); /* the calling thread works too */
 	for (int t = 0; t < started; t++)
 		pthread_join(tids[t], NULL);
+	if (p.held)
+		pass_held(&p, jobs);
 	int total = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct posting_list *r = &p.results[i];
