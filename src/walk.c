@@ -317,6 +317,8 @@ static void pass_held(struct pool *p, int jobs)
 	}
 	free(p->held);
 	free(p->said);
+	p->held = NULL;
+	p->said = NULL;
 }
 
 static int ingest_files_st(char **files, const struct stat *st, size_t n,
@@ -341,11 +343,15 @@ static int ingest_files_st(char **files, const struct stat *st, size_t n,
 	if (jobs > 1) {
 		p.held = xcalloc((size_t)jobs, sizeof *p.held);
 		p.said = xcalloc(n, sizeof *p.said);
+		int ok = 1;
 		for (int t = 0; t < jobs; t++) {
 			struct held *h = &p.held[t];
 			h->mem = d->out ? open_memstream(&h->text, &h->len) : NULL;
+			ok = ok && (h->mem || !d->out);
 			diag_init_held(&h->d, d, h->mem);
 		}
+		if (!ok) /* no stream to hold them in: printed as they come */
+			pass_held(&p, jobs);
 	}
 	pthread_t tids[64];
 	struct worker_arg args[64];
