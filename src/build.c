@@ -1123,7 +1123,7 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 		inputs = inputs_key(&b, &cache, data_dir);
 		stage_done(&sc, "inputs");
 		char *head = NULL, *tail = NULL;
-		if (cache_last_check(&cache, inputs, &found, b.cfg.output_dir, &b.d, &head, &tail)) {
+		if (cache_last_check(&cache, inputs, &found, &b.d, &head, &tail)) {
 			stage_done(&sc, "up to date");
 			rc = up_to_date(&b, strict, head, tail, ready, ready_ctx);
 			free(head);
@@ -1136,8 +1136,6 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	cache_read(&cache, &io);
 	if (b.no_cache)
 		cache_forget(&cache);
-	else
-		cache_manifest_prefetch(&cache, b.cfg.output_dir); /* beside ingest (cache.h) */
 	io.cache = &cache;
 	/* descriptions wait on disk until a page needs them (descstore.h) */
 	spill = cache_descriptions(&cache, &io);

@@ -749,9 +749,8 @@ struct mprefetch {
 	pthread_mutex_t lock;   /* questions come from several threads */
 	pthread_cond_t set_up_cond, all_done;
 	int running;            /* joined at the first question */
-	int early;              /* the helper reads the manifest itself (cache_manifest_early) */
 	int set_up;             /* the manifest is read, at/seq made (or there is none) */
-	char *output;           /* (early) the output folder */
+	char *output;           /* the output folder */
 	int fd;                 /* the output folder (O_PATH) */
 	size_t *at;             /* each entry's offset in mblob: files, then folders */
 	size_t nfiles, total;
@@ -857,32 +856,23 @@ static void prefetch_use(struct build_cache *c, struct mprefetch *m, const char 
 	m->seq = check_order(c, m->at, m->nfiles, m->total);
 }
 
-static void prefetch_set_up(struct build_cache *c, struct mprefetch *m, const char *output)
-{
-	size_t nfiles = 0, total = 0;
-	size_t *at = c->mblob.n ? manifest_entries(c, HEADER_SIZE, &nfiles, &total) : NULL;
-	prefetch_use(c, m, output, at, nfiles, total);
-}
-
 static int manifest_bytes(struct build_cache *c);
 
 static void *prefetch_run(void *arg)
 {
 	struct build_cache *c = arg;
 	struct mprefetch *m = c->mpre;
-	if (m->early) {
-		/* the manifest read and indexed here, off the build's own thread */
-		size_t nfiles = 0, total = 0, *at = NULL;
-		if (manifest_bytes(c)) {
-			at = manifest_entries(c, HEADER_SIZE, &nfiles, &total);
-			manifest_tables(c, at, nfiles, total);
-		}
-		prefetch_use(c, m, m->output, at, nfiles, total);
-		pthread_mutex_lock(&m->lock);
-		m->set_up = 1;
-		pthread_cond_broadcast(&m->set_up_cond);
-		pthread_mutex_unlock(&m->lock);
+	/* the manifest read and indexed here, off the build's own thread */
+	size_t nfiles = 0, total = 0, *at = NULL;
+	if (manifest_bytes(c)) {
+		at = manifest_entries(c, HEADER_SIZE, &nfiles, &total);
+		manifest_tables(c, at, nfiles, total);
 	}
+	prefetch_use(c, m, m->output, at, nfiles, total);
+	pthread_mutex_lock(&m->lock);
+	m->set_up = 1;
+	pthread_cond_broadcast(&m->set_up_cond);
+	pthread_mutex_unlock(&m->lock);
 	prefetch_stat(c, m);
 	return NULL;
 }
@@ -902,7 +892,6 @@ void cache_manifest_early(struct build_cache *c, const char *output)
 	if (c->mpre || c->manifest_read)
 		return;
 	struct mprefetch *m = prefetch_new();
-	m->early = 1;
 	m->output = xstrdup(output);
 	c->mpre = m;
 	m->running = pthread_create(&m->th, NULL, prefetch_run, c) == 0;
@@ -910,11 +899,11 @@ void cache_manifest_early(struct build_cache *c, const char *output)
 		prefetch_run(c);
 }
 
-/* An early helper has read the manifest's bytes (or found none). */
+/* The helper has read the manifest's bytes (or found none). */
 static void prefetch_wait_set_up(struct build_cache *c)
 {
 	struct mprefetch *m = c->mpre;
-	if (!m || !m->early)
+	if (!m)
 		return;
 	pthread_mutex_lock(&m->lock);
 	while (!m->set_up)
@@ -960,28 +949,12 @@ static void prefetch_free(struct build_cache *c)
 	c->mpre = NULL;
 }
 
-void cache_manifest_prefetch(struct build_cache *c, const char *output)
-{
-	if (!c->manifest_ok || c->mpre)
-		return;
-	struct mprefetch *m = prefetch_new();
-	c->mpre = m;
-	prefetch_set_up(c, m, output);
-	if (!m->at) {
-		prefetch_free(c);
-		return;
-	}
-	m->running = pthread_create(&m->th, NULL, prefetch_run, c) == 0;
-	if (!m->running)
-		prefetch_run(c);
-}
-
-/* The early helper's verdict for "nothing to do": every entry there as
- * the manifest says; -1 without an early helper. */
+/* The helper's verdict for "nothing to do": every entry there as the
+ * manifest says; 0 without a helper (cache_manifest_early). */
 static int prefetch_all_same(struct build_cache *c)
 {
-	if (!c->mpre || !c->mpre->early)
-		return -1;
+	if (!c->mpre)
+		return 0;
 	prefetch_wait(c);
 	const struct mprefetch *m = c->mpre;
 	if (!m->at)
@@ -1080,7 +1053,7 @@ void cache_locate(struct build_cache *c, const char *output, struct diag *d)
 	stamp_init(c);
 }
 
-/* The manifest's bytes, read once: by the early helper (cache_manifest_early)
+/* The manifest's bytes, read once: by the helper (cache_manifest_early)
  * or by the first to ask. */
 static int manifest_bytes(struct build_cache *c)
 {
@@ -2154,57 +2127,6 @@ void cache_last_drop(struct build_cache *c)
 			    "cannot remove the build cache: %s", strerror(errno));
 }
 
-/* The files and folders of the manifest [from, to) as it says: each file
- * there with its size, each folder with its mtime.  Runs on two threads. */
-struct out_check {
-	const struct build_cache *c;
-	int fd;
-	size_t from, to;        /* in seq */
-	size_t nfiles;
-	const size_t *at;       /* each entry's offset in mblob: files, then folders */
-	const size_t *seq;      /* the entries in check_order() */
-	int ok;
-};
-
-static void *out_check_run(void *arg)
-{
-	struct out_check *k = arg;
-	for (size_t j = k->from; j < k->to && k->ok; j++) {
-		size_t i = k->seq[j];
-		k->ok = entry_on_disk(k->c, k->fd, k->at[i], i < k->nfiles);
-	}
-	return NULL;
-}
-
-static int output_as_manifest(struct build_cache *c, const char *output)
-{
-	size_t n = 0, total = 0;
-	size_t *at = manifest_entries(c, HEADER_SIZE, &n, &total);
-	if (!at)
-		return 0;
-	int fd = open(output, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int ok = fd >= 0;
-	size_t *seq = ok ? check_order(c, at, n, total) : NULL;
-	if (ok) {
-		struct out_check k[2] = {
-			{ c, fd, 0, total / 2, n, at, seq, 1 },
-			{ c, fd, total / 2, total, n, at, seq, 1 },
-		};
-		pthread_t th;
-		int helper = total > 1000 && pthread_create(&th, NULL, out_check_run, &k[1]) == 0;
-		out_check_run(&k[0]);
-		if (helper)
-			pthread_join(th, NULL);
-		else
-			out_check_run(&k[1]);
-		ok = k[0].ok && k[1].ok;
-		close(fd);
-	}
-	free(seq);
-	free(at);
-	return ok;
-}
-
 /* Does the file at `path` hold `size` bytes hashing to `h`? */
 static int same_bytes(const char *path, uint64_t size, struct cache_hash h)
 {
@@ -2216,7 +2138,7 @@ static int same_bytes(const char *path, uint64_t size, struct cache_hash h)
 }
 
 int cache_last_check(struct build_cache *c, struct cache_hash key, const struct ingest_found *f,
-		     const char *output, struct diag *d, char **head, char **tail)
+		     struct diag *d, char **head, char **tail)
 {
 	struct buf blob = BUF_INIT;
 	struct cache_hash k = key;
@@ -2260,8 +2182,7 @@ int cache_last_check(struct build_cache *c, struct cache_hash key, const struct 
 	const char *t = same ? get_strref(&r, &tlen) : NULL;
 	same = same && !r.bad && h && t;
 	if (same) {
-		int early = prefetch_all_same(c); /* the early helper's stats, if any */
-		same = read_manifest(c, 0) && (early >= 0 ? early : output_as_manifest(c, output));
+		same = prefetch_all_same(c) && read_manifest(c, 0);
 	}
 	if (same) {
 		r = records;

@@ -116,7 +116,7 @@ struct build_cache {
 	struct cache_table *wtab;       /* read by cache_words_begin() */
 	int words_forgotten;            /* --no-cache: read none */
 	struct words_out *wout;         /* the next words file, being made */
-	struct mprefetch *mpre;         /* cache_manifest_prefetch() */
+	struct mprefetch *mpre;         /* cache_manifest_early() */
 
 	/* the descriptions file the postings' records point into (descstore.h) */
 	char *desc_path;
@@ -213,16 +213,16 @@ void cache_words_end(struct build_cache *c, int ok);
  * helper thread while the build walks, reads and models: each file's size
  * and type, each folder's mtime, one stat each.  cache_manifest_early(),
  * right after cache_locate(), starts the helper before the walk; it reads
- * the manifest itself, and cache_last_check() and cache_read() wait for
- * those bytes.  Else cache_manifest_prefetch(), after cache_read().  Then
- * the questions outdir.c would otherwise answer with a stat of its own,
- * 1 (as the manifest says), 0 (not), or -1 (not known: no prefetch, or no
- * such entry).  The first question stats what is left beside the helper
- * and waits for it.  A change made to the output during the build itself
- * may go unseen, as it may with the stats taken later.
+ * and indexes the manifest itself, and cache_last_check() and cache_read()
+ * wait for that.  Without it, cache_last_check() never says "nothing to
+ * do" and outdir.c stats what it asks about itself.  The questions outdir.c
+ * would otherwise answer with a stat of its own: 1 (as the manifest
+ * says), 0 (not), or -1 (not known: no helper, or no such entry).  The
+ * first question stats what is left beside the helper and waits for it.
+ * A change made to the output during the build itself may go unseen, as
+ * it may with the stats taken later.
  */
 void cache_manifest_early(struct build_cache *c, const char *output);
-void cache_manifest_prefetch(struct build_cache *c, const char *output);
 /* The answer for the file of an entry cache_manifest_find() gave. */
 int cache_manifest_entry_same(struct build_cache *c, size_t entry);
 /*
@@ -292,7 +292,8 @@ void cache_site_put(struct build_cache *c, struct slice memo);
  * it reported and its summary.  cache_last_check() returns 1 when all of
  * that holds again and the output is as the manifest says: every file
  * there with its size (as a kept page is checked), every folder with its
- * mtime (as commit checks for stray files).  The build would then write
+ * mtime (as commit checks for stray files), by the stats of the helper
+ * cache_manifest_early() started (without it: 0).  The build would then write
  * nothing: the record's warnings are reported again to d, and its summary
  * (head and tail, to print around the "files written" line) is returned.
  * A record that is missing, corrupt or from another binary is ignored, as
@@ -301,7 +302,7 @@ void cache_site_put(struct build_cache *c, struct slice memo);
  */
 struct ingest_found;
 int cache_last_check(struct build_cache *c, struct cache_hash key, const struct ingest_found *f,
-		     const char *output, struct diag *d, char **head, char **tail);
+		     struct diag *d, char **head, char **tail);
 void cache_last_drop(struct build_cache *c);
 int cache_last_save(struct build_cache *c, struct cache_hash key, const struct ingest_found *f,
 		    const struct diag *d, const char *head, const char *tail);

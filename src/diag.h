@@ -53,9 +53,9 @@ void diag_release(struct diag *d);
 /*
  * A sink that holds what it is told for `d`: it prints (to `out`, an
  * in-memory stream, or NULL when d prints nothing), counts and records
- * as d would, for diag_pass() to hand on to d later (walk.c: each
- * reading thread holds its files' messages, and they reach the run's
- * sink in file order).
+ * as d would, for diag_pass_records() and diag_pass_counts() to hand on
+ * to d later (walk.c: each reading thread holds its files' messages, and
+ * they reach the run's sink in file order).
  */
 void diag_init_held(struct diag *held, const struct diag *d, FILE *out);
 /* Records [from, to) of `held`, moved to the end of d's. */

@@ -302,7 +302,6 @@ static size_t partners(const struct hints *h, unsigned *count, size_t i,
 		partner[at] = j;
 		shared[at] = c;
 	}
-	count[self] = 0;
 	free(met);
 	return np;
 }
