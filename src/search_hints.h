@@ -76,4 +76,23 @@ int search_hints_body(struct hints *h, size_t i, struct buf *b);
 size_t search_hints_nhead(const struct hints *h);
 int search_hints_head_r(struct hints *h, size_t i, struct buf *b, unsigned *count);
 
+/*
+ * The hints of the last index (bytes search_hints_memo gave it), to take
+ * instead of ranking again every word whose hints cannot have changed:
+ * same number of postings, the same lists and document frequencies of
+ * the word and of its partners, none of its head postings among the
+ * `changed` ids (records not those of the last index at the same id; they
+ * may have other title words, so other partners), and the same words
+ * excluded from partnership (complements).  Called before any hints are
+ * made; returns the memo's words, 0 when it cannot be used (hints are
+ * then all made).  The memo's bytes must outlive h.
+ */
+size_t search_hints_reuse(struct hints *h, struct slice memo, const size_t *changed, size_t nchanged);
+
+/* Append the memo of the hints made so far (every hinted word's). */
+void search_hints_memo(const struct hints *h, struct buf *out);
+
+/* Hinted words so far: taken from the memo, ranked afresh. */
+void search_hints_counts(const struct hints *h, size_t *kept, size_t *made);
+
 #endif

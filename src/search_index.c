@@ -912,7 +912,8 @@ static void index_bodies(struct termtab *t, struct posting *const *postings, siz
  * Layout: u64 n, n record keys (16 bytes each, by id), u64 terms, then per
  * term: u32 word length, the word, u32 df, u64 last, u32 list length, the
  * list.  Integers little-endian (this machine's order: the file never
- * leaves it).
+ * leaves it).  The snapshot the index saves has the hints' memo after it
+ * (snap_parts).
  */
 #define SNAP_NO_FIN 0xffffffffu
 
@@ -1077,17 +1078,65 @@ static int memo_change(struct slice old, struct slice now, struct termtab *t, si
 #define SNAP_MAX_CHANGED 32
 
 /*
+ * The last index's snapshot: the body table (body_snapshot), then the
+ * hints' memo (search_hints_memo), then the memo's length (u64).  0 when
+ * it is not that shape.
+ */
+static int snap_parts(struct slice snap, struct slice *body, struct slice *hints)
+{
+	uint64_t len;
+	if (snap.n < 8)
+		return 0;
+	memcpy(&len, snap.p + snap.n - 8, 8);
+	if (len > snap.n - 8)
+		return 0;
+	*body = (struct slice){ snap.p, snap.n - 8 - (size_t)len };
+	*hints = (struct slice){ snap.p + body->n, (size_t)len };
+	return 1;
+}
+
+/*
+ * The ids whose record is not the one the last index had at that id, into
+ * *changed (the caller frees it); -1 when the last index had another
+ * number of postings or a record has no key (nothing can be compared).
+ */
+static long snap_changed(struct slice body, struct posting *const *postings, size_t n, size_t **changed)
+{
+	struct snap_reader r = { (const unsigned char *)body.p,
+				 (const unsigned char *)body.p + body.n, !body.n };
+	*changed = NULL;
+	if (snap_u(&r, 8) != n || r.bad)
+		return -1;
+	const unsigned char *keys = snap_take(&r, n * 16);
+	if (!keys)
+		return -1;
+	size_t nch = 0, cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned long long *k = postings[i]->record_key;
+		if (!k[0] && !k[1]) {
+			free(*changed);
+			*changed = NULL;
+			return -1;
+		}
+		if (memcmp(keys + 16 * i, k, 16)) {
+			*changed = xgrow(*changed, &cap, nch + 1, sizeof **changed);
+			(*changed)[nch++] = i;
+		}
+	}
+	return (long)nch;
+}
+
+/*
  * The body table from the last index's snapshot, patched for the ids whose
  * record changed (at most SNAP_MAX_CHANGED, same number of postings): the
  * old record's words out, the new one's in.  1 when t is the table
  * index_bodies would have made, 0 (t empty) when that must run.
  */
 static int body_from_snapshot(struct termtab *t, struct posting *const *postings, size_t n,
-			      const struct search_opts *o, size_t *patched)
+			      const struct search_opts *o, struct slice snap, size_t *patched)
 {
-	if (!o->body_get || !o->words_by_key || !o->words_get)
+	if (!o->words_by_key || !o->words_get)
 		return 0;
-	struct slice snap = o->body_get(o->words_ctx);
 	struct snap_reader r = { (const unsigned char *)snap.p,
 				 (const unsigned char *)snap.p + snap.n, !snap.n };
 	if (snap_u(&r, 8) != n || r.bad)
@@ -1929,7 +1978,12 @@ int search_index_write(struct posting *const *postings, size_t n,
 	if (!rows_async)
 		rows_make(&rj);
 	size_t patched = 0;
-	if (body_from_snapshot(&tabs[1], postings, n, opts, &patched)) {
+	struct slice snap = { NULL, 0 }, last_body = { NULL, 0 }, last_hints = { NULL, 0 };
+	if (opts->body_get)
+		snap = opts->body_get(opts->words_ctx);
+	if (!snap_parts(snap, &last_body, &last_hints))
+		last_body = last_hints = (struct slice){ NULL, 0 };
+	if (last_body.n && body_from_snapshot(&tabs[1], postings, n, opts, last_body, &patched)) {
 		w.st.from_last = 1;
 		w.st.patched = patched;
 	} else {
@@ -1953,19 +2007,32 @@ int search_index_write(struct posting *const *postings, size_t n,
 	buf_puts(&man, "],\"tiers\":[");
 	finish_tier(&tabs[0], SEARCH_TIER_HEAD, n, 0);
 	w.st.finals_kept = finish_tier(&tabs[1], SEARCH_TIER_BODY, n, opts->body_put != NULL);
+	/* the body table as indexed and as finished, for the next index (the
+	 * hints' memo goes after it) */
+	struct buf next = BUF_INIT;
 	if (opts->body_put) {
-		/* the body table as indexed and as finished, for the next index */
-		struct buf snap = BUF_INIT;
-		body_snapshot(&tabs[1], postings, n, &snap);
-		opts->body_put(opts->words_ctx, buf_slice(&snap));
-		buf_release(&snap);
+		body_snapshot(&tabs[1], postings, n, &next);
 		for (size_t i = 0; i < tabs[1].n; i++)
 			buf_release(&tabs[1].v[i].raw);
 	}
 	struct hint_tier hv[2] = { hint_view(&tabs[0], target), hint_view(&tabs[1], target) };
 	rows_wait(&rj);
 	struct hints *hints = search_hints_new(&hv[0], &hv[1], n, hint_row, &rj);
+	size_t *changed = NULL;
+	long nchanged = last_hints.n ? snap_changed(last_body, postings, n, &changed) : -1;
+	if (nchanged >= 0)
+		search_hints_reuse(hints, last_hints, changed, (size_t)nchanged);
+	free(changed);
 	write_list_files(&w, tabs, hv, hints);
+	search_hints_counts(hints, &w.st.hints_kept, &w.st.hints_made);
+	if (opts->body_put) {
+		size_t at = next.n;
+		search_hints_memo(hints, &next);
+		uint64_t len = next.n - at;
+		buf_put(&next, &len, 8);
+		opts->body_put(opts->words_ctx, buf_slice(&next));
+	}
+	buf_release(&next);
 	for (int t = 0; t < 2; t++) {
 		buf_reset(&part);
 		write_tier(&w, &tabs[t], t, target, &part);

@@ -95,6 +95,8 @@ struct search_stats {
 	size_t patched;     /* body table from the last index, postings patched in; 0 = made afresh */
 	int from_last;      /* 1: the body table came from the last index */
 	size_t finals_kept; /* of its lists, final forms ("!", "~") as the last index made them */
+	size_t hints_kept;  /* words whose hints the last index's memo gave */
+	size_t hints_made;  /* words whose hints were ranked afresh */
 };
 
 struct search_opts {

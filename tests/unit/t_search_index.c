@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -858,6 +859,188 @@ static void run_round_trip(size_t n, size_t shard_bytes)
 	free(root2);
 }
 
+/* ---- the hints' memo between indexes --------------------------------- */
+
+/* A record key for p: a hash of what the index reads of it. */
+static void set_key(struct posting *p)
+{
+	const char *f[] = { p->id, p->title, p->employer, p->city, p->state, p->description_text };
+	unsigned long long h[2] = { 1469598103934665603ULL, 7809847782465536322ULL };
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		for (const char *c = f[i] ? f[i] : "\x01"; ; c++) {
+			h[0] = (h[0] ^ (unsigned char)*c) * 1099511628211ULL;
+			h[1] = (h[1] ^ (unsigned char)*c) * 1099511628211ULL + 1;
+			if (!*c)
+				break;
+		}
+	p->record_key[0] = h[0] | 1;
+	p->record_key[1] = h[1];
+}
+
+struct memo_io {
+	struct buf last, next;
+};
+
+static struct slice memo_get(void *ctx)
+{
+	struct memo_io *m = ctx;
+	return buf_slice(&m->last);
+}
+
+static void memo_put(void *ctx, struct slice s)
+{
+	struct memo_io *m = ctx;
+	buf_reset(&m->next);
+	buf_putslice(&m->next, s);
+}
+
+/* Both ways: every file of a is in b with its bytes, and of b in a. */
+static int same_trees(const char *a, const char *b)
+{
+	return same_tree(a, b) && same_tree(b, a);
+}
+
+/*
+ * An index made with the last one's snapshot (body table and hints'
+ * memo) is the bytes of one made afresh, after each of many rounds of
+ * changes: titles (the partners move), descriptions, employers; then a
+ * posting more, and a damaged memo.  Most hints come from the memo, and
+ * each check of what can change them (dirty head words, the partners'
+ * keys) is needed: without either, some rounds give other bytes.
+ */
+#define EDIT_ROUNDS 24
+
+static void test_hint_memo(void)
+{
+	char tmpl[] = "/tmp/t_search_memo.XXXXXX";
+	char *root = mkdtemp(tmpl);
+	CHECK(root != NULL, "mkdtemp");
+	if (!root)
+		return;
+	rng = 777;
+	size_t n = 600;
+	struct posting **ps = xcalloc(n + 2, sizeof *ps);
+	for (size_t i = 0; i < n; i++) {
+		ps[i] = make_posting(i);
+		set_key(ps[i]);
+	}
+	struct diag d;
+	diag_init(&d, stderr);
+	struct memo_io io = { BUF_INIT, BUF_INIT };
+	struct search_stats st;
+	struct search_opts with = { .shard_bytes = 400, .rows_per_block = 60, .stats = &st, .threads = 2,
+				    .no_script_twins = 1, .body_get = memo_get, .body_put = memo_put,
+				    .words_ctx = &io };
+	struct search_opts fresh = { .shard_bytes = 400, .rows_per_block = 60, .threads = 1,
+				     .no_script_twins = 1 };
+	size_t kept_all = 0, made_all = 0;
+	for (int round = 0; round < EDIT_ROUNDS + 4; round++) {
+		const char *what = "first";
+		if (round == 1) {
+			what = "nothing changed";
+		} else if (round == EDIT_ROUNDS + 2) {
+			what = "a posting more";
+			ps[n] = make_posting(n);
+			set_key(ps[n]);
+			n++;
+		} else if (round == EDIT_ROUNDS + 3) {
+			what = "a truncated memo";
+			if (io.last.n > 20)
+				io.last.n -= 20;
+		} else if (round > 1) {
+			/* one to eight postings: titles, descriptions or employers */
+			unsigned k = 1 + rnd(8);
+			what = round % 3 == 0 ? "titles" : round % 3 == 1 ? "descriptions" : "employers";
+			for (unsigned c = 0; c < k; c++) {
+				struct posting *p = ps[rnd((unsigned)n)];
+				struct buf b = BUF_INIT;
+				if (round % 3 == 0) {
+					/* two of the commonest title words: partners move */
+					buf_printf(&b, "%s %s", WORDS[rnd(4)], WORDS[rnd(ARRAY_SIZE(WORDS))]);
+					free(p->title);
+					p->title = buf_detach(&b, NULL);
+				} else if (round % 3 == 1) {
+					buf_printf(&b, "%s everywhere frequent %s", WORDS[rnd(ARRAY_SIZE(WORDS))],
+						   p->description_text);
+					free(p->description_text);
+					p->description_text = buf_detach(&b, NULL);
+				} else {
+					unsigned e = rnd(ARRAY_SIZE(EMPLOYERS));
+					free(p->employer);
+					free(p->employer_slug);
+					p->employer = xstrdup(EMPLOYERS[e][0]);
+					p->employer_slug = xstrdup(EMPLOYERS[e][1]);
+				}
+				set_key(p);
+			}
+		}
+		char a[64], b[64];
+		snprintf(a, sizeof a, "memo-%d", round);
+		snprintf(b, sizeof b, "fresh-%d", round);
+		char *ra = path_join(root, a), *rb = path_join(root, b);
+		CHECK(search_index_write(ps, n, ra, &with, &d) == 0 &&
+		      search_index_write(ps, n, rb, &fresh, &d) == 0, "memo round %d: written", round);
+		char *sa = path_join(ra, SEARCH_DEFAULT_DIR), *sb = path_join(rb, SEARCH_DEFAULT_DIR);
+		CHECK(same_trees(sa, sb), "memo round %d (%s): the bytes of an index made afresh", round, what);
+		size_t hinted = st.hints_kept + st.hints_made;
+		CHECK(hinted > 20, "memo round %d: %zu words hinted", round, hinted);
+		if (round == 0 || round >= EDIT_ROUNDS + 2)
+			CHECK(st.hints_kept == 0, "memo round %d (%s): no hints taken (%zu)", round, what,
+			      st.hints_kept);
+		else if (round == 1)
+			CHECK(st.hints_kept == hinted, "nothing changed: every hint taken (%zu of %zu)",
+			      st.hints_kept, hinted);
+		else
+			CHECK(st.hints_kept > 0, "memo round %d (%s): hints taken %zu, made %zu", round,
+			      what, st.hints_kept, st.hints_made);
+		if (round > 1 && round < EDIT_ROUNDS + 2) {
+			kept_all += st.hints_kept;
+			made_all += st.hints_made;
+		}
+		struct buf t = io.last;
+		io.last = io.next;
+		io.next = t;
+		free(ra);
+		free(rb);
+		free(sa);
+		free(sb);
+	}
+	/* Damaged memos (a cache file's checksum keeps such bytes out; a
+	 * buggy writer might not): read without a fault, whatever they say. */
+	struct buf good = BUF_INIT;
+	buf_putslice(&good, buf_slice(&io.last)); /* the last round's */
+	uint64_t hlen = 0;
+	if (good.n >= 8)
+		memcpy(&hlen, good.p + good.n - 8, 8);
+	CHECK(hlen > 100 && hlen < good.n, "the snapshot ends with the hints' memo (%llu bytes)",
+	      (unsigned long long)hlen);
+	char *rd = path_join(root, "damaged");
+	for (int k = 0; k < 60 && hlen < good.n; k++) {
+		buf_reset(&io.last);
+		buf_putslice(&io.last, buf_slice(&good));
+		size_t from = good.n - 8 - (size_t)hlen;
+		if (k % 4 == 3) {
+			io.last.n = from + rnd((unsigned)hlen + 8); /* cut short */
+		} else {
+			for (unsigned f = 0; f <= (unsigned)k % 4; f++)
+				io.last.p[from + rnd((unsigned)hlen)] ^= (char)(1 + rnd(255));
+		}
+		CHECK(search_index_write(ps, n, rd, &with, &d) == 0, "damaged memo %d: index written", k);
+	}
+	free(rd);
+	buf_release(&good);
+	CHECK(made_all > kept_all / 10 && kept_all > made_all / 10,
+	      "memo: %zu hints taken, %zu made over %d rounds of edits", kept_all, made_all, EDIT_ROUNDS);
+	CHECK(d.errors == 0, "memo: no errors reported");
+	for (size_t i = 0; i < n; i++)
+		posting_free(ps[i]);
+	free(ps);
+	buf_release(&io.last);
+	buf_release(&io.next);
+	diag_release(&d);
+	remove_tree(root);
+}
+
 static void test_unwritable(void)
 {
 	struct diag d;
@@ -877,6 +1060,7 @@ int main(void)
 	run_round_trip(600, 400);
 	run_round_trip(300, 0);
 	run_round_trip(6000, 0);
+	test_hint_memo();
 	test_unwritable();
 	return test_done();
 }
