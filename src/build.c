@@ -752,13 +752,13 @@ static void summary_tail(int search_kept, const struct search_stats *se,
 			   (se->bytes + 1023) / 1024);
 	else if (se->from_last)
 		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words; body words of %zu postings patched in, "
-			   "%zu final lists kept, hints of %zu of %zu words kept)\n", "search files", se->files,
-			   (se->bytes + 1023) / 1024, se->terms[0], se->terms[1], se->patched, se->finals_kept,
-			   se->hints_kept, se->hints_kept + se->hints_made);
-	else if (se->hints_kept)
-		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words; hints of %zu of %zu words kept)\n",
-			   "search files", se->files, (se->bytes + 1023) / 1024, se->terms[0], se->terms[1],
-			   se->hints_kept, se->hints_kept + se->hints_made);
+			   "%zu final lists kept, hints of %zu of %zu words and %zu rows kept)\n", "search files",
+			   se->files, (se->bytes + 1023) / 1024, se->terms[0], se->terms[1], se->patched,
+			   se->finals_kept, se->hints_kept, se->hints_kept + se->hints_made, se->rows_kept);
+	else if (se->hints_kept || se->rows_kept)
+		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words; hints of %zu of %zu words and %zu rows "
+			   "kept)\n", "search files", se->files, (se->bytes + 1023) / 1024, se->terms[0],
+			   se->terms[1], se->hints_kept, se->hints_kept + se->hints_made, se->rows_kept);
 	else
 		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words)\n", "search files", se->files,
 			   (se->bytes + 1023) / 1024, se->terms[0], se->terms[1]);

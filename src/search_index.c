@@ -379,17 +379,12 @@ struct termtab {
 	size_t nslots;
 };
 
-static uint64_t fnv1a(const void *p, size_t n, uint64_t h)
+/* The hash that names a file by its content (XXH3: a 20 MB of row blocks
+ * hash in milliseconds, not the tens of a byte-at-a-time hash). */
+static uint64_t content_hash(const void *p, size_t n, uint64_t seed)
 {
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return XXH3_64bits_withSeed(p, n, seed);
 }
-
-#define FNV_INIT 0xcbf29ce484222325ULL
 
 /* The term table's own hash (XXH3: short words hash in a few ns). */
 static uint64_t term_hash(const char *w, size_t n)
@@ -522,7 +517,7 @@ struct writer {
 /* 1 if `name` was seen before; else it is added. */
 static int name_seen(struct writer *w, const char *name)
 {
-	uint64_t h = fnv1a(name, strlen(name), FNV_INIT) | 1;
+	uint64_t h = content_hash(name, strlen(name), 0) | 1;
 	if (2 * (w->nnames + 1) > w->names_cap) {
 		size_t cap = w->names_cap ? 2 * w->names_cap : 1024;
 		uint64_t *v = xcalloc(cap, sizeof *v);
@@ -551,7 +546,7 @@ static int name_seen(struct writer *w, const char *name)
 
 static void hash_hex(const char *p, size_t n, char out[11])
 {
-	uint64_t h = fnv1a(p, n, FNV_INIT);
+	uint64_t h = content_hash(p, n, 0);
 	snprintf(out, 11, "%010llx", (unsigned long long)(h >> 24));
 }
 
@@ -1078,20 +1073,22 @@ static int memo_change(struct slice old, struct slice now, struct termtab *t, si
 #define SNAP_MAX_CHANGED 32
 
 /*
- * The last index's snapshot: the body table (body_snapshot), then the
- * hints' memo (search_hints_memo), then the memo's length (u64).  0 when
- * it is not that shape.
+ * The last index's snapshot: the body table (body_snapshot), the hints'
+ * memo (search_hints_memo), the rows (rows_memo), then the lengths of the
+ * last two (u64 each).  0 when it is not that shape.
  */
-static int snap_parts(struct slice snap, struct slice *body, struct slice *hints)
+static int snap_parts(struct slice snap, struct slice *body, struct slice *hints, struct slice *rows)
 {
-	uint64_t len;
-	if (snap.n < 8)
+	uint64_t hlen, rlen;
+	if (snap.n < 16)
 		return 0;
-	memcpy(&len, snap.p + snap.n - 8, 8);
-	if (len > snap.n - 8)
+	memcpy(&hlen, snap.p + snap.n - 16, 8);
+	memcpy(&rlen, snap.p + snap.n - 8, 8);
+	if (hlen > snap.n - 16 || rlen > snap.n - 16 - hlen)
 		return 0;
-	*body = (struct slice){ snap.p, snap.n - 8 - (size_t)len };
-	*hints = (struct slice){ snap.p + body->n, (size_t)len };
+	*body = (struct slice){ snap.p, snap.n - 16 - (size_t)hlen - (size_t)rlen };
+	*hints = (struct slice){ snap.p + body->n, (size_t)hlen };
+	*rows = (struct slice){ hints->p + hints->n, (size_t)rlen };
 	return 1;
 }
 
@@ -1364,13 +1361,72 @@ struct rows_job {
 	pthread_mutex_t lock;
 	pthread_cond_t made;
 	int ready;
+	/* the last index's rows (rows_memo), and the ids whose record changed
+	 * since (sorted): a row of another id is taken when its slug holds */
+	struct slice last;
+	const size_t *changed;
+	long nchanged;          /* -1: no memo to take rows from */
+	size_t rows_kept;
 };
+
+#define ROWS_MAGIC "ROW1"
+
+/* The rows' memo: magic, u64 n, n + 1 u64 offsets into the rows that follow. */
+static void rows_memo(const struct rows_job *j, struct buf *out)
+{
+	uint64_t n = j->n;
+	buf_put(out, ROWS_MAGIC, 4);
+	buf_put(out, &n, 8);
+	for (size_t i = 0; i <= j->n; i++) {
+		uint64_t at = j->at[i];
+		buf_put(out, &at, 8);
+	}
+	buf_putslice(out, buf_slice(&j->all));
+}
+
+/* Row i of the memo `last` of n rows when it is the row of p (its slug),
+ * else an empty slice. */
+static struct slice memo_row(struct slice last, size_t n, size_t i, const struct posting *p)
+{
+	const unsigned char *at = (const unsigned char *)last.p + 12;
+	uint64_t a, b;
+	memcpy(&a, at + 8 * i, 8);
+	memcpy(&b, at + 8 * (i + 1), 8);
+	size_t base = 12 + 8 * (n + 1), len = strlen(p->id ? p->id : "");
+	if (a > b || b > last.n - base || b - a < len + 4)
+		return (struct slice){ NULL, 0 };
+	const char *r = last.p + base + a;
+	if (memcmp(r, "[\"", 2) || memcmp(r + 2, p->id ? p->id : "", len) || r[2 + len] != '"')
+		return (struct slice){ NULL, 0 };
+	return (struct slice){ r, (size_t)(b - a) };
+}
+
+/* 1 when `last` is a rows memo of n rows. */
+static int rows_memo_ok(struct slice last, size_t n)
+{
+	uint64_t m;
+	if (last.n < 12 || memcmp(last.p, ROWS_MAGIC, 4))
+		return 0;
+	memcpy(&m, last.p + 4, 8);
+	return m == n && (last.n - 12) / 8 > n;
+}
 
 static void rows_make(struct rows_job *j)
 {
 	size_t *at = xmalloc((j->n + 1) * sizeof *at);
-	for (size_t i = 0; i < j->n; i++) {
+	int memo = j->nchanged >= 0 && rows_memo_ok(j->last, j->n);
+	for (size_t i = 0, c = 0; i < j->n; i++) {
 		at[i] = j->all.n;
+		if (memo && c < (size_t)j->nchanged && j->changed[c] == i) {
+			c++;
+		} else if (memo) {
+			struct slice r = memo_row(j->last, j->n, i, j->ps[i]);
+			if (r.n) {
+				buf_putslice(&j->all, r);
+				j->rows_kept++;
+				continue;
+			}
+		}
 		put_row(&j->all, j->ps[i]);
 	}
 	at[j->n] = j->all.n;
@@ -1643,7 +1699,7 @@ static void write_rows(struct writer *w, const struct rows_job *j, size_t n,
 	for (size_t g = 0; g < ngroups; g++) {
 		size_t b0 = g * GROUP_BLOCKS;
 		size_t b1 = b0 + GROUP_BLOCKS < nblocks ? b0 + GROUP_BLOCKS : nblocks;
-		uint64_t h = FNV_INIT;
+		uint64_t h = 0;
 		for (size_t k = b0; k < b1; k++) {
 			struct buf *b = &blocks[k - b0];
 			buf_reset(b);
@@ -1654,7 +1710,7 @@ static void write_rows(struct writer *w, const struct rows_job *j, size_t n,
 				buf_putslice(b, row_of(j, id));
 			}
 			buf_putc(b, ']');
-			h = fnv1a(b->p, b->n, h);
+			h = content_hash(b->p, b->n, h);
 		}
 		char hex[11];
 		snprintf(hex, sizeof hex, "%010llx", (unsigned long long)(h >> 24));
@@ -1969,20 +2025,27 @@ int search_index_write(struct posting *const *postings, size_t n,
 			       .lock = PTHREAD_MUTEX_INITIALIZER, .made = PTHREAD_COND_INITIALIZER };
 	pthread_t rows_tid;
 	int rows_async = 0;
+	size_t *changed = NULL;
 
 	if (mkdir_p(dir, 0777) < 0) {
 		diag_error(d, dir, 0, 0, "cannot create '%s': %s", dir, strerror(errno));
 		goto out;
 	}
+	/* the last index's snapshot, and the ids whose record changed since */
+	struct slice snap = { NULL, 0 }, last_body = { NULL, 0 }, last_hints = { NULL, 0 },
+		     last_rows = { NULL, 0 };
+	if (opts->body_get)
+		snap = opts->body_get(opts->words_ctx);
+	if (!snap_parts(snap, &last_body, &last_hints, &last_rows))
+		last_body = last_hints = last_rows = (struct slice){ NULL, 0 };
+	long nchanged = last_body.n ? snap_changed(last_body, postings, n, &changed) : -1;
+	rj.last = last_rows;
+	rj.changed = changed;
+	rj.nchanged = nchanged;
 	rows_async = opts->threads > 1 && pthread_create(&rows_tid, NULL, rows_run, &rj) == 0;
 	if (!rows_async)
 		rows_make(&rj);
 	size_t patched = 0;
-	struct slice snap = { NULL, 0 }, last_body = { NULL, 0 }, last_hints = { NULL, 0 };
-	if (opts->body_get)
-		snap = opts->body_get(opts->words_ctx);
-	if (!snap_parts(snap, &last_body, &last_hints))
-		last_body = last_hints = (struct slice){ NULL, 0 };
 	if (last_body.n && body_from_snapshot(&tabs[1], postings, n, opts, last_body, &patched)) {
 		w.st.from_last = 1;
 		w.st.patched = patched;
@@ -2018,18 +2081,18 @@ int search_index_write(struct posting *const *postings, size_t n,
 	struct hint_tier hv[2] = { hint_view(&tabs[0], target), hint_view(&tabs[1], target) };
 	rows_wait(&rj);
 	struct hints *hints = search_hints_new(&hv[0], &hv[1], n, hint_row, &rj);
-	size_t *changed = NULL;
-	long nchanged = last_hints.n ? snap_changed(last_body, postings, n, &changed) : -1;
-	if (nchanged >= 0)
+	if (nchanged >= 0 && last_hints.n)
 		search_hints_reuse(hints, last_hints, changed, (size_t)nchanged);
-	free(changed);
 	write_list_files(&w, tabs, hv, hints);
 	search_hints_counts(hints, &w.st.hints_kept, &w.st.hints_made);
 	if (opts->body_put) {
 		size_t at = next.n;
 		search_hints_memo(hints, &next);
-		uint64_t len = next.n - at;
-		buf_put(&next, &len, 8);
+		uint64_t len[2] = { next.n - at, 0 };
+		at = next.n;
+		rows_memo(&rj, &next);
+		len[1] = next.n - at;
+		buf_put(&next, len, 16);
 		opts->body_put(opts->words_ctx, buf_slice(&next));
 	}
 	buf_release(&next);
@@ -2050,6 +2113,7 @@ int search_index_write(struct posting *const *postings, size_t n,
 	rows_async = 0;
 	w.st.files += rj.w.st.files;
 	w.st.bytes += rj.w.st.bytes;
+	w.st.rows_kept = rj.rows_kept;
 	w.failed |= rj.w.failed;
 	buf_putslice(&man, buf_slice(&rj.rows));
 	buf_puts(&man, ",\"facets\":[");
@@ -2067,6 +2131,7 @@ out:
 	buf_release(&rj.salary);
 	buf_release(&rj.all);
 	free(rj.at);
+	free(changed);
 	pthread_mutex_destroy(&rj.lock);
 	pthread_cond_destroy(&rj.made);
 	free(rj.w.names);

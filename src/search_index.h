@@ -72,7 +72,7 @@
  * low bits first, 32 = "more digits follow".  gap = id - previous id - 1,
  * the previous id of the first entry being -1.
  *
- * <h> is the first 10 hex digits of the 64-bit FNV-1a of the content, so a
+ * <h> is the first 10 hex digits of the 64-bit XXH3 of the content, so a
  * host may cache every file but the manifest forever.  Output depends only
  * on the input (no threads, no clock): same postings, same bytes.
  */
@@ -97,6 +97,7 @@ struct search_stats {
 	size_t finals_kept; /* of its lists, final forms ("!", "~") as the last index made them */
 	size_t hints_kept;  /* words whose hints the last index's memo gave */
 	size_t hints_made;  /* words whose hints were ranked afresh */
+	size_t rows_kept;   /* rows taken from the last index's */
 };
 
 struct search_opts {
