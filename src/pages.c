@@ -343,19 +343,47 @@ static void put_group_key(struct pctx *pc, struct buf *k, int sec, long i)
  * to.  Two builds with the same keys make the same cards.  NULL when
  * unknown.
  */
+static void card_make(struct pctx *pc, size_t id);
+
+/*
+ * Every job's card key, made in one pass in site order the first time one
+ * is asked for (the lists and posting pages need all of them).  Each
+ * reads its posting and slug, scattered over the heap: those of the jobs
+ * a few places ahead are fetched while this one is hashed.
+ */
+enum { CARD_AHEAD = 8 };
+
 static const unsigned char *card_key(struct pctx *pc, size_t id)
 {
 	const struct site *s = pc->s;
-	const struct site_job *j = &s->jobs[id];
-	const struct posting *p = j->p;
-	if (!pc->key_base || (!p->shown_key[0] && !p->shown_key[1]))
+	if (!pc->key_base)
 		return NULL;
 	if (!pc->cards) {
 		pc->cards = xcalloc(s->njobs ? s->njobs : 1, sizeof *pc->cards);
 		pc->have_card = xcalloc(s->njobs ? s->njobs : 1, 1);
+		for (size_t i = 0; i < s->njobs; i++) {
+			if (i + CARD_AHEAD < s->njobs) {
+				const struct site_job *a = &s->jobs[i + CARD_AHEAD];
+				__builtin_prefetch(a->p->shown_key);
+				__builtin_prefetch(a->slug);
+			}
+			card_make(pc, i);
+		}
 	}
-	if (pc->have_card[id])
-		return pc->cards[id];
+	return pc->have_card[id] == 1 ? pc->cards[id] : NULL;
+}
+
+/* Job id's card key into pc->cards[id]; have_card[id] 1, or 2: none (its
+ * posting has no shown_key). */
+static void card_make(struct pctx *pc, size_t id)
+{
+	const struct site *s = pc->s;
+	const struct site_job *j = &s->jobs[id];
+	const struct posting *p = j->p;
+	if (!p->shown_key[0] && !p->shown_key[1]) {
+		pc->have_card[id] = 2;
+		return;
+	}
 	struct buf *k = &pc->kbuf;
 	buf_reset(k);
 	buf_put(k, pc->key_base, 16);
@@ -369,7 +397,6 @@ static const unsigned char *card_key(struct pctx *pc, size_t id)
 	put_group_key(pc, k, SEC_SALARY, (long)j->band);
 	hash16(k, pc->cards[id]);
 	pc->have_card[id] = 1;
-	return pc->cards[id];
 }
 
 /* A posting's page: its card's key and its whole record (record_key). */
