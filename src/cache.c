@@ -255,10 +255,14 @@ static void put_warnings(struct buf *b, const struct posting *p)
 	}
 }
 
-/* posting.shown_key: of put_fields()'s bytes and the card summary. */
+/* posting.shown_key: of put_fields()'s bytes and the card summary; and
+ * posting.fields_key, of those bytes alone. */
 static void shown_key(struct posting *p, struct slice fields, const char *summary)
 {
-	uint64_t seed = XXH3_64bits(fields.p, fields.n);
+	XXH128_hash_t f = XXH3_128bits(fields.p, fields.n);
+	p->fields_key[0] = f.low64;
+	p->fields_key[1] = f.high64 | 1; /* never 0 */
+	uint64_t seed = f.low64;
 	XXH128_hash_t h = XXH3_128bits_withSeed(summary, strlen(summary), seed);
 	p->shown_key[0] = h.low64;
 	p->shown_key[1] = h.high64 | 1; /* never 0 */

@@ -99,6 +99,10 @@ struct posting {
 	 * summary, hashed (cache.c); 0 = unknown.  An edit of the body alone
 	 * leaves it, and the list pages it is on, as they were. */
 	unsigned long long shown_key[2];
+	/* Its fields alone (cache.c, put_fields), hashed with the shown_key;
+	 * 0 = unknown.  The site model's memo compares these rather than
+	 * every field of 100,000 postings (site.c, model_key). */
+	unsigned long long fields_key[2];
 };
 
 struct posting *posting_new(const char *source);

@@ -203,7 +203,8 @@ static void key_money(struct buf *b, double v)
 
 /*
  * Everything site_build() reads but the descriptions: each posting's
- * fields in list order, the band table and the build date (and, when
+ * fields in list order (their hash, where the cache made it), the band
+ * table and the build date (and, when
  * neither that nor any posting has a date, the newest mtime, which then
  * stands in for it).  Two lists with the same key and the same
  * descriptions make the same model.
@@ -222,6 +223,21 @@ static XXH128_hash_t model_key(const struct posting_list *l, const struct band_t
 	long long newest = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct posting *p = l->v[i];
+		if (b.n >= 1 << 16) {
+			XXH3_128bits_update(st, b.p, b.n);
+			buf_reset(&b);
+		}
+		dated = dated || p->date_posted[0];
+		if (p->mtime > newest)
+			newest = p->mtime;
+		if (p->fields_key[0] || p->fields_key[1]) {
+			/* a hash of all its fields (the cache's record of them,
+			 * source first): the fields below among them */
+			buf_putc(&b, 1);
+			buf_put(&b, p->fields_key, sizeof p->fields_key);
+			continue;
+		}
+		buf_putc(&b, 0);
 		key_field(&b, p->source);
 		key_field(&b, p->id);
 		key_field(&b, p->title);
@@ -236,13 +252,6 @@ static XXH128_hash_t model_key(const struct posting_list *l, const struct band_t
 		buf_put(&b, &w, sizeof w);
 		key_money(&b, p->annual_min);
 		key_money(&b, p->annual_max);
-		dated = dated || p->date_posted[0];
-		if (p->mtime > newest)
-			newest = p->mtime;
-		if (b.n >= 1 << 16) {
-			XXH3_128bits_update(st, b.p, b.n);
-			buf_reset(&b);
-		}
 	}
 	key_field(&b, build_date ? build_date : "");
 	if (!dated && !(build_date && *build_date))
