@@ -62,6 +62,24 @@ corpus() {
 	printf 'title: Bench Board\ncontent: %s\n' "$dir/posts" > "$dir/jobsite.yml"
 }
 
+# This machine is a virtual one: the hypervisor may run other guests on
+# its cores ("steal" in /proc/stat), and then every figure here grows with
+# it (seen: 0 % to two thirds of the CPU time).  Each run says how much of
+# the machine's CPU time was stolen while it ran, and the end sums it up.
+# ticks: "steal total" of the machine's CPU time so far ("0 0" without /proc/stat)
+ticks() {
+	awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print $9 + 0, t; exit }' /proc/stat 2>/dev/null ||
+		echo "0 0"
+}
+
+# stolen "STEAL TOTAL": the share stolen since those ticks, "12%"; also
+# appended to $work/steal
+stolen() {
+	set -- $1 $(ticks)
+	awk -v s0="$1" -v t0="$2" -v s1="$3" -v t1="$4" \
+		'BEGIN { d = t1 - t0; printf "%.0f%%\n", (d > 0 ? 100 * (s1 - s0) / d : 0) }' | tee -a "$work/steal"
+}
+
 # run TOOL N: BENCH_RUNS cold runs; appends "N TOOL files wall cpu rss" to rows
 run_jobsite() {
 	n=$1 dir="$BENCH_CORPUS/$1"
@@ -69,6 +87,7 @@ run_jobsite() {
 	for run in $(seq "$BENCH_RUNS"); do
 		out="$work/jobsite-out-$n-$run"
 		sync
+		t0=$(ticks)
 		if ! /usr/bin/time -f "%e %U %S %M" -o "$work/time" \
 			"$JOBSITE" build -c "$dir/jobsite.yml" -o "$out/public" > "$work/log" 2>&1; then
 			cat "$work/log"
@@ -79,7 +98,7 @@ run_jobsite() {
 		files=$(find "$out" -type f | wc -l)
 		# the pay figures and charts (issue #9), from the build's summary
 		charts=$(sed -n 's/^ *charts *\([0-9]*\) *(on \([0-9]*\) pages, \([0-9]*\) KB of SVG, \([0-9]*\) ms.*/\1 charts on \2 pages, \4 ms/p' "$work/log")
-		echo "  jobsite $n run $run: ${wall}s wall, ${user}s user, ${sys}s sys, $((rss / 1024)) MiB peak RSS, $files files; $charts"
+		echo "  jobsite $n run $run: ${wall}s wall, ${user}s user, ${sys}s sys, $((rss / 1024)) MiB peak RSS, $files files; $charts; $(stolen "$t0") stolen"
 		echo "$wall $user $sys $rss $files" >> "$work/t"
 	done
 	summarize "$n" jobsite
@@ -122,6 +141,7 @@ EOF
 }
 
 rb_one() {
+	t0=$(ticks)
 	if ! /usr/bin/time -f "%e %M" -o "$work/time" \
 		"$JOBSITE" build -c "$BENCH_CORPUS/$1/jobsite.yml" -o "$2/public" > "$work/log" 2>&1; then
 		cat "$work/log"
@@ -131,7 +151,7 @@ rb_one() {
 	read -r wall rss < "$work/time"
 	written=$(sed -n -e 's/^ *files written *\([0-9]*\) .*(\([0-9]*\) unchanged; postings: \([0-9]*\) cached, \([0-9]*\) parsed).*/\1 written, \2 unchanged, \4 parsed/p' \
 		-e 's/^ *files written .*(nothing changed since the last build).*/nothing to do: the last build'"'"'s record held/p' "$work/log")
-	echo "  jobsite $1 rebuild ($3): ${wall}s wall, $((rss / 1024)) MiB peak RSS, $written"
+	echo "  jobsite $1 rebuild ($3): ${wall}s wall, $((rss / 1024)) MiB peak RSS, $written; $(stolen "$t0") stolen"
 	echo "$wall" >> "$work/$3"
 	echo "$wall $rss" >> "$work/$3.rss"
 }
@@ -143,6 +163,7 @@ run_hugo() {
 		out="$work/hugo-out-$n-$run"
 		rm -rf "$dir/resources" "$dir/.hugo_build.lock"
 		sync
+		t0=$(ticks)
 		if ! (cd "$dir" && /usr/bin/time -f "%e %U %S %M" -o "$work/time" \
 			"$HUGO" --quiet -d "$out" > "$work/log" 2>&1); then
 			cat "$work/log"
@@ -152,7 +173,7 @@ run_hugo() {
 		fi
 		read -r wall user sys rss < "$work/time"
 		files=$(find "$out" -type f | wc -l)
-		echo "  hugo    $n run $run: ${wall}s wall, ${user}s user, ${sys}s sys, $((rss / 1024)) MiB peak RSS, $files files"
+		echo "  hugo    $n run $run: ${wall}s wall, ${user}s user, ${sys}s sys, $((rss / 1024)) MiB peak RSS, $files files; $(stolen "$t0") stolen"
 		echo "$wall $user $sys $rss $files" >> "$work/t"
 	done
 	rm -rf "$dir/resources" "$dir/.hugo_build.lock"
@@ -232,3 +253,8 @@ awk '
 		} else
 			print "target: 100,000 rebuilds < 1 s: not measured (BENCH_SIZES)"
 	}' "$rb"
+if [ -s "$work/steal" ]; then
+	tr -d '%' < "$work/steal" | sort -g | awk '{ v[NR] = $1 } END {
+		printf "CPU time stolen by the hypervisor while the runs ran (steal, /proc/stat): median %s%%, %s%% to %s%%\n",
+			v[int((NR + 1) / 2)], v[1], v[NR] }'
+fi
