@@ -469,8 +469,8 @@ static int from_memo(struct hints *h, unsigned tier, const char *w, uint64_t key
 		char *pw = xstrndup(m->pword[p].p, m->pword[p].n);
 		const struct hint_word *e = search_hint_find(h->head, pw);
 		free(pw);
-		if (!e || e->list.p[0] == '!')
-			return 0;
+		if (!e || !e->list.n || e->list.p[0] == '!')
+			return 0; /* no longer a word any posting can share */
 		size_t j = (size_t)(e - h->head->v);
 		if (head_key(h, j) != m->pkey[p])
 			return 0;
