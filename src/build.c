@@ -1342,8 +1342,9 @@ report:
 			b.d.errors, b.cfg.output_dir);
 out:
 	if (one_shot && rc == EXIT_OK && may_skip_teardown()) {
-		/* the output and the cache are complete: only memory is left */
-		outdir_release(&b.out);
+		/* the output and the cache are complete: only memory is left
+		 * (the output's 144,000 names at 100,000 postings among it) */
+		outdir_finish(&b.out);
 		stage_done(&sc, "teardown (skipped)");
 		return rc;
 	}

@@ -938,15 +938,22 @@ int outdir_commit(struct outdir *o)
 	return 0;
 }
 
-void outdir_release(struct outdir *o)
+void outdir_finish(struct outdir *o)
 {
 	outdir_manifest_wait(o);
 	pool_stop(o);
 	if (o->final_fd >= 0)
 		close(o->final_fd);
+	o->final_fd = -1;
 	if (o->tmp)
 		remove_tree(o->tmp);
 	free(o->tmp);
+	o->tmp = NULL;
+}
+
+void outdir_release(struct outdir *o)
+{
+	outdir_finish(o);
 	free(o->final);
 	free(o->error);
 	for (size_t i = 0; i < o->nitems; i++)

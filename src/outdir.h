@@ -94,9 +94,13 @@ long outdir_copy_tree(struct outdir *o, const char *src, const char *rel);
 /* Swap the temporary folder into place (after outdir_wait()).  0, or -1 with o->error set (the
  * previous output is then still in place). */
 int outdir_commit(struct outdir *o);
-/* Remove the temporary folder (after a failure) and free everything. */
 /* Wait for the manifest outdir_commit() is writing (outdir_release() does). */
 void outdir_manifest_wait(struct outdir *o);
+/* Remove the temporary folder (after a failure) and free everything. */
 void outdir_release(struct outdir *o);
+/* What outdir_release() does but free memory: the manifest waited for,
+ * the writers stopped, the temporary folder removed (for a process about
+ * to exit, which leaves its memory to the kernel). */
+void outdir_finish(struct outdir *o);
 
 #endif
