@@ -26,9 +26,9 @@ static struct posting *mk(struct posting_list *l, const char *src, const char *i
 	if (employer)
 		p->employer = xstrdup(employer);
 	if (state)
-		memcpy(p->state, state, 3);
-	if (date)
-		memcpy(p->date_posted, date, 11);
+		snprintf(p->state, sizeof p->state, "%s", state);
+	if (date) /* "" too: not 11 bytes to copy */
+		snprintf(p->date_posted, sizeof p->date_posted, "%s", date);
 	p->description_html = xstrdup("<p>Do the work.</p>");
 	p->description_text = xstrdup("Do the work.");
 	posting_list_push(l, p);
