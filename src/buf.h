@@ -39,6 +39,44 @@ static inline int slice_eq_str(struct slice a, const char *s)
 	return slice_eq(a, slice_from(s));
 }
 
+/*
+ * Bounded reading of bytes (the cache's files and memos): a read past the
+ * end gives NULL (or 0) and sets bad, and so does every read after it, so
+ * a parser checks bad once at the end.
+ */
+struct reader {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static inline struct reader reader_of(struct slice s)
+{
+	return (struct reader){ (const unsigned char *)s.p, (const unsigned char *)s.p + s.n, 0 };
+}
+
+/* The next n bytes, or NULL. */
+static inline const unsigned char *reader_take(struct reader *r, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const unsigned char *at = r->p;
+	r->p += n;
+	return at;
+}
+
+/* The next n <= 8 bytes as an integer in this machine's order (files that
+ * never leave it), or 0. */
+static inline unsigned long long reader_u(struct reader *r, size_t n)
+{
+	unsigned long long v = 0;
+	const unsigned char *at = reader_take(r, n);
+	if (at)
+		memcpy(&v, at, n);
+	return v;
+}
+
 /* Trim ASCII whitespace from both ends. */
 struct slice slice_trim(struct slice s);
 

@@ -133,25 +133,10 @@ static void put_hash(struct buf *b, struct cache_hash h)
 	put_u64(b, h.hi);
 }
 
-struct reader {
-	const unsigned char *p, *end;
-	int bad;
-};
-
-static const unsigned char *take(struct reader *r, size_t n)
-{
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	const unsigned char *s = r->p;
-	r->p += n;
-	return s;
-}
 
 static uint32_t get_u32(struct reader *r)
 {
-	const unsigned char *x = take(r, 4);
+	const unsigned char *x = reader_take(r, 4);
 	return x ? (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 |
 		   (uint32_t)x[3] << 24 : 0;
 }
@@ -185,7 +170,7 @@ static const char *get_strref(struct reader *r, size_t *len)
 	*len = 0;
 	if (n == NULL_STR)
 		return NULL;
-	const unsigned char *s = take(r, (size_t)n + 1);
+	const unsigned char *s = reader_take(r, (size_t)n + 1);
 	if (s && s[n]) {
 		r->bad = 1;
 		s = NULL;
@@ -544,7 +529,7 @@ static size_t load(struct build_cache *c, const char *path, uint32_t kind, struc
 		return 0;
 	}
 	struct reader r = { (const unsigned char *)blob->p, (const unsigned char *)blob->p + blob->n, 0 };
-	const unsigned char *magic = take(&r, 8);
+	const unsigned char *magic = reader_take(&r, 8);
 	uint32_t format = get_u32(&r), k = get_u32(&r);
 	struct cache_hash stamp = get_hash(&r), fkey = get_hash(&r);
 	uint64_t len = get_u64(&r);
@@ -638,7 +623,7 @@ static void index_postings(struct build_cache *c, size_t off, size_t doff)
 		for (uint64_t i = 0; i < count && !rr->bad; i++) {
 			const unsigned char *at = rr->p;
 			uint32_t len = get_u32(rr);
-			const unsigned char *entry = take(rr, len);
+			const unsigned char *entry = reader_take(rr, len);
 			if (!entry)
 				break;
 			struct reader er = { entry, entry + len, 0 };

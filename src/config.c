@@ -98,7 +98,7 @@ int config_resolve_date(struct config *c, struct diag *d)
 }
 
 /* The reader's state: the document, the file name for diagnostics. */
-struct reader {
+struct cfg_reader {
 	struct config *c;
 	yaml_document_t *doc;
 	const char *file;
@@ -110,7 +110,7 @@ static unsigned line_of(const yaml_node_t *n)
 	return (unsigned)n->start_mark.line + 1;
 }
 
-static const char *scalar(struct reader *r, yaml_node_t *n, const char *key)
+static const char *scalar(struct cfg_reader *r, yaml_node_t *n, const char *key)
 {
 	if (n->type != YAML_SCALAR_NODE) {
 		diag_warn(r->d, r->file, line_of(n), 0, "'%s' wants a single value", key);
@@ -130,7 +130,7 @@ static int parse_number(const char *s, double *out)
 	return 0;
 }
 
-static void read_bands(struct reader *r, yaml_node_t *n)
+static void read_bands(struct cfg_reader *r, yaml_node_t *n)
 {
 	if (n->type != YAML_MAPPING_NODE) {
 		diag_warn(r->d, r->file, line_of(n), 0,
@@ -200,7 +200,7 @@ static void read_bands(struct reader *r, yaml_node_t *n)
 	r->c->bands = t;
 }
 
-static void read_unsigned(struct reader *r, yaml_node_t *v, const char *key,
+static void read_unsigned(struct cfg_reader *r, yaml_node_t *v, const char *key,
 			  double lo, double hi, size_t *out)
 {
 	const char *s = scalar(r, v, key);
@@ -215,7 +215,7 @@ static void read_unsigned(struct reader *r, yaml_node_t *v, const char *key,
 	*out = (size_t)x;
 }
 
-static void read_pair(struct reader *r, const char *key, yaml_node_t *k, yaml_node_t *v)
+static void read_pair(struct cfg_reader *r, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
 	struct config *c = r->c;
 	const char *s;
@@ -313,7 +313,7 @@ int config_load(struct config *c, const char *path, struct diag *d)
 		diag_error(d, path, line_of(root), 0, "the configuration must be a mapping of keys to values");
 		goto out_doc;
 	}
-	struct reader r = { c, &doc, path, d };
+	struct cfg_reader r = { c, &doc, path, d };
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
 	     p < root->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(&doc, p->key);

@@ -34,6 +34,7 @@ struct hint_rec {
 	uint32_t partner[HINT_PARTNERS];    /* head word indices */
 	unsigned nids;
 	unsigned ids[HINT_ROWS * (1 + HINT_PARTNERS)]; /* ascending, once each */
+	int made;                           /* ranked by this index, not taken from the memo */
 };
 
 /* One word's entry in the last index's memo (search_hints_reuse). */
@@ -487,38 +488,13 @@ static int from_memo(struct hints *h, unsigned tier, const char *w, uint64_t key
 	return 1;
 }
 
-struct mreader {
-	const unsigned char *p, *end;
-	int bad;
-};
-
-static const unsigned char *mtake(struct mreader *r, size_t n)
-{
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	const unsigned char *at = r->p;
-	r->p += n;
-	return at;
-}
-
-static uint64_t mget(struct mreader *r, size_t n)
-{
-	uint64_t v = 0;
-	const unsigned char *p = mtake(r, n);
-	if (p)
-		memcpy(&v, p, n);
-	return v;
-}
-
 #define MEMO_MAGIC "HNT1"
 
 size_t search_hints_reuse(struct hints *h, struct slice memo, const size_t *changed, size_t nchanged)
 {
-	struct mreader r = { (const unsigned char *)memo.p, (const unsigned char *)memo.p + memo.n, !memo.n };
-	const unsigned char *magic = mtake(&r, 4);
-	uint64_t n = mget(&r, 8), excluded = mget(&r, 8), count = mget(&r, 8);
+	struct reader r = reader_of(memo);
+	const unsigned char *magic = reader_take(&r, 4);
+	uint64_t n = reader_u(&r, 8), excluded = reader_u(&r, 8), count = reader_u(&r, 8);
 	if (r.bad || memcmp(magic, MEMO_MAGIC, 4) || n != h->n || excluded != h->excluded ||
 	    count > memo.n)
 		return 0;
@@ -526,26 +502,26 @@ size_t search_hints_reuse(struct hints *h, struct slice memo, const size_t *chan
 	size_t k = 0;
 	for (; k < count && !r.bad; k++) {
 		struct memo_entry *m = &v[k];
-		m->tier = (unsigned)mget(&r, 1);
-		m->word.n = (size_t)mget(&r, 4);
-		m->word.p = (const char *)mtake(&r, m->word.n);
-		m->key = mget(&r, 8);
-		m->np = (unsigned)mget(&r, 1);
+		m->tier = (unsigned)reader_u(&r, 1);
+		m->word.n = (size_t)reader_u(&r, 4);
+		m->word.p = (const char *)reader_take(&r, m->word.n);
+		m->key = reader_u(&r, 8);
+		m->np = (unsigned)reader_u(&r, 1);
 		if (m->tier > 1 || m->np > HINT_PARTNERS || (m->tier && m->np)) {
 			r.bad = 1;
 			break;
 		}
 		for (unsigned p = 0; p < m->np; p++) {
-			m->pword[p].n = (size_t)mget(&r, 4);
-			m->pword[p].p = (const char *)mtake(&r, m->pword[p].n);
-			m->pkey[p] = mget(&r, 8);
+			m->pword[p].n = (size_t)reader_u(&r, 4);
+			m->pword[p].p = (const char *)reader_take(&r, m->pword[p].n);
+			m->pkey[p] = reader_u(&r, 8);
 		}
-		m->nids = (unsigned)mget(&r, 1);
+		m->nids = (unsigned)reader_u(&r, 1);
 		if (m->nids > HINT_ROWS * (1 + HINT_PARTNERS)) {
 			r.bad = 1;
 			break;
 		}
-		m->ids = mtake(&r, 4 * (size_t)m->nids);
+		m->ids = reader_take(&r, 4 * (size_t)m->nids);
 		for (unsigned i = 0, prev = 0; m->ids && i < m->nids; i++) {
 			uint32_t id;
 			memcpy(&id, m->ids + 4 * i, 4);
@@ -633,20 +609,29 @@ void search_hints_counts(const struct hints *h, size_t *kept, size_t *made)
 	*made = h->nmade;
 }
 
+/* Word i of tier t has hints r (r->made: ranked now, else from the memo):
+ * their rows into b, r kept for the next index's memo. */
+static int hinted(struct hints *h, unsigned t, size_t i, struct hint_rec *r, struct buf *b)
+{
+	__atomic_fetch_add(r->made ? &h->nmade : &h->nkept, 1, __ATOMIC_RELAXED);
+	put_hint_rows(b, r, h);
+	h->rec[t][i] = r;
+	return 1;
+}
+
 int search_hints_head_r(struct hints *h, size_t i, struct buf *b, unsigned *count)
 {
 	if (!head_hinted(&h->head->v[i]))
 		return 0;
 	struct hint_rec *r = xcalloc(1, sizeof *r);
 	uint64_t key = head_key(h, i);
-	if (h->memo && !h->dirty[i] && from_memo(h, 0, h->head->v[i].word, key, r)) {
-		__atomic_fetch_add(&h->nkept, 1, __ATOMIC_RELAXED);
-	} else {
+	if (!h->memo || h->dirty[i] || !from_memo(h, 0, h->head->v[i].word, key, r)) {
 		struct hword own_w = { 0 }, own_o = { 0 };
 		const struct hword *hw = hword_of(h, i, &own_w);
 		size_t nids = 0;
 		memset(r, 0, sizeof *r);
 		r->key = key;
+		r->made = 1;
 		best_of(hw, HINT_ROWS, r->ids, &nids);
 		size_t partner[HINT_PARTNERS];
 		size_t np = partners(h, count, i, partner);
@@ -675,11 +660,8 @@ int search_hints_head_r(struct hints *h, size_t i, struct buf *b, unsigned *coun
 		sort_ids(r->ids, &nids);
 		r->nids = (unsigned)nids;
 		hword_release(&own_w);
-		__atomic_fetch_add(&h->nmade, 1, __ATOMIC_RELAXED);
 	}
-	put_hint_rows(b, r, h);
-	h->rec[0][i] = r;
-	return 1;
+	return hinted(h, 0, i, r, b);
 }
 
 int search_hints_body(struct hints *h, size_t i, struct buf *b)
@@ -690,21 +672,17 @@ int search_hints_body(struct hints *h, size_t i, struct buf *b)
 		return 0;
 	struct hint_rec *r = xcalloc(1, sizeof *r);
 	uint64_t key = word_key(he, e);
-	if (from_memo(h, 1, e->word, key, r)) {
-		__atomic_fetch_add(&h->nkept, 1, __ATOMIC_RELAXED);
-	} else {
+	if (!from_memo(h, 1, e->word, key, r)) {
 		struct hword hw;
 		hword_make(&hw, he, e, h->n);
 		size_t nids = 0;
 		memset(r, 0, sizeof *r);
 		r->key = key;
+		r->made = 1;
 		best_of(&hw, HINT_ROWS, r->ids, &nids);
 		sort_ids(r->ids, &nids);
 		r->nids = (unsigned)nids;
 		hword_release(&hw);
-		__atomic_fetch_add(&h->nmade, 1, __ATOMIC_RELAXED);
 	}
-	put_hint_rows(b, r, h);
-	h->rec[1][i] = r;
-	return 1;
+	return hinted(h, 1, i, r, b);
 }

@@ -940,31 +940,6 @@ static void body_snapshot(const struct termtab *t, struct posting *const *postin
 	}
 }
 
-struct snap_reader {
-	const unsigned char *p, *end;
-	int bad;
-};
-
-static const void *snap_take(struct snap_reader *r, size_t n)
-{
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	const void *at = r->p;
-	r->p += n;
-	return at;
-}
-
-static uint64_t snap_u(struct snap_reader *r, size_t n)
-{
-	uint64_t v = 0;
-	const void *p = snap_take(r, n);
-	if (p)
-		memcpy(&v, p, n);
-	return v;
-}
-
 /* Take id out of e's list, and with add put it back with this score; -1 if the list does not decode. */
 static int list_edit(struct term *e, size_t id, int add, unsigned score, unsigned shift)
 {
@@ -1099,12 +1074,11 @@ static int snap_parts(struct slice snap, struct slice *body, struct slice *hints
  */
 static long snap_changed(struct slice body, struct posting *const *postings, size_t n, size_t **changed)
 {
-	struct snap_reader r = { (const unsigned char *)body.p,
-				 (const unsigned char *)body.p + body.n, !body.n };
+	struct reader r = reader_of(body);
 	*changed = NULL;
-	if (snap_u(&r, 8) != n || r.bad)
+	if (reader_u(&r, 8) != n || r.bad)
 		return -1;
-	const unsigned char *keys = snap_take(&r, n * 16);
+	const unsigned char *keys = reader_take(&r, n * 16);
 	if (!keys)
 		return -1;
 	size_t nch = 0, cap = 0;
@@ -1130,26 +1104,18 @@ static long snap_changed(struct slice body, struct posting *const *postings, siz
  * index_bodies would have made, 0 (t empty) when that must run.
  */
 static int body_from_snapshot(struct termtab *t, struct posting *const *postings, size_t n,
-			      const struct search_opts *o, struct slice snap, size_t *patched)
+			      const struct search_opts *o, struct slice snap, const size_t *changed,
+			      long nchanged, size_t *patched)
 {
-	if (!o->words_by_key || !o->words_get)
+	if (!o->words_by_key || !o->words_get || nchanged < 0 || nchanged > SNAP_MAX_CHANGED)
 		return 0;
-	struct snap_reader r = { (const unsigned char *)snap.p,
-				 (const unsigned char *)snap.p + snap.n, !snap.n };
-	if (snap_u(&r, 8) != n || r.bad)
+	size_t nch = (size_t)nchanged;
+	/* snap_changed() read the same n and keys */
+	struct reader r = reader_of(snap);
+	reader_u(&r, 8);
+	const unsigned char *keys = reader_take(&r, n * 16);
+	if (!keys)
 		return 0;
-	const unsigned char *keys = snap_take(&r, n * 16);
-	size_t changed[SNAP_MAX_CHANGED], nch = 0;
-	for (size_t i = 0; keys && i < n; i++) {
-		const unsigned long long *k = postings[i]->record_key;
-		if (!k[0] && !k[1])
-			return 0;
-		if (memcmp(keys + 16 * i, k, 16)) {
-			if (nch == SNAP_MAX_CHANGED)
-				return 0;
-			changed[nch++] = i;
-		}
-	}
 	/* every changed posting's old and new words, before the table is built;
 	 * new words not yet in the memo are read from the posting now */
 	struct slice old[SNAP_MAX_CHANGED], now[SNAP_MAX_CHANGED];
@@ -1170,21 +1136,21 @@ static int body_from_snapshot(struct termtab *t, struct posting *const *postings
 		if (!old[c].n || words_walk(old[c], NULL, 0) < 0 || words_walk(now[c], NULL, 0) < 0)
 			ok = 0;
 	}
-	uint64_t nterms = ok ? snap_u(&r, 8) : 0;
+	uint64_t nterms = ok ? reader_u(&r, 8) : 0;
 	if (!ok || r.bad || nterms > snap.n) {
 		for (size_t c = 0; c < nch; c++)
 			buf_release(&fresh[c]);
 		return 0;
 	}
 	for (uint64_t i = 0; i < nterms && !r.bad; i++) {
-		uint32_t len = (uint32_t)snap_u(&r, 4);
-		const char *w = snap_take(&r, len);
-		uint32_t df = (uint32_t)snap_u(&r, 4);
-		int64_t last = (int64_t)snap_u(&r, 8);
-		uint32_t elen = (uint32_t)snap_u(&r, 4);
-		const char *enc = snap_take(&r, elen);
-		uint32_t flen = (uint32_t)snap_u(&r, 4);
-		const char *fin = flen == SNAP_NO_FIN ? NULL : snap_take(&r, flen);
+		uint32_t len = (uint32_t)reader_u(&r, 4);
+		const char *w = (const char *)reader_take(&r, len);
+		uint32_t df = (uint32_t)reader_u(&r, 4);
+		int64_t last = (int64_t)reader_u(&r, 8);
+		uint32_t elen = (uint32_t)reader_u(&r, 4);
+		const char *enc = (const char *)reader_take(&r, elen);
+		uint32_t flen = (uint32_t)reader_u(&r, 4);
+		const char *fin = flen == SNAP_NO_FIN ? NULL : (const char *)reader_take(&r, flen);
 		if (r.bad || !len)
 			break;
 		struct term *e = termtab_get(t, w, len);
@@ -2046,7 +2012,7 @@ int search_index_write(struct posting *const *postings, size_t n,
 	if (!rows_async)
 		rows_make(&rj);
 	size_t patched = 0;
-	if (last_body.n && body_from_snapshot(&tabs[1], postings, n, opts, last_body, &patched)) {
+	if (body_from_snapshot(&tabs[1], postings, n, opts, last_body, changed, nchanged, &patched)) {
 		w.st.from_last = 1;
 		w.st.patched = patched;
 	} else {

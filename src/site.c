@@ -917,30 +917,7 @@ int site_memo_put(const struct site *s, struct buf *out)
 	return 0;
 }
 
-struct rd {
-	const unsigned char *p, *end;
-	int bad;
-};
 
-static const unsigned char *take(struct rd *r, size_t n)
-{
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	const unsigned char *at = r->p;
-	r->p += n;
-	return at;
-}
-
-static uint64_t rd64(struct rd *r)
-{
-	uint64_t v = 0;
-	const unsigned char *at = take(r, sizeof v);
-	if (at)
-		memcpy(&v, at, sizeof v);
-	return v;
-}
 
 static uint32_t u32_at(const unsigned char *p, size_t i)
 {
@@ -992,25 +969,25 @@ struct site *site_from_memo(struct slice memo, struct posting_list *l,
 			    const struct band_table *bands, const char *build_date, struct diag *d)
 {
 	bands = bands ? bands : band_default();
-	struct rd r = { (const unsigned char *)memo.p, (const unsigned char *)memo.p + memo.n, 0 };
-	const unsigned char *version = take(&r, 4);
+	struct reader r = { (const unsigned char *)memo.p, (const unsigned char *)memo.p + memo.n, 0 };
+	const unsigned char *version = reader_take(&r, 4);
 	XXH128_hash_t key = { 0, 0 };
-	const unsigned char *kp = take(&r, sizeof key);
+	const unsigned char *kp = reader_take(&r, sizeof key);
 	if (r.bad || u32_at(version, 0) != MEMO_VERSION)
 		return NULL;
 	memcpy(&key, kp, sizeof key);
-	uint64_t n = rd64(&r), njobs = rd64(&r), nemp = rd64(&r), nstates = rd64(&r),
-		 nbands = rd64(&r), ndups = rd64(&r);
-	long remote = (long)(int64_t)rd64(&r), none = (long)(int64_t)rd64(&r);
-	const unsigned char *dates = take(&r, 22);
+	uint64_t n = reader_u(&r, 8), njobs = reader_u(&r, 8), nemp = reader_u(&r, 8), nstates = reader_u(&r, 8),
+		 nbands = reader_u(&r, 8), ndups = reader_u(&r, 8);
+	long remote = (long)(int64_t)reader_u(&r, 8), none = (long)(int64_t)reader_u(&r, 8);
+	const unsigned char *dates = reader_take(&r, 22);
 	if (r.bad || n != l->n || n >= UINT32_MAX || njobs + ndups != n ||
 	    nbands != bands->n + 1 || nemp > n || nstates > 64 + 2)
 		return NULL;
-	const unsigned char *dh = take(&r, n * 8), *dk = take(&r, n * 8), *inv = take(&r, n);
-	const unsigned char *jobs = take(&r, njobs * 24), *dups = take(&r, ndups * 8);
-	const unsigned char *emps = take(&r, nemp * 8), *states = take(&r, nstates * 12);
-	uint64_t slen = rd64(&r);
-	const unsigned char *strs = take(&r, slen);
+	const unsigned char *dh = reader_take(&r, n * 8), *dk = reader_take(&r, n * 8), *inv = reader_take(&r, n);
+	const unsigned char *jobs = reader_take(&r, njobs * 24), *dups = reader_take(&r, ndups * 8);
+	const unsigned char *emps = reader_take(&r, nemp * 8), *states = reader_take(&r, nstates * 12);
+	uint64_t slen = reader_u(&r, 8);
+	const unsigned char *strs = reader_take(&r, slen);
 	if (r.bad || r.p != r.end || dates[10] || dates[21] ||
 	    (remote != -1 && (remote < 0 || (uint64_t)remote >= nstates)) ||
 	    (none != -1 && (none < 0 || (uint64_t)none >= nstates)))
