@@ -18,6 +18,7 @@
 #include "config.h"
 #include "diag.h"
 #include "feeds.h"
+#include "hugepages.h"
 #include "ingest.h"
 #include "mdata_site.h"
 #include "mustache.h"
@@ -135,6 +136,10 @@ static void stage_start(struct stage_clock *sc)
 {
 	const char *e = getenv("JOBSITE_TIMINGS");
 	sc->on = e && *e && strcmp(e, "0");
+	if (sc->on)
+		fprintf(stderr, "timing: huge pages for malloc %s (GLIBC_TUNABLES=%s)\n",
+			hugepages_on() ? "on" : "off",
+			getenv("GLIBC_TUNABLES") ? getenv("GLIBC_TUNABLES") : "");
 	sc->wall = now_ms();
 	sc->cpu = cpu_ms();
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "hugepages.h"
 #include "sanitize.h"
 
 static int cmd_help(int argc, char **argv);
@@ -49,8 +50,17 @@ static void heap_in_big_steps(void)
 	mallopt(M_TOP_PAD, 256 << 20);
 }
 
+/* The commands that hold hundreds of megabytes at 100,000 postings. */
+static int big_heap(const char *cmd)
+{
+	return !strcmp(cmd, "build") || !strcmp(cmd, "serve") || !strcmp(cmd, "inspect") ||
+	       !strcmp(cmd, "check");
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && big_heap(argv[1]))
+		hugepages_reexec(argv);
 	heap_in_big_steps();
 	if (argc < 2) {
 		usage(stderr);

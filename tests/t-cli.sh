@@ -58,5 +58,25 @@ test -x "$TEST_TMP/prefix/bin/jobsite" && test -f "$TEST_TMP/prefix/share/man/ma
 rm -rf "$TEST_TMP/inst-site"
 "$TEST_TMP/prefix/bin/jobsite" new "$TEST_TMP/inst-site" > /dev/null && "$TEST_TMP/prefix/bin/jobsite" build -q -s "$TEST_TMP/inst-site"
 ok "the installed binary finds its templates" $?
+# Huge pages (src/hugepages.c): jobsite starts again with glibc's
+# hugetlb tunable when the kernel gives huge pages on request, keeps the
+# user's own tunables, and leaves the choice to the user when they set it.
+hp() { out=$1; shift; JOBSITE_TIMINGS=1 "$@" build -q -s "$site" -o "$TEST_TMP/hp-$out/public" 2>&1 |
+	grep '^timing: huge pages'; }
+if grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then want=on; else want=off; fi
+hp 0 "$JOBSITE" | grep -q "malloc $want "; ok "huge pages $want as the kernel's mode says" $?
+hp 1 env JOBSITE_HUGEPAGES=0 "$JOBSITE" | grep -q 'malloc off (GLIBC_TUNABLES=)$'; ok "JOBSITE_HUGEPAGES=0 turns them off" $?
+hp 2 env GLIBC_TUNABLES=glibc.malloc.hugetlb=0 "$JOBSITE" | grep -q 'malloc off (GLIBC_TUNABLES=glibc.malloc.hugetlb=0)$'
+ok "the user's own hugetlb setting is kept" $?
+line=$(hp 3 env GLIBC_TUNABLES=glibc.malloc.perturb=0 "$JOBSITE")
+if [ $want = on ]; then
+	echo "$line" | grep -q 'malloc on (GLIBC_TUNABLES=glibc.malloc.perturb=0:glibc.malloc.hugetlb=1)$'
+else
+	echo "$line" | grep -q 'malloc off (GLIBC_TUNABLES=glibc.malloc.perturb=0)$'
+fi
+ok "the user's other tunables are kept" $?
+diff -r -x build-report.json "$TEST_TMP/hp-0/public" "$TEST_TMP/hp-1/public" > /dev/null
+ok "the same site with and without them" $?
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
