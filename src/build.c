@@ -1118,16 +1118,27 @@ static int build_main(int argc, char **argv, FILE *diag_out, void (*ready)(void 
 	if (!b.no_cache)
 		cache_manifest_early(&cache, b.cfg.output_dir); /* beside the walk (cache.h) */
 	unsigned said = b.d.warnings + b.d.errors;
-	if (ingest_walk(b.cfg.content_dir, &found, &b.d, &list) < 0) {
-		diag_error(&b.d, NULL, 0, 0, "cannot read '%s': %s", b.cfg.content_dir, strerror(errno));
-		goto report;
+	/* The last walk's list while no folder of it has changed (cache.h);
+	 * not with -v, whose notes come from the walk. */
+	int walk_kept = !b.no_cache && !b.d.verbose &&
+			cache_walk_get(&cache, b.cfg.content_dir, &found);
+	if (!walk_kept) {
+		struct timespec t0;
+		clock_gettime(CLOCK_REALTIME, &t0);
+		if (ingest_walk(b.cfg.content_dir, &found, &b.d, &list) < 0) {
+			diag_error(&b.d, NULL, 0, 0, "cannot read '%s': %s", b.cfg.content_dir,
+				   strerror(errno));
+			goto report;
+		}
+		cache_walk_put(&cache, b.cfg.content_dir, &found,
+			       (int64_t)t0.tv_sec * 1000000000 + t0.tv_nsec);
 	}
 	/* Nothing to do when the inputs and the output are as the last build
 	 * left them (cache.h).  Not with -v (notes are not kept), nor after the
 	 * walk itself had something to say. */
 	up_to_date_ok = !b.no_cache && !b.d.verbose && !list.nskipped && !b.d.shown_lines &&
 			b.d.warnings + b.d.errors == said;
-	stage_done(&sc, "walk");
+	stage_done(&sc, walk_kept ? "walk (kept)" : "walk");
 	if (up_to_date_ok) {
 		ingest_found_stat(&found);
 		inputs = inputs_key(&b, &cache, data_dir);

@@ -28,6 +28,7 @@
 #define KIND_BODY 6u            /* the search index's body term table */
 #define KIND_LAST 7u            /* the last build's record ("nothing to do") */
 #define KIND_SITE 8u            /* the site model's memo (site.h) */
+#define KIND_WALK 9u            /* the walk's memo (cache_walk_get) */
 #define HEADER_SIZE (8 + 4 + 4 + 16 + 16 + 8 + 16)
 /* A file modified this recently may change again within its mtime's
  * granularity: its entry keeps no stat, so the next build hashes it. */
@@ -552,6 +553,7 @@ static size_t load(struct build_cache *c, const char *path, uint32_t kind, struc
 		diag_report(c->d, level, path, 0, 0, NULL, "build cache %s; ignored, %s", why,
 			    is_delta(kind)       ? "the files it held are read again"
 			    : kind == KIND_SITE ? "the site model is made again"
+			    : kind == KIND_WALK ? "the content folder is read again"
 						 : "this is a full build");
 		blob_release(c, blob);
 		return 0;
@@ -1036,6 +1038,8 @@ void cache_locate(struct build_cache *c, const char *output, struct diag *d)
 	c->site_path = buf_detach(&p, NULL);
 	buf_printf(&p, "%s/%s.last", c->dir, name);
 	c->last_path = buf_detach(&p, NULL);
+	buf_printf(&p, "%s/%s.walk", c->dir, name);
+	c->walk_path = buf_detach(&p, NULL);
 	buf_printf(&p, "%s/%s.desc", c->dir, name);
 	c->desc_path = buf_detach(&p, NULL);
 	free(out);
@@ -1176,6 +1180,7 @@ void cache_close(struct build_cache *c)
 	free(c->postings_path);
 	free(c->manifest_path);
 	free(c->last_path);
+	free(c->walk_path);
 	free(c->desc_path);
 	descstore_close(c->store);
 	memset(c, 0, sizeof *c);
@@ -2191,4 +2196,92 @@ int cache_last_check(struct build_cache *c, struct cache_hash key, const struct 
 	}
 	blob_release(c, &blob);
 	return same;
+}
+
+/* ---- the walk's memo ---- */
+
+/*
+ * Payload: the working folder and the content path; u64 n, then per
+ * folder its path and mtime; u64 n, then per posting file its path.
+ */
+static void walk_where(struct buf *b, const char *content)
+{
+	char cwd[PATH_MAX];
+	put_str(b, getcwd(cwd, sizeof cwd) ? cwd : "");
+	put_str(b, content);
+}
+
+int cache_walk_get(struct build_cache *c, const char *content, struct ingest_found *f)
+{
+	struct buf blob = BUF_INIT, where = BUF_INIT;
+	struct cache_hash key = { 0, 0 };
+	size_t off = load(c, c->walk_path, KIND_WALK, &key, &blob, NULL);
+	if (!off)
+		return 0;
+	struct reader r = { (const unsigned char *)blob.p + off,
+			    (const unsigned char *)blob.p + blob.n, 0 };
+	walk_where(&where, content);
+	int ok = reader_take(&r, where.n) && !memcmp(r.p - where.n, where.p, where.n);
+	uint64_t ndirs = ok ? get_u64(&r) : 0;
+	ok = ok && ndirs && ndirs <= blob.n;
+	for (uint64_t i = 0; ok && i < ndirs; i++) {
+		size_t plen;
+		const char *dir = get_strref(&r, &plen);
+		int64_t was = (int64_t)get_u64(&r);
+		struct stat st;
+		/* the content folder as the walk takes it (stat), the others as
+		 * it met them (lstat: a folder now a link is not the same) */
+		ok = dir && !r.bad &&
+		     (i ? lstat(dir, &st) : stat(dir, &st)) == 0 && S_ISDIR(st.st_mode) &&
+		     was == (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	}
+	uint64_t n = ok ? get_u64(&r) : 0;
+	ok = ok && !r.bad && n <= blob.n;
+	struct ingest_found got = { 0 };
+	for (uint64_t i = 0; ok && i < n; i++) {
+		size_t plen;
+		const char *path = get_strref(&r, &plen);
+		if (!path || r.bad) {
+			ok = 0;
+			break;
+		}
+		got.v = xgrow(got.v, &got.cap, got.n + 1, sizeof *got.v);
+		got.v[got.n++] = xstrndup(path, plen);
+	}
+	ok = ok && r.p == r.end;
+	if (ok) {
+		/* no stat yet: ingest_found_stat() takes them all */
+		got.st = xcalloc(got.n ? got.n : 1, sizeof *got.st);
+		got.st_cap = got.n;
+		*f = got;
+	} else {
+		ingest_found_release(&got);
+	}
+	buf_release(&where);
+	blob_release(c, &blob);
+	return ok;
+}
+
+void cache_walk_put(struct build_cache *c, const char *content, const struct ingest_found *f,
+		    int64_t started_ns)
+{
+	int ok = !f->unclean && f->ndirs;
+	for (size_t i = 0; ok && i < f->ndirs; i++)
+		ok = f->dir_mtime[i] <= started_ns - (int64_t)RACY_SECONDS * 1000000000;
+	if (!ok) {
+		unlink(c->walk_path);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	walk_where(&b, content);
+	put_u64(&b, f->ndirs);
+	for (size_t i = 0; i < f->ndirs; i++) {
+		put_str(&b, f->dirs[i]);
+		put_u64(&b, (uint64_t)f->dir_mtime[i]);
+	}
+	put_u64(&b, f->n);
+	for (size_t i = 0; i < f->n; i++)
+		put_str(&b, f->v[i]);
+	save(c, c->walk_path, KIND_WALK, (struct cache_hash){ 0, 0 }, buf_slice(&b));
+	buf_release(&b);
 }

@@ -104,6 +104,7 @@ struct build_cache {
 	int wdmapped;
 
 	char *last_path;        /* the last build's record */
+	char *walk_path;        /* the walk's memo (cache_walk_get) */
 	int manifest_read;
 
 	/* the search index's body term table of the last build (search_index.h) */
@@ -310,5 +311,25 @@ int cache_last_save(struct build_cache *c, struct cache_hash key, const struct i
 void cache_last_payload(const struct build_cache *c, const struct ingest_found *f,
 			const struct diag *d, const char *head, const char *tail, struct buf *out);
 int cache_last_write(struct build_cache *c, struct cache_hash key, struct slice payload);
+
+/*
+ * The walk's memo (`.walk`): the content folder's posting files as the
+ * last full walk listed them, with every folder it read and that folder's
+ * mtime.  Adding, removing or renaming an entry changes its folder's
+ * mtime, so while every folder has the mtime it had, the walk would list
+ * the same names and its readdir of 100,000 names can be skipped; the
+ * files are still stat'ed, as ever, to find those edited in place.
+ * cache_walk_get() fills `f` (paths only) and returns 1 when the memo is
+ * of the same folder from the same working folder and every folder holds;
+ * else 0 and `f` untouched.  cache_walk_put() saves it after a walk that
+ * met nothing but folders and regular files and said nothing
+ * (`f->unclean` unset), and only when every folder had been left alone
+ * for RACY_SECONDS before the walk began (`started_ns`): a folder changed
+ * within its mtime's granularity might change again unseen.  Else it
+ * removes any memo.
+ */
+int cache_walk_get(struct build_cache *c, const char *content, struct ingest_found *f);
+void cache_walk_put(struct build_cache *c, const char *content, const struct ingest_found *f,
+		    int64_t started_ns);
 
 #endif

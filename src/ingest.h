@@ -12,6 +12,7 @@
 #define JOBSITE_INGEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "band.h"
@@ -96,6 +97,14 @@ struct ingest_found {
 	char **v;
 	struct stat *st;        /* what the walk saw of each file */
 	size_t n, cap, st_cap;
+	/* The folders it read, each with the mtime a stat gave just before
+	 * its names were read (the walk's memo, cache.h); `unclean` when the
+	 * list depends on more than their names: a symbolic link, an entry
+	 * skipped or warned about. */
+	char **dirs;
+	int64_t *dir_mtime;
+	size_t ndirs, dirs_cap;
+	int unclean;
 };
 /* Find the posting files under `path` (skips go to out and d); -1 when
  * `path` itself cannot be read. */

@@ -80,6 +80,17 @@ struct seen {
 	int n;
 };
 
+static void dirs_push(struct ingest_found *f, const char *dir, const struct stat *st)
+{
+	if (f->ndirs == f->dirs_cap) {
+		f->dirs_cap = f->dirs_cap ? 2 * f->dirs_cap : 8;
+		f->dirs = xrealloc(f->dirs, f->dirs_cap * sizeof *f->dirs);
+		f->dir_mtime = xrealloc(f->dir_mtime, f->dirs_cap * sizeof *f->dir_mtime);
+	}
+	f->dirs[f->ndirs] = xstrdup(dir);
+	f->dir_mtime[f->ndirs++] = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
 static void note_skip(struct posting_list *out, struct diag *d, const char *path,
 		      const char *reason)
 {
@@ -110,14 +121,18 @@ static int is_valid_utf8_name(const char *s)
 	return 1;
 }
 
-static void collect(const char *dir, const char *root_real, struct seen *seen,
-		    struct ingest_found *files, struct posting_list *out, struct diag *d)
+/* `st`: dir's stat, taken before its names are read (dirs_push). */
+static void collect(const char *dir, const struct stat *st_dir, const char *root_real,
+		    struct seen *seen, struct ingest_found *files, struct posting_list *out,
+		    struct diag *d)
 {
 	DIR *dh = opendir(dir);
 	if (!dh) {
+		files->unclean = 1;
 		note_skip(out, d, dir, strerror(errno));
 		return;
 	}
+	dirs_push(files, dir, st_dir);
 	struct named *names = NULL;
 	size_t nnames = 0, names_cap = 0;
 	struct dirent *e;
@@ -141,19 +156,24 @@ static void collect(const char *dir, const char *root_real, struct seen *seen,
 		if (type == DT_REG && accepted(name)) {
 			/* a plain file: the worker that reads it takes its stat */
 			static const struct stat unknown;
-			if (!is_valid_utf8_name(name))
+			if (!is_valid_utf8_name(name)) {
+				files->unclean = 1;
 				diag_report(d, DIAG_WARNING, full, 0, 0, "file name not UTF-8",
 					    "file name is not valid UTF-8");
+			}
 			filelist_push_st(files, full, &unknown);
 			continue;
 		}
 		struct stat lst, st;
 		if (lstat(full, &lst) < 0) {
+			files->unclean = 1;
 			note_skip(out, d, full, strerror(errno));
 			free(full);
 			continue;
 		}
 		if (S_ISLNK(lst.st_mode)) {
+			/* where it points can change with no folder changing */
+			files->unclean = 1;
 			char *real = realpath(full, NULL);
 			if (!real) {
 				note_skip(out, d, full, errno == ELOOP ? "symbolic link loop"
@@ -173,6 +193,7 @@ static void collect(const char *dir, const char *root_real, struct seen *seen,
 		if (!S_ISLNK(lst.st_mode))
 			st = lst;
 		else if (stat(full, &st) < 0) {
+			files->unclean = 1;
 			note_skip(out, d, full, strerror(errno));
 			free(full);
 			continue;
@@ -183,12 +204,13 @@ static void collect(const char *dir, const char *root_real, struct seen *seen,
 				if (seen->dev[k] == st.st_dev && seen->ino[k] == st.st_ino)
 					loop = 1;
 			if (loop || seen->n == 64) {
+				files->unclean = 1;
 				note_skip(out, d, full, loop ? "directory loop" : "directories nested too deep");
 			} else {
 				seen->dev[seen->n] = st.st_dev;
 				seen->ino[seen->n] = st.st_ino;
 				seen->n++;
-				collect(full, root_real, seen, files, out, d);
+				collect(full, &st, root_real, seen, files, out, d);
 				seen->n--;
 			}
 			free(full);
@@ -199,9 +221,11 @@ static void collect(const char *dir, const char *root_real, struct seen *seen,
 				diag_report(d, DIAG_NOTE, full, 0, 0, NULL, "not a posting file, ignored");
 			free(full);
 		} else {
-			if (!is_valid_utf8_name(name))
+			if (!is_valid_utf8_name(name)) {
+				files->unclean = 1;
 				diag_report(d, DIAG_WARNING, full, 0, 0, "file name not UTF-8",
 					    "file name is not valid UTF-8");
+			}
 			filelist_push_st(files, full, &st);
 		}
 	}
@@ -405,9 +429,10 @@ int ingest_walk(const char *path, struct ingest_found *f, struct diag *d,
 		struct seen seen = { .n = 1 };
 		seen.dev[0] = st.st_dev;
 		seen.ino[0] = st.st_ino;
-		collect(path, root_real ? root_real : path, &seen, f, out, d);
+		collect(path, &st, root_real ? root_real : path, &seen, f, out, d);
 		free(root_real);
 	} else {
+		f->unclean = 1; /* one file: nothing to remember */
 		filelist_push_st(f, xstrdup(path), &st);
 	}
 	return 0;
@@ -451,6 +476,10 @@ void ingest_found_release(struct ingest_found *f)
 		free(f->v[i]);
 	free(f->v);
 	free(f->st);
+	for (size_t i = 0; i < f->ndirs; i++)
+		free(f->dirs[i]);
+	free(f->dirs);
+	free(f->dir_mtime);
 	memset(f, 0, sizeof *f);
 }
 

@@ -556,4 +556,90 @@ check "large: title edits patched in, hints kept" \
 	"$T/large-titles.out"
 same large-titles
 
+# The walk's memo (cache.h, cache_walk_get): while no folder of the content
+# has changed, the walk's readdir is skipped and its last list taken.  A
+# memo is saved only when every folder was left alone for 2 s before the
+# walk (else a change within the mtime's granularity could go unseen), so
+# the folders' mtimes are set an hour back with touch -d before each walk
+# that should save one.
+S=$T/walk
+OUT=$S/public
+mkdir -p "$S/content/sub"
+python3 "$SHARED/tools/gen-corpus" --count 30 --seed 3 --out "$S/content" --quiet
+mv "$(ls "$S"/content/*.md | head -1)" "$S/content/sub/"
+printf 'title: Walk Board\nbuild_date: 2026-06-01\n' > "$S/jobsite.yml"
+aged() { find "$S/content" -type d -exec touch -d '-1 hour' {} +; }
+walked() { grep -q '^timing: walk  ' "$T/$1.err"; }
+kept() { grep -q '^timing: walk (kept)' "$T/$1.err"; }
+aged
+JOBSITE_TIMINGS=1 build walk-cold
+check "walk memo: the first build walks" walked walk-cold
+check "walk memo: saved" test -s "$S/.jobsite-cache/public.walk"
+same walk-cold
+nolast
+JOBSITE_TIMINGS=1 build walk-again
+check "walk memo: taken when no folder changed" kept walk-again
+same walk-again
+# each change to a folder's entries: the walk runs, and the output is a
+# clean build's
+step() { # NAME: build, walked, same; then age the folders for the next
+	nolast
+	JOBSITE_TIMINGS=1 build "$1"
+	check "walk memo: $1: the walk runs" walked "$1"
+	same "$1"
+	aged
+	nolast
+	JOBSITE_TIMINGS=1 build "$1-saved"
+	nolast
+	JOBSITE_TIMINGS=1 build "$1-after"
+	check "walk memo: $1: taken again once the folders are old" kept "$1-after"
+	same "$1-after"
+}
+aged
+cp "$S/content/sub/"*.md "$S/content/sub/added.md"; sed -i 's/^# .*/& Added/' "$S/content/sub/added.md"
+step "added in a subfolder"
+rm "$S/content/sub/added.md"
+step "removed from a subfolder"
+f=$(ls "$S"/content/*.md | tail -1)
+mv "$f" "$S/content/zz-renamed.md"
+step "renamed"
+mkdir "$S/content/sub2"; mv "$S/content/zz-renamed.md" "$S/content/sub2/"
+step "a new folder"
+# a folder changed within 2 s of the walk: no memo, the next build walks
+echo '# Late Posting' > "$S/content/late.md"; echo 'Careers with Optum.' >> "$S/content/late.md"
+nolast
+JOBSITE_TIMINGS=1 build walk-racy
+check "walk memo: none saved after a folder changed 2 s before the walk" \
+	test ! -e "$S/.jobsite-cache/public.walk"
+nolast
+JOBSITE_TIMINGS=1 build walk-racy2
+check "walk memo: so the next build walks" walked walk-racy2
+same walk-racy2
+# a symbolic link: where it points can change unseen, so never a memo
+aged
+ln -s "$S/content/late.md" "$S/content/link.md"
+touch -h -d '-1 hour' "$S/content/link.md"; aged
+nolast
+JOBSITE_TIMINGS=1 build walk-link
+check "walk memo: none with a symbolic link" test ! -e "$S/.jobsite-cache/public.walk"
+rm "$S/content/link.md"; aged
+nolast; JOBSITE_TIMINGS=1 build walk-relink
+nolast; JOBSITE_TIMINGS=1 build walk-relink2
+check "walk memo: taken once the link is gone" kept walk-relink2
+# another working folder (a relative content path means another folder)
+nolast
+(cd "$T" && JOBSITE_TIMINGS=1 "$JOBSITE" build -s "$S" -o "$OUT" > "$T/walk-cwd.out" 2> "$T/walk-cwd.err")
+check "walk memo: not taken from another working folder" walked walk-cwd
+# a damaged memo: said, and the walk runs
+check "walk memo: saved from there" test -s "$S/.jobsite-cache/public.walk"
+nolast; JOBSITE_TIMINGS=1 build walk-back
+check "walk memo: back in the site's folder, walked again" walked walk-back
+m=$S/.jobsite-cache/public.walk
+printf 'garbage' | dd of="$m" bs=1 seek=$(($(stat -c %s "$m") / 2)) conv=notrunc 2> /dev/null
+nolast
+JOBSITE_TIMINGS=1 build walk-corrupt
+check "walk memo: a corrupt one is said" grep -q 'public.walk: warning: build cache is corrupt.*content folder is read again' "$T/walk-corrupt.err"
+check "walk memo: a corrupt one is not taken" walked walk-corrupt
+same walk-corrupt
+
 finish
