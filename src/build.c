@@ -214,8 +214,6 @@ struct builder {
 	int search_kept;     /* the output's search index is this build's */
 	size_t cache_hits, cache_misses;
 	struct site *site;   /* set while the pages are written */
-	size_t nposting;     /* posting pages written so far */
-	struct buf path;
 };
 
 static void template_error(struct builder *b, struct mustache_error *err)
@@ -260,13 +258,10 @@ static int load_templates(struct builder *b, const char *data_dir)
  */
 static void posting_written(struct builder *b, const struct page_info *pi)
 {
-	if (!b->site || b->nposting >= b->site->njobs)
+	if (!b->site || !pi->job)
 		return;
-	struct site_job *j = &b->site->jobs[b->nposting++];
-	buf_reset(&b->path);
-	site_job_path(&b->path, j);
-	if (strcmp(buf_cstr(&b->path), pi->path))
-		return;
+	/* the site is the builder's: pages.c hands its jobs out as const */
+	struct site_job *j = &b->site->jobs[pi->job - b->site->jobs];
 	if (j->p->desc_store) {
 		posting_desc_unload(j->p); /* read again should anything need it */
 		return;
@@ -1369,7 +1364,6 @@ out:
 	outdir_release(&b.out);
 	sitemap_release(&b.sm);
 	buf_release(&b.page);
-	buf_release(&b.path);
 	site_free(site);
 	posting_list_release(&list);
 	cache_close(&cache); /* after the postings: they may point into it and its descriptions */

@@ -25,6 +25,8 @@ struct pctx {
 	const char *root;     /* in md: the way up from the current page */
 	struct buf tmp, tmp2;
 	struct buf kbuf;      /* a page or card key being made */
+	struct buf jpath, jfile; /* posting_page()'s path and file */
+	const struct site_job *job; /* the posting page being emitted, or NULL */
 	struct pages_stats st;
 	size_t charts_before; /* st.charts when the current page began */
 	const unsigned char *key_base; /* templates, config, build: or NULL */
@@ -50,11 +52,14 @@ struct pctx {
 };
 
 /* What paystats reads of a posting, for the keys: one array in site
- * order, so the keys of a group's pages do not visit every posting. */
+ * order, so the keys of a group's pages do not visit every posting.  Its
+ * bytes are the key's (key_pay): no padding, one NaN for every NaN. */
 struct jpay {
 	double lo, hi;        /* annual_min, annual_max */
 	long period, workplace;
 };
+_Static_assert(sizeof(struct jpay) == 2 * sizeof(double) + 2 * sizeof(long),
+	       "struct jpay is hashed as bytes");
 
 /* Only for pages_stats, never for output. */
 static double now_ms(void)
@@ -251,7 +256,7 @@ static int emit_keyed(struct pctx *pc, const char *tmpl, const char *kind, const
 		      const char *file, int sitemap, const char *lastmod, const struct mv *data,
 		      const unsigned char *key)
 {
-	struct page_info pi = { tmpl, kind, file, path, sitemap, lastmod, key };
+	struct page_info pi = { tmpl, kind, file, path, sitemap, lastmod, key, pc->job };
 	if (!data)
 		return pc->emit(pc->emit_ctx, &pi, NULL);
 	pc->st.chart_pages += pc->st.charts > pc->charts_before;
@@ -421,32 +426,36 @@ static int posting_page(struct pctx *pc, const struct site_job *j)
 {
 	struct mdata *md = pc->md;
 	const struct posting *p = j->p;
-	struct buf path = BUF_INIT;
-	site_job_path(&path, j);
+	/* its URL path and file, in buffers kept from page to page (a
+	 * rebuild keeps 100,000 of these pages and makes one) */
+	struct buf *pathb = &pc->jpath, *fileb = &pc->jfile;
+	buf_reset(pathb);
+	site_job_path(pathb, j);
+	buf_reset(fileb);
+	buf_putslice(fileb, buf_slice(pathb));
+	buf_puts(fileb, "index.html");
+	const char *path = buf_cstr(pathb), *file = buf_cstr(fileb);
 	unsigned char keybuf[16];
 	const unsigned char *key = NULL;
-	if (posting_key(pc, j, buf_cstr(&path), keybuf)) {
+	pc->job = j;
+	if (posting_key(pc, j, path, keybuf)) {
 		key = keybuf;
-		struct buf file = BUF_INIT;
-		buf_putslice(&file, buf_slice(&path));
-		buf_puts(&file, "index.html");
-		int r = emit_keyed(pc, "posting", "posting", buf_cstr(&path), buf_cstr(&file),
-				   !j->closed, p->date_posted[0] ? p->date_posted : NULL, NULL, key);
-		buf_release(&file);
+		int r = emit_keyed(pc, "posting", "posting", path, file, !j->closed,
+				   p->date_posted[0] ? p->date_posted : NULL, NULL, key);
 		if (r != 1) {
-			buf_release(&path);
+			pc->job = NULL;
 			return r;
 		}
 	}
 	/* a description set aside comes back for its page (descstore.h) */
 	posting_desc_load(j->p);
-	begin(pc, buf_cstr(&path), 0);
+	begin(pc, path, 0);
 	buf_reset(&pc->tmp);
 	if (p->employer)
 		buf_printf(&pc->tmp, "%s at %s. ", p->title ? p->title : "Job", p->employer);
 	buf_puts(&pc->tmp, p->description_text ? p->description_text : "");
 	char *desc = mdata_strdup(md, buf_slice(&pc->tmp));
-	struct mv *root = common(pc, "posting", buf_cstr(&path),
+	struct mv *root = common(pc, "posting", path,
 				 p->title && *p->title ? p->title : "Untitled posting", desc);
 	struct mv *page = page_of(root);
 	mv_ref(md, page, "og_type", "article");
@@ -474,14 +483,10 @@ static int posting_page(struct pctx *pc, const struct site_job *j)
 		diag_report(pc->d, DIAG_NOTE, p->source, 0, 0, "no JSON-LD",
 			    "no JobPosting JSON-LD: %s", why);
 	mv_set(md, root, "job", o);
-	struct buf file = BUF_INIT;
-	buf_putslice(&file, buf_slice(&path));
-	buf_puts(&file, "index.html");
-	int r = emit_keyed(pc, "posting", "posting", buf_cstr(&path), buf_cstr(&file), !j->closed,
+	int r = emit_keyed(pc, "posting", "posting", path, file, !j->closed,
 			   p->date_posted[0] ? p->date_posted : NULL, root, key);
+	pc->job = NULL;
 	posting_desc_unload(j->p);
-	buf_release(&file);
-	buf_release(&path);
 	return r;
 }
 
@@ -526,14 +531,6 @@ static struct mv *pagination(struct pctx *pc, const char *base, size_t k, size_t
  */
 typedef void (*extra_fn)(struct pctx *pc, struct mv *root, const void *arg);
 
-/* A money amount's bits, one NaN for every NaN. */
-static void key_money(struct buf *k, double v)
-{
-	if (isnan(v))
-		v = NAN;
-	buf_put(k, &v, sizeof v);
-}
-
 static const struct jpay *job_pay(struct pctx *pc, size_t id)
 {
 	if (!pc->pay_of) {
@@ -541,20 +538,19 @@ static const struct jpay *job_pay(struct pctx *pc, size_t id)
 		pc->pay_of = xmalloc((s->njobs ? s->njobs : 1) * sizeof *pc->pay_of);
 		for (size_t i = 0; i < s->njobs; i++) {
 			const struct posting *p = s->jobs[i].p;
-			pc->pay_of[i] = (struct jpay){ p->annual_min, p->annual_max,
+			pc->pay_of[i] = (struct jpay){ isnan(p->annual_min) ? NAN : p->annual_min,
+						       isnan(p->annual_max) ? NAN : p->annual_max,
 						       (long)p->salary_period, (long)p->workplace };
 		}
 	}
 	return &pc->pay_of[id];
 }
 
-/* A job's pay into a key: period, workplace, annual range. */
+/* A job's pay into a key: annual range, period, workplace (job_pay()
+ * made the NaNs one). */
 static void key_pay(struct buf *k, const struct jpay *py)
 {
-	long v[] = { py->period, py->workplace };
-	buf_put(k, v, sizeof v);
-	key_money(k, py->lo);
-	key_money(k, py->hi);
+	buf_put(k, py, sizeof *py);
 }
 
 /* The cards of jobs ids[0..n) appended to k: 0 when one has no key. */
@@ -1513,6 +1509,8 @@ int pages_generate(const struct site *s, const struct config *c, struct mdata *m
 	buf_release(&pc.tmp);
 	buf_release(&pc.tmp2);
 	buf_release(&pc.kbuf);
+	buf_release(&pc.jpath);
+	buf_release(&pc.jfile);
 	free(pc.cards);
 	free(pc.have_card);
 	free(pc.pay_of);

@@ -24,6 +24,8 @@ struct page_info {
 	const char *lastmod;   /* "YYYY-MM-DD" or NULL */
 	/* 16 bytes naming everything the page is made from, or NULL. */
 	const unsigned char *key;
+	/* a posting's own page: its job in the site (else NULL) */
+	const struct site_job *job;
 };
 
 /*
