@@ -751,10 +751,11 @@ static void summary_tail(int search_kept, const struct search_stats *se,
 		buf_printf(o, "  %-14s %8zu   (%zu KB, unchanged)\n", "search files", se->files,
 			   (se->bytes + 1023) / 1024);
 	else if (se->from_last)
-		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words; body words of %zu postings patched in, "
+		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words; %s words of %zu postings patched in, "
 			   "%zu final lists kept, hints of %zu of %zu words and %zu rows kept)\n", "search files",
-			   se->files, (se->bytes + 1023) / 1024, se->terms[0], se->terms[1], se->patched,
-			   se->finals_kept, se->hints_kept, se->hints_kept + se->hints_made, se->rows_kept);
+			   se->files, (se->bytes + 1023) / 1024, se->terms[0], se->terms[1],
+			   se->head_patched ? "head and body" : "body", se->patched, se->finals_kept,
+			   se->hints_kept, se->hints_kept + se->hints_made, se->rows_kept);
 	else if (se->hints_kept || se->rows_kept)
 		buf_printf(o, "  %-14s %8zu   (%zu KB, %zu + %zu words; hints of %zu of %zu words and %zu rows "
 			   "kept)\n", "search files", se->files, (se->bytes + 1023) / 1024, se->terms[0],

@@ -18,7 +18,7 @@
 #include "util.h"
 
 /* Bump when the layout of either file or of a posting record changes. */
-#define CACHE_FORMAT 11u
+#define CACHE_FORMAT 12u
 #define CACHE_MAGIC "JSCACHE"   /* 8 bytes with its NUL */
 #define KIND_POSTINGS 1u
 #define KIND_MANIFEST 2u

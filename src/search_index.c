@@ -370,6 +370,7 @@ struct term {
 	 * very list (has_fin), used while no edit touches it */
 	int has_fin;
 	struct buf fin;
+	uint32_t ix0;       /* its number in the order made (head_fwd) */
 };
 
 struct termtab {
@@ -377,6 +378,7 @@ struct termtab {
 	size_t n, cap;
 	uint32_t *slots;    /* index + 1; 0 = empty */
 	size_t nslots;
+	uint32_t made;      /* terms made so far: the next ix0 */
 };
 
 /*
@@ -445,6 +447,7 @@ static struct term *termtab_get(struct termtab *t, const char *w, size_t n)
 	e->hash = hash;
 	e->last = -1;
 	e->key = INFINITY;
+	e->ix0 = t->made++;
 	t->slots[h] = (uint32_t)++t->n;
 	return e;
 }
@@ -646,9 +649,45 @@ static int wref_same(const struct wlist *l, const struct wref *a, const struct w
 	return a->n == b->n && !memcmp(l->bytes.p + a->off, l->bytes.p + b->off, a->n);
 }
 
-/* A posting's head words (title, employer, city), each once, in word
- * order, with the fields it is in; `wl` is scratch. */
-static void index_head(struct termtab *t, const struct posting *p, size_t id, struct wlist *wl)
+/*
+ * Each posting's head words by their term's ix0, in posting order: what
+ * the next index patches the head table from (head_from_snapshot).
+ */
+struct head_fwd {
+	uint32_t *ix;
+	size_t n, cap;
+	size_t *at;         /* posting i's words: ix[at[i] .. at[i + 1]) */
+	size_t nat;
+};
+
+static void fwd_push(struct head_fwd *fw, uint32_t ix0)
+{
+	if (fw) {
+		fw->ix = xgrow(fw->ix, &fw->cap, fw->n + 1, sizeof *fw->ix);
+		fw->ix[fw->n++] = ix0;
+	}
+}
+
+/* The next posting's words start here. */
+static void fwd_next(struct head_fwd *fw, size_t nposts)
+{
+	if (!fw)
+		return;
+	if (!fw->at)
+		fw->at = xcalloc(nposts + 1, sizeof *fw->at);
+	fw->at[++fw->nat] = fw->n;
+}
+
+static void fwd_release(struct head_fwd *fw)
+{
+	free(fw->ix);
+	free(fw->at);
+	memset(fw, 0, sizeof *fw);
+}
+
+/* A posting's head words (title, employer, city) into wl, in word order,
+ * each once with the fields it is in (wref.field: a mask of them). */
+static void head_words(const struct posting *p, struct wlist *wl)
 {
 	const char *fields[3] = { p->title, p->employer, p->city };
 	wl->n = 0;
@@ -665,13 +704,28 @@ static void index_head(struct termtab *t, const struct posting *p, size_t id, st
 		}
 		wl->v[k] = x;
 	}
+	size_t out = 0;
 	for (size_t i = 0; i < wl->n;) {
 		unsigned mask = 0;
 		size_t k = i;
 		while (k < wl->n && wref_same(wl, &wl->v[i], &wl->v[k]))
 			mask |= 1u << wl->v[k++].field;
-		term_add(termtab_get(t, wl->bytes.p + wl->v[i].off, wl->v[i].n), id, SHIFT[0], mask);
+		wl->v[out] = wl->v[i];
+		wl->v[out++].field = mask;
 		i = k;
+	}
+	wl->n = out;
+}
+
+/* Posting id's head words into t (and fw); `wl` is scratch. */
+static void index_head(struct termtab *t, const struct posting *p, size_t id, struct wlist *wl,
+		       struct head_fwd *fw)
+{
+	head_words(p, wl);
+	for (size_t i = 0; i < wl->n; i++) {
+		struct term *e = termtab_get(t, wl->bytes.p + wl->v[i].off, wl->v[i].n);
+		term_add(e, id, SHIFT[0], wl->v[i].field);
+		fwd_push(fw, e->ix0);
 	}
 }
 
@@ -1079,22 +1133,31 @@ static int memo_change(struct slice old, struct slice now, struct termtab *t, si
 #define SNAP_MAX_CHANGED 32
 
 /*
- * The last index's snapshot: the body table (body_snapshot), the hints'
- * memo (search_hints_memo), the rows (rows_memo), then the lengths of the
- * last two (u64 each).  0 when it is not that shape.
+ * The last index's snapshot: the body table (body_snapshot), the head
+ * table (head_snapshot), the hints' memo (search_hints_memo), the rows
+ * (rows_memo), then the lengths of the last three (u64 each).  0 when it
+ * is not that shape.
  */
-static int snap_parts(struct slice snap, struct slice *body, struct slice *hints, struct slice *rows)
+struct snap {
+	struct slice body, head, hints, rows;
+};
+
+static int snap_parts(struct slice snap, struct snap *out)
 {
-	uint64_t hlen, rlen;
-	if (snap.n < 16)
+	uint64_t len[3];
+	if (snap.n < sizeof len)
 		return 0;
-	memcpy(&hlen, snap.p + snap.n - 16, 8);
-	memcpy(&rlen, snap.p + snap.n - 8, 8);
-	if (hlen > snap.n - 16 || rlen > snap.n - 16 - hlen)
-		return 0;
-	*body = (struct slice){ snap.p, snap.n - 16 - (size_t)hlen - (size_t)rlen };
-	*hints = (struct slice){ snap.p + body->n, (size_t)hlen };
-	*rows = (struct slice){ hints->p + hints->n, (size_t)rlen };
+	memcpy(len, snap.p + snap.n - sizeof len, sizeof len);
+	size_t left = snap.n - sizeof len;
+	for (int i = 0; i < 3; i++) {
+		if (len[i] > left)
+			return 0;
+		left -= (size_t)len[i];
+	}
+	out->body = (struct slice){ snap.p, left };
+	out->head = (struct slice){ snap.p + left, (size_t)len[0] };
+	out->hints = (struct slice){ out->head.p + out->head.n, (size_t)len[1] };
+	out->rows = (struct slice){ out->hints.p + out->hints.n, (size_t)len[2] };
 	return 1;
 }
 
@@ -1235,6 +1298,148 @@ static int body_from_snapshot(struct termtab *t, struct posting *const *postings
 	for (size_t c = 0; c < nch; c++)
 		buf_release(&fresh[c]);
 	*patched = nch;
+	return 1;
+}
+
+/*
+ * The head table as indexed (finish_tier kept e->raw), for the next
+ * index: u64 terms, then per term u32 word length, the word, u32 df, u64
+ * last, u32 list length, the list; then per posting u32 count and its
+ * words' numbers in this order of terms (head_fwd, by ix0).
+ */
+static void head_snapshot(const struct termtab *t, const struct head_fwd *fw, size_t n,
+			  struct buf *out)
+{
+	/* every ix0 is below t->made; one of no term left (a snapshot that
+	 * did not hold) is written as none, which the next index refuses */
+	uint32_t *pos = xmalloc(((size_t)t->made + 1) * sizeof *pos);
+	memset(pos, 0xff, ((size_t)t->made + 1) * sizeof *pos);
+	uint64_t v = t->n;
+	buf_put(out, &v, 8);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct term *e = &t->v[i];
+		const struct buf *raw = e->finished ? &e->raw : &e->enc;
+		uint32_t len = (uint32_t)e->len, df = e->df, enc = (uint32_t)raw->n;
+		uint64_t last = (uint64_t)e->last;
+		buf_put(out, &len, 4);
+		buf_put(out, e->word, len);
+		buf_put(out, &df, 4);
+		buf_put(out, &last, 8);
+		buf_put(out, &enc, 4);
+		buf_put(out, raw->p ? raw->p : "", enc);
+		pos[e->ix0] = (uint32_t)i;
+	}
+	for (size_t p = 0; p < n; p++) {
+		uint32_t k = (uint32_t)(fw->at[p + 1] - fw->at[p]);
+		buf_put(out, &k, 4);
+		for (size_t j = fw->at[p]; j < fw->at[p + 1]; j++)
+			buf_put(out, &pos[fw->ix[j] <= t->made ? fw->ix[j] : t->made], 4);
+	}
+	free(pos);
+}
+
+/*
+ * The head table from the last index's snapshot, with the postings whose
+ * record changed (`changed`, ascending; at most SNAP_MAX_CHANGED, the
+ * same number of postings) taken out of their old words' lists and put
+ * into their new ones'.  1 when t (and fw) are what index_head would
+ * have made of every posting, 0 (both empty) when that must run.
+ */
+/* A list of df ids, ascending, the last `last`, all below n (what is
+ * read from a snapshot is checked before anything indexes by its ids). */
+static int list_holds(struct slice list, unsigned shift, uint32_t df, int64_t last, size_t n)
+{
+	unsigned *ids;
+	long k = search_list_decode(list, shift, &ids, NULL);
+	int ok = k > 0 && (uint64_t)k == df && last >= 0 && (uint64_t)last < n &&
+		 ids[k - 1] == (uint64_t)last;
+	for (long i = 1; ok && i < k; i++)
+		ok = ids[i - 1] < ids[i];
+	if (k >= 0)
+		free(ids);
+	return ok;
+}
+
+static int head_from_snapshot(struct termtab *t, struct head_fwd *fw, struct posting *const *postings,
+			      size_t n, struct slice snap, const size_t *changed, long nchanged,
+			      struct wlist *wl)
+{
+	if (!snap.n || nchanged < 0 || nchanged > SNAP_MAX_CHANGED)
+		return 0;
+	struct reader r = reader_of(snap);
+	uint64_t nterms = reader_u(&r, 8);
+	int ok = !r.bad && nterms < UINT32_MAX && nterms <= snap.n;
+	for (uint64_t i = 0; ok && i < nterms; i++) {
+		uint32_t len = (uint32_t)reader_u(&r, 4);
+		const char *w = (const char *)reader_take(&r, len);
+		uint32_t df = (uint32_t)reader_u(&r, 4);
+		int64_t last = (int64_t)reader_u(&r, 8);
+		uint32_t elen = (uint32_t)reader_u(&r, 4);
+		const char *enc = (const char *)reader_take(&r, elen);
+		ok = !r.bad && len && w && enc &&
+		     list_holds((struct slice){ enc, elen }, SHIFT[0], df, last, n);
+		size_t had = t->n;
+		struct term *e = ok ? termtab_get(t, w, len) : NULL;
+		ok = ok && t->n == had + 1; /* each word once: its ix0 is i */
+		if (ok) {
+			e->df = df;
+			e->last = last;
+			e->enc = list_lent(enc, elen);
+		}
+	}
+	fw->at = xcalloc(n + 1, sizeof *fw->at);
+	size_t c = 0;
+	for (size_t p = 0; ok && p < n; p++) {
+		uint32_t k = (uint32_t)reader_u(&r, 4);
+		const unsigned char *ix = reader_take(&r, (size_t)k * 4);
+		ok = !r.bad && ix;
+		if (!ok)
+			break;
+		int edited = c < (size_t)nchanged && changed[c] == p;
+		for (uint32_t j = 0; j < k && ok; j++) {
+			uint32_t x;
+			memcpy(&x, ix + 4 * j, 4);
+			ok = x < nterms;
+			if (ok && edited) /* its old words: it leaves their lists */
+				ok = list_edit(&t->v[x], p, 0, 0, SHIFT[0]) == 0;
+			else if (ok)
+				fwd_push(fw, x);
+		}
+		if (edited) {
+			head_words(postings[p], wl);
+			for (size_t i = 0; ok && i < wl->n; i++) {
+				struct term *e = termtab_get(t, wl->bytes.p + wl->v[i].off, wl->v[i].n);
+				ok = list_edit(e, p, 1, wl->v[i].field, SHIFT[0]) == 0;
+				fwd_push(fw, e->ix0);
+			}
+			c++;
+		}
+		fw->at[++fw->nat] = fw->n;
+	}
+	ok = ok && r.p == r.end && c == (size_t)nchanged;
+	if (!ok) {
+		termtab_release(t);
+		fwd_release(fw);
+		return 0;
+	}
+	/* words no posting has any more go, as in a table made afresh */
+	size_t keep = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->v[i].df) {
+			t->v[keep++] = t->v[i];
+		} else {
+			free(t->v[i].word);
+			list_release(&t->v[i].enc);
+		}
+	}
+	if (keep != t->n) {
+		t->n = keep;
+		size_t ns = 1024;
+		while (ns < 2 * (t->n + 1))
+			ns *= 2;
+		t->nslots = ns / 2; /* termtab_rehash doubles it */
+		termtab_rehash(t);
+	}
 	return 1;
 }
 
@@ -2032,29 +2237,37 @@ int search_index_write(struct posting *const *postings, size_t n,
 		goto out;
 	}
 	/* the last index's snapshot, and the ids whose record changed since */
-	struct slice snap = { NULL, 0 }, last_body = { NULL, 0 }, last_hints = { NULL, 0 },
-		     last_rows = { NULL, 0 };
+	struct slice snap = { NULL, 0 };
+	struct snap last = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
 	if (opts->body_get)
 		snap = opts->body_get(opts->words_ctx);
-	if (!snap_parts(snap, &last_body, &last_hints, &last_rows))
-		last_body = last_hints = last_rows = (struct slice){ NULL, 0 };
-	long nchanged = last_body.n ? snap_changed(last_body, postings, n, &changed) : -1;
-	rj.last = last_rows;
+	if (!snap_parts(snap, &last))
+		memset(&last, 0, sizeof last);
+	long nchanged = last.body.n ? snap_changed(last.body, postings, n, &changed) : -1;
+	rj.last = last.rows;
 	rj.changed = changed;
 	rj.nchanged = nchanged;
 	rows_async = opts->threads > 1 && pthread_create(&rows_tid, NULL, rows_run, &rj) == 0;
 	if (!rows_async)
 		rows_make(&rj);
 	size_t patched = 0;
-	if (body_from_snapshot(&tabs[1], postings, n, opts, last_body, changed, nchanged, &patched)) {
+	if (body_from_snapshot(&tabs[1], postings, n, opts, last.body, changed, nchanged, &patched)) {
 		w.st.from_last = 1;
 		w.st.patched = patched;
 	} else {
 		index_bodies(&tabs[1], postings, n, opts);
 	}
+	/* the head table too: each posting's words, for the next index */
 	struct wlist head = { BUF_INIT, NULL, 0, 0 };
-	for (size_t id = 0; id < n; id++)
-		index_head(&tabs[0], postings[id], id, &head);
+	struct head_fwd fw = { 0 };
+	if (head_from_snapshot(&tabs[0], &fw, postings, n, last.head, changed, nchanged, &head)) {
+		w.st.head_patched = 1;
+	} else {
+		for (size_t id = 0; id < n; id++) {
+			index_head(&tabs[0], postings[id], id, &head, &fw);
+			fwd_next(&fw, n);
+		}
+	}
 	buf_release(&head.bytes);
 	free(head.v);
 
@@ -2068,35 +2281,41 @@ int search_index_write(struct posting *const *postings, size_t n,
 	for (size_t i = 0; i < ARRAY_SIZE(STOPWORDS); i++)
 		buf_printf(&man, "%s\"%s\"", i ? "," : "", STOPWORDS[i]);
 	buf_puts(&man, "],\"tiers\":[");
-	finish_tier(&tabs[0], SEARCH_TIER_HEAD, n, 0);
+	finish_tier(&tabs[0], SEARCH_TIER_HEAD, n, opts->body_put != NULL);
 	w.st.finals_kept = finish_tier(&tabs[1], SEARCH_TIER_BODY, n, opts->body_put != NULL);
 	/* the body table as indexed and as finished, for the next index (the
 	 * hints' memo goes after it) */
 	struct buf next = BUF_INIT;
+	uint64_t snap_len[3] = { 0, 0, 0 }; /* head, hints, rows (snap_parts) */
 	if (opts->body_put) {
 		/* about the last one's size: grown once, not doubled and copied
 		 * five times over (60 MB at 100,000 postings) */
 		if (snap.n)
 			buf_grow(&next, snap.n + snap.n / 8);
 		body_snapshot(&tabs[1], postings, n, &next);
-		for (size_t i = 0; i < tabs[1].n; i++)
-			list_release(&tabs[1].v[i].raw);
+		size_t at = next.n;
+		head_snapshot(&tabs[0], &fw, n, &next);
+		snap_len[0] = next.n - at;
+		for (int t = 0; t < 2; t++)
+			for (size_t i = 0; i < tabs[t].n; i++)
+				list_release(&tabs[t].v[i].raw);
 	}
+	fwd_release(&fw);
 	struct hint_tier hv[2] = { hint_view(&tabs[0], target), hint_view(&tabs[1], target) };
 	rows_wait(&rj);
 	struct hints *hints = search_hints_new(&hv[0], &hv[1], n, hint_row, &rj);
-	if (nchanged >= 0 && last_hints.n)
-		search_hints_reuse(hints, last_hints, changed, (size_t)nchanged);
+	if (nchanged >= 0 && last.hints.n)
+		search_hints_reuse(hints, last.hints, changed, (size_t)nchanged);
 	write_list_files(&w, tabs, hv, hints);
 	search_hints_counts(hints, &w.st.hints_kept, &w.st.hints_made);
 	if (opts->body_put) {
 		size_t at = next.n;
 		search_hints_memo(hints, &next);
-		uint64_t len[2] = { next.n - at, 0 };
+		snap_len[1] = next.n - at;
 		at = next.n;
 		rows_memo(&rj, &next);
-		len[1] = next.n - at;
-		buf_put(&next, len, 16);
+		snap_len[2] = next.n - at;
+		buf_put(&next, snap_len, sizeof snap_len);
 		opts->body_put(opts->words_ctx, buf_slice(&next));
 	}
 	buf_release(&next);

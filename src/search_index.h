@@ -94,6 +94,7 @@ struct search_stats {
 	size_t shards[2];   /* shards per tier */
 	size_t patched;     /* body table from the last index, postings patched in; 0 = made afresh */
 	int from_last;      /* 1: the body table came from the last index */
+	int head_patched;   /* 1: and the head table, postings patched in */
 	size_t finals_kept; /* of its lists, final forms ("!", "~") as the last index made them */
 	size_t hints_kept;  /* words whose hints the last index's memo gave */
 	size_t hints_made;  /* words whose hints were ranked afresh */

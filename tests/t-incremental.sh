@@ -96,7 +96,7 @@ check "body: one file parsed" test "$(field body 4)" -eq 1
 w=$(field body 1)
 check "body: some files written, most not ($w of $total)" test "$w" -ge 1 -a "$w" -lt $((total / 4))
 check "body: the page has the new text" grep -rq 'Bilingual (English and Spanish)' "$OUT/jobs"
-check "body: the search index patched the last one's body words" grep -q 'body words of 1 postings patched in' "$T/body.out"
+check "body: the search index patched the last one's body words" grep -q 'head and body words of 1 postings patched in' "$T/body.out"
 same body
 
 # 1b. a body edit that drops words and repeats one: the index's lists lose
@@ -105,7 +105,7 @@ sed -i 's/^Work with provider offices across the Tampa market on contracts and c
 build body2
 check "body edit 2: the text is in place" grep -q '^Work with provider offices on claims, claims and more claims' "$S/content/mover.md"
 check "body edit 2: one file parsed" test "$(field body2 4)" -eq 1
-check "body edit 2: the search index patched it" grep -q 'body words of 1 postings patched in' "$T/body2.out"
+check "body edit 2: the search index patched it" grep -q 'head and body words of 1 postings patched in' "$T/body2.out"
 same body2
 
 # 1c. a body past its card's summary (the first 180 characters): its page
@@ -539,7 +539,7 @@ md=$(ls "$S"/content/*.md | head -1)
 printf '\nExperience with experience: experience, experience and experience again.\n' >> "$md"
 build large-edit
 check "large: one posting patched in, final lists kept" \
-	grep -qE 'body words of 1 postings patched in, [1-9][0-9]* final lists kept' "$T/large-edit.out"
+	grep -qE 'head and body words of 1 postings patched in, [1-9][0-9]* final lists kept' "$T/large-edit.out"
 # the hints of words whose lists did not change come from the last index
 check "large: hints and rows taken from the last index" \
 	grep -qE 'hints of [1-9][0-9]* of [0-9]+ words and 4999 rows kept' "$T/large-edit.out"
@@ -552,7 +552,7 @@ for f in $(ls "$S"/content/*.md | sed -n '2p;4p;5p'); do
 done
 build large-titles
 check "large: title edits patched in, hints kept" \
-	grep -qE 'postings patched in, .*hints of [1-9][0-9]* of [0-9]+ words and [1-9][0-9]* rows kept' \
+	grep -qE 'head and body words of [0-9]+ postings patched in, .*hints of [1-9][0-9]* of [0-9]+ words and [1-9][0-9]* rows kept' \
 	"$T/large-titles.out"
 same large-titles
 
