@@ -524,6 +524,22 @@ build nocache --no-cache
 check "--no-cache: nothing from the cache" test "$(field nocache 3)" -eq 0 -a "$(field nocache 2)" -eq 0
 same nocache
 
+# The search index's key holds (no posting changed) but one of its files
+# is gone from the output: the index is made again, with one thread and
+# with two (the key is made on the index's thread, build.c search_keep)
+for j in 1 2; do
+	rm -f "$(ls "$OUT"/search/data/w1-*.json | head -1)"
+	nolast
+	build "search-gone-$j" -j "$j"
+	check "a search file gone (-j $j): the index made again" \
+		sh -c "! grep -q 'search files.*unchanged' '$T/search-gone-$j.out'"
+	same "search-gone-$j"
+	nolast
+	build "search-kept-$j" -j "$j"
+	check "then (-j $j) kept as it is" grep -q 'search files.*unchanged' "$T/search-kept-$j.out"
+	same "search-kept-$j"
+done
+
 # A board of 5,000 postings: its commonest body words get pruned lists
 # ("~", search_index.h).  A one-posting edit patches the body table in and
 # keeps the final lists the last index made of every list it did not
