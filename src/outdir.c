@@ -555,15 +555,22 @@ struct dirset {
 	int64_t *mtime; /* per path: the folder's mtime once clean, or MTIME_UNKNOWN */
 	size_t n, vcap;
 	size_t *slot;   /* open addressing: index + 1 into v; 0 = empty */
+	uint64_t *sh;   /* per slot: the hash of its path (compared first) */
 	size_t cap;
 };
 
-static size_t *dir_slot(const struct dirset *d, const char *p, size_t n)
+static size_t *dir_slot_h(const struct dirset *d, const char *p, size_t n, uint64_t h)
 {
-	size_t i = (size_t)XXH3_64bits(p, n) & (d->cap - 1);
-	while (d->slot[i] && (strncmp(d->v[d->slot[i] - 1], p, n) || d->v[d->slot[i] - 1][n]))
+	size_t i = (size_t)h & (d->cap - 1);
+	while (d->slot[i] &&
+	       (d->sh[i] != h || strncmp(d->v[d->slot[i] - 1], p, n) || d->v[d->slot[i] - 1][n]))
 		i = (i + 1) & (d->cap - 1);
 	return &d->slot[i];
+}
+
+static size_t *dir_slot(const struct dirset *d, const char *p, size_t n)
+{
+	return dir_slot_h(d, p, n, XXH3_64bits(p, n));
 }
 
 static int dir_has(const struct dirset *d, const char *p, size_t n)
@@ -575,16 +582,24 @@ static void dir_add(struct dirset *d, const char *p, size_t n)
 {
 	if (2 * (d->n + 1) > d->cap) {
 		free(d->slot);
+		free(d->sh);
 		d->cap = d->cap ? 2 * d->cap : 64;
 		d->slot = xcalloc(d->cap, sizeof *d->slot);
-		for (size_t i = 0; i < d->n; i++)
-			*dir_slot(d, d->v[i], strlen(d->v[i])) = i + 1;
+		d->sh = xcalloc(d->cap, sizeof *d->sh);
+		for (size_t i = 0; i < d->n; i++) {
+			uint64_t h = XXH3_64bits(d->v[i], strlen(d->v[i]));
+			size_t *at = dir_slot_h(d, d->v[i], strlen(d->v[i]), h);
+			*at = i + 1;
+			d->sh[at - d->slot] = h;
+		}
 	}
-	size_t *s = dir_slot(d, p, n);
+	uint64_t h = XXH3_64bits(p, n);
+	size_t *s = dir_slot_h(d, p, n, h);
 	if (!*s) {
 		d->v = xgrow(d->v, &d->vcap, d->n + 1, sizeof *d->v);
 		d->v[d->n++] = xstrndup(p, n);
 		*s = d->n;
+		d->sh[s - d->slot] = h;
 	}
 }
 
@@ -600,6 +615,7 @@ static void dirs_of(const struct outdir *o, struct dirset *d)
 		cap *= 2;
 	d->cap = cap; /* sized once: no rehash as it fills */
 	d->slot = xcalloc(cap, sizeof *d->slot);
+	d->sh = xcalloc(cap, sizeof *d->sh);
 	dir_add(d, "", 0);
 	const char *prev = "";
 	for (size_t i = 0; i < o->nitems; i++) {
@@ -623,6 +639,7 @@ static void dirs_free(struct dirset *d)
 		free(d->v[i]);
 	free(d->v);
 	free(d->slot);
+	free(d->sh);
 	free(d->mtime);
 }
 
@@ -762,7 +779,7 @@ static void clean_dir(struct outdir *o, const struct dirset *dirs, size_t slot,
 	const char *rel = dirs->v[slot];
 	int64_t was;
 	int same;
-	int listed = cache_manifest_dir(o->cache, rel, &was, &same);
+	int listed = cache_manifest_dir_nth(o->cache, slot, rel, &was, &same);
 	if (listed && !is_touched(touched, rel) && same == 1) {
 		dirs->mtime[slot] = was;
 		return;
