@@ -89,6 +89,9 @@ struct build_cache {
 	int mmapped;
 	struct cache_table *mtab;
 	unsigned char *mseen;           /* per mtab slot: cache_manifest_seen() */
+	/* the manifest's files in order (at, as the helper lists them): each
+	 * one's mtab slot, and each slot's place (cache_manifest_find) */
+	size_t *mslot_of, *mat_of;
 	struct cache_table *dtab;       /* the output's folders, with mtimes */
 	int manifest_ok;
 	struct cache_hash manifest_key; /* the search key of that output */
