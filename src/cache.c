@@ -619,6 +619,7 @@ static void index_postings(struct build_cache *c, size_t off, size_t doff)
 		r.bad = 1;
 	struct cache_table *t = r.bad ? NULL : table_new((size_t)(n + dn));
 	c->pbase_entries = (size_t)n;
+	size_t *slot_of = r.bad ? NULL : xmalloc(((size_t)n + 1) * sizeof *slot_of);
 	for (int pass = 0; pass < 2 && !r.bad; pass++) {
 		struct reader *rr = pass ? &dr : &r;
 		uint64_t count = pass ? dn : n;
@@ -635,10 +636,20 @@ static void index_postings(struct build_cache *c, size_t off, size_t doff)
 				rr->bad = 1;
 				break;
 			}
-			table_put(t, path, plen, (size_t)(uintptr_t)at);
+			struct slot *sl = table_slot(t, path, plen);
+			*sl = (struct slot){ path, plen, (size_t)(uintptr_t)at };
+			if (!pass)
+				slot_of[i] = (size_t)(sl - t->v);
 		}
 		if (rr->bad)
 			r.bad = 1;
+	}
+	if (!r.bad) {
+		free(c->pslot_of);
+		c->pslot_of = slot_of;
+		c->npslot = (size_t)n;
+	} else {
+		free(slot_of);
 	}
 	if (r.bad) {
 		/* the checksums held, so this is a bug, not a bad disk */
@@ -1138,6 +1149,9 @@ static void postings_drop(struct build_cache *c)
 {
 	table_free(c->ptab);
 	c->ptab = NULL;
+	free(c->pslot_of);
+	c->pslot_of = NULL;
+	c->npslot = 0;
 	blob_release(c, &c->pblob);
 	blob_release(c, &c->pdblob);
 	c->pchanged = 1;
@@ -1327,7 +1341,16 @@ int cache_ingest_file(struct build_cache *c, size_t i, const char *path, const s
 		n = ingest_file(path, opts, d, out); /* says why it is skipped */
 		goto done;
 	}
-	const struct slot *s = table_get(c->ptab, path, strlen(path));
+	/* the entry at the file's own place first (the order of the last walk) */
+	size_t plen0 = strlen(path);
+	const struct slot *s = NULL;
+	if (c->ptab && c->pslot_of && i < c->npslot) {
+		const struct slot *q = &c->ptab->v[c->pslot_of[i]];
+		if (q->key && q->len == plen0 && !memcmp(q->key, path, plen0))
+			s = q;
+	}
+	if (!s)
+		s = table_get(c->ptab, path, plen0);
 	struct reader r = { 0 };
 	struct fstat old = { 0 };
 	f->st = fstat_of(&st);

@@ -77,6 +77,9 @@ struct build_cache {
 	struct buf pdblob;      /* the delta: entries changed since (mapped) */
 	int pdmapped;
 	struct cache_table *ptab;
+	/* the postings file's entries in order: each one's ptab slot (the
+	 * walk lists the files as the last build did: no lookup needed) */
+	size_t *pslot_of, npslot;
 	struct cache_hash ingest_key;
 	/* this run's entries, one per file given to cache_ingest_begin() */
 	struct cache_fresh *fresh;

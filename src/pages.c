@@ -574,6 +574,9 @@ static int put_cards(struct pctx *pc, struct buf *k, const size_t *ids, size_t n
 static int wide_inputs(struct pctx *pc, const struct site_ids *ids, unsigned char out[16])
 {
 	struct buf k = BUF_INIT;
+	/* room for every job's pay and card at once: a state of 30,000
+	 * postings is a megabyte, not doubled and copied into place */
+	buf_grow(&k, ids->n * (sizeof(struct jpay) + 16));
 	size_t n_pay = 0;
 	for (size_t i = 0; i < ids->n; i++) {
 		const struct jpay *py = job_pay(pc, ids->v[i]);

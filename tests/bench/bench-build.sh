@@ -141,6 +141,7 @@ EOF
 }
 
 rb_one() {
+	sync # the last run's writes flushed first, as before each cold run
 	t0=$(ticks)
 	if ! /usr/bin/time -f "%e %M" -o "$work/time" \
 		"$JOBSITE" build -c "$BENCH_CORPUS/$1/jobsite.yml" -o "$2/public" > "$work/log" 2>&1; then
