@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -449,12 +450,44 @@ struct stat_part {
 	size_t from, to;
 };
 
+/*
+ * Each file by its name in its folder (fstatat on the folder, opened once
+ * for the run of files in it): the kernel walks one component, not every
+ * one of the content folder's path for each of 100,000 files.  Followed
+ * links as stat() follows them.
+ */
 static void *stat_part_run(void *arg)
 {
 	struct stat_part *k = arg;
-	for (size_t i = k->from; i < k->to; i++)
-		if (!k->f->st[i].st_mode && stat(k->f->v[i], &k->f->st[i]) < 0)
+	int dfd = -1;
+	const char *dir = NULL; /* the folder dfd is, as a prefix of the paths */
+	size_t dlen = 0;
+	for (size_t i = k->from; i < k->to; i++) {
+		if (k->f->st[i].st_mode)
+			continue;
+		const char *path = k->f->v[i], *slash = strrchr(path, '/');
+		int ok;
+		if (!slash) {
+			ok = stat(path, &k->f->st[i]) == 0;
+		} else {
+			size_t n = (size_t)(slash - path);
+			if (!dir || n != dlen || memcmp(dir, path, n)) {
+				if (dfd >= 0)
+					close(dfd);
+				char *d = xstrndup(path, n ? n : 1); /* "/x": the root */
+				dfd = open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
+				free(d);
+				dir = path;
+				dlen = n;
+			}
+			ok = dfd >= 0 ? fstatat(dfd, slash + 1, &k->f->st[i], 0) == 0
+				      : stat(path, &k->f->st[i]) == 0;
+		}
+		if (!ok)
 			memset(&k->f->st[i], 0, sizeof k->f->st[i]);
+	}
+	if (dfd >= 0)
+		close(dfd);
 	return NULL;
 }
 
