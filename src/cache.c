@@ -98,16 +98,34 @@ static const struct slot *table_get(const struct cache_table *t, const char *key
 
 #define NULL_STR 0xffffffffu
 
+/* A u32 and a u64, little-endian, into room already made (put_entry:
+ * the manifest's 265,000 entries at 100,000 postings, one buf_grow each) */
+static unsigned char *at_u32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+	return p + 4;
+}
+
+static unsigned char *at_u64(unsigned char *p, uint64_t v)
+{
+	return at_u32(at_u32(p, (uint32_t)v), (uint32_t)(v >> 32));
+}
+
 static void put_u32(struct buf *b, uint32_t v)
 {
-	unsigned char x[4] = { v, v >> 8, v >> 16, v >> 24 };
+	unsigned char x[4];
+	at_u32(x, v);
 	buf_put(b, x, 4);
 }
 
 static void put_u64(struct buf *b, uint64_t v)
 {
-	put_u32(b, (uint32_t)v);
-	put_u32(b, (uint32_t)(v >> 32));
+	unsigned char x[8];
+	at_u64(x, v);
+	buf_put(b, x, 8);
 }
 
 static void put_f64(struct buf *b, double d)
@@ -1029,6 +1047,17 @@ int cache_manifest_dir(struct build_cache *c, const char *rel, int64_t *mtime_ns
 	return !r.bad;
 }
 
+/* Is the manifest's entry at offset `at` the one of path `rel`?  *r is
+ * left just past its path. */
+static int entry_is(const struct build_cache *c, size_t at, const char *rel, struct reader *r)
+{
+	*r = (struct reader){ (const unsigned char *)c->mblob.p + at,
+			      (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
+	size_t plen;
+	const char *path = get_strref(r, &plen);
+	return path && !strncmp(path, rel, plen) && !rel[plen];
+}
+
 int cache_manifest_dir_nth(struct build_cache *c, size_t k, const char *rel, int64_t *mtime_ns,
 			   int *same)
 {
@@ -1036,11 +1065,8 @@ int cache_manifest_dir_nth(struct build_cache *c, size_t k, const char *rel, int
 	if (c->manifest_ok && m && m->at && k < m->total - m->nfiles) {
 		prefetch_wait(c);
 		size_t e = m->nfiles + k;
-		struct reader r = { (const unsigned char *)c->mblob.p + m->at[e],
-				    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
-		size_t plen;
-		const char *path = get_strref(&r, &plen);
-		if (path && !strncmp(path, rel, plen) && !rel[plen]) {
+		struct reader r;
+		if (entry_is(c, m->at[e], rel, &r)) {
 			*mtime_ns = (int64_t)get_u64(&r);
 			*same = m->same[e];
 			return !r.bad;
@@ -1764,14 +1790,9 @@ const struct cache_file *cache_manifest_find(const struct build_cache *c, const 
 		return NULL;
 	const struct mprefetch *m = c->mpre;
 	size_t at = SIZE_MAX;
-	if (m && m->at && c->mslot_of && next < m->nfiles) {
-		struct reader r = { (const unsigned char *)c->mblob.p + m->at[next],
-				    (const unsigned char *)c->mblob.p + c->mblob.n, 0 };
-		size_t plen;
-		const char *path = get_strref(&r, &plen);
-		if (path && !strncmp(path, rel, plen) && !rel[plen])
-			at = next;
-	}
+	struct reader r;
+	if (m && m->at && c->mslot_of && next < m->nfiles && entry_is(c, m->at[next], rel, &r))
+		at = next;
 	size_t entry;
 	if (at != SIZE_MAX) {
 		entry = c->mslot_of[at];
@@ -1830,22 +1851,6 @@ void cache_manifest_drop(struct build_cache *c)
 	if (unlink(c->manifest_path) < 0 && errno != ENOENT)
 		diag_report(c->d, DIAG_ADVISORY, c->manifest_path, 0, 0, NULL,
 			    "cannot remove the build cache: %s", strerror(errno));
-}
-
-/* put_u32 and put_u64 into room already made (the manifest's 265,000
- * entries at 100,000 postings: one buf_grow each, not twelve buf_puts) */
-static unsigned char *at_u32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-	return p + 4;
-}
-
-static unsigned char *at_u64(unsigned char *p, uint64_t v)
-{
-	return at_u32(at_u32(p, (uint32_t)v), (uint32_t)(v >> 32));
 }
 
 /* put_str of a path, and `words` u64s after it, as one write */

@@ -460,19 +460,45 @@ static void term_add(struct term *e, size_t id, unsigned shift, unsigned score)
 	e->df++;
 }
 
+static void term_release(struct term *e)
+{
+	free(e->word);
+	free(e->label);
+	free(e->file);
+	list_release(&e->enc);
+	list_release(&e->raw);
+	list_release(&e->fin);
+}
+
 static void termtab_release(struct termtab *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->v[i].word);
-		free(t->v[i].label);
-		free(t->v[i].file);
-		list_release(&t->v[i].enc);
-		list_release(&t->v[i].raw);
-		list_release(&t->v[i].fin);
-	}
+	for (size_t i = 0; i < t->n; i++)
+		term_release(&t->v[i]);
 	free(t->v);
 	free(t->slots);
 	memset(t, 0, sizeof *t);
+}
+
+/* Words no posting has any more (a patched table's) go, as in a table
+ * made afresh; the slots are made again for those left. */
+static void termtab_drop_empty(struct termtab *t)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		struct term *e = &t->v[i];
+		if (e->df)
+			t->v[keep++] = *e;
+		else
+			term_release(e);
+	}
+	if (keep == t->n)
+		return;
+	t->n = keep;
+	size_t ns = 1024;
+	while (ns < 2 * (t->n + 1))
+		ns *= 2;
+	t->nslots = ns / 2; /* termtab_rehash doubles it */
+	termtab_rehash(t);
 }
 
 static int cmp_term_word(const void *a, const void *b)
@@ -997,6 +1023,40 @@ static void index_bodies(struct termtab *t, struct posting *const *postings, siz
  */
 #define SNAP_NO_FIN 0xffffffffu
 
+/* A term as a snapshot holds it: u32 word length, the word, u32 df, u64
+ * last, u32 list length, the list as indexed (raw when finished). */
+static void put_term(struct buf *out, const struct term *e)
+{
+	const struct buf *raw = e->finished ? &e->raw : &e->enc;
+	uint32_t len = (uint32_t)e->len, df = e->df, enc = (uint32_t)raw->n;
+	uint64_t last = (uint64_t)e->last;
+	buf_put(out, &len, 4);
+	buf_put(out, e->word, len);
+	buf_put(out, &df, 4);
+	buf_put(out, &last, 8);
+	buf_put(out, &enc, 4);
+	buf_put(out, raw->p ? raw->p : "", enc);
+}
+
+/* ... read back: the word and list point into the snapshot; 0 when r
+ * runs out or the word is empty. */
+struct snap_term {
+	const char *word, *list;
+	uint32_t len, df, nlist;
+	int64_t last;
+};
+
+static int get_term(struct reader *r, struct snap_term *st)
+{
+	st->len = (uint32_t)reader_u(r, 4);
+	st->word = (const char *)reader_take(r, st->len);
+	st->df = (uint32_t)reader_u(r, 4);
+	st->last = (int64_t)reader_u(r, 8);
+	st->nlist = (uint32_t)reader_u(r, 4);
+	st->list = (const char *)reader_take(r, st->nlist);
+	return !r->bad && st->len && st->word && st->list;
+}
+
 static void body_snapshot(const struct termtab *t, struct posting *const *postings, size_t n,
 			  struct buf *out)
 {
@@ -1009,16 +1069,8 @@ static void body_snapshot(const struct termtab *t, struct posting *const *postin
 	for (size_t i = 0; i < t->n; i++) {
 		const struct term *e = &t->v[i];
 		/* the list as indexed, then its final form (SNAP_NO_FIN: the same) */
-		const struct buf *raw = e->finished ? &e->raw : &e->enc;
-		uint32_t len = (uint32_t)e->len, df = e->df, enc = (uint32_t)raw->n;
 		uint32_t fin = e->finished ? (uint32_t)e->enc.n : SNAP_NO_FIN;
-		uint64_t last = (uint64_t)e->last;
-		buf_put(out, &len, 4);
-		buf_put(out, e->word, len);
-		buf_put(out, &df, 4);
-		buf_put(out, &last, 8);
-		buf_put(out, &enc, 4);
-		buf_put(out, raw->p ? raw->p : "", enc);
+		put_term(out, e);
 		buf_put(out, &fin, 4);
 		if (e->finished)
 			buf_put(out, e->enc.p ? e->enc.p : "", fin);
@@ -1237,22 +1289,20 @@ static int body_from_snapshot(struct termtab *t, struct posting *const *postings
 		return 0;
 	}
 	for (uint64_t i = 0; i < nterms && !r.bad; i++) {
-		uint32_t len = (uint32_t)reader_u(&r, 4);
-		const char *w = (const char *)reader_take(&r, len);
-		uint32_t df = (uint32_t)reader_u(&r, 4);
-		int64_t last = (int64_t)reader_u(&r, 8);
-		uint32_t elen = (uint32_t)reader_u(&r, 4);
-		const char *enc = (const char *)reader_take(&r, elen);
+		struct snap_term st;
+		int got = get_term(&r, &st);
 		uint32_t flen = (uint32_t)reader_u(&r, 4);
 		const char *fin = flen == SNAP_NO_FIN ? NULL : (const char *)reader_take(&r, flen);
-		if (r.bad || !len)
+		if (!got || r.bad) {
+			r.bad = 1;
 			break;
-		struct term *e = termtab_get(t, w, len);
-		e->df = df;
-		e->last = last;
+		}
+		struct term *e = termtab_get(t, st.word, st.len);
+		e->df = st.df;
+		e->last = st.last;
 		/* lent, not copied: 38 MB at 100,000 postings */
 		list_release(&e->enc);
-		e->enc = list_lent(enc, elen);
+		e->enc = list_lent(st.list, st.nlist);
 		if (fin) {
 			list_release(&e->fin);
 			e->fin = list_lent(fin, flen);
@@ -1268,26 +1318,7 @@ static int body_from_snapshot(struct termtab *t, struct posting *const *postings
 		termtab_release(t);
 		return 0;
 	}
-	/* words no posting has any more go, as in a table made afresh */
-	size_t keep = 0;
-	for (size_t i = 0; i < t->n; i++) {
-		if (t->v[i].df) {
-			t->v[keep++] = t->v[i];
-		} else {
-			free(t->v[i].word);
-			free(t->v[i].label);
-			list_release(&t->v[i].enc);
-			list_release(&t->v[i].fin);
-		}
-	}
-	if (keep != t->n) {
-		t->n = keep;
-		size_t ns = 1024;
-		while (ns < 2 * (t->n + 1))
-			ns *= 2;
-		t->nslots = ns / 2; /* termtab_rehash doubles it */
-		termtab_rehash(t);
-	}
+	termtab_drop_empty(t);
 	/* the words cache must still see every posting (it keeps what is put) */
 	for (size_t i = 0, c = 0; o->words_put && i < n; i++) {
 		if (c < nch && changed[c] == i)
@@ -1317,17 +1348,8 @@ static void head_snapshot(const struct termtab *t, const struct head_fwd *fw, si
 	uint64_t v = t->n;
 	buf_put(out, &v, 8);
 	for (size_t i = 0; i < t->n; i++) {
-		const struct term *e = &t->v[i];
-		const struct buf *raw = e->finished ? &e->raw : &e->enc;
-		uint32_t len = (uint32_t)e->len, df = e->df, enc = (uint32_t)raw->n;
-		uint64_t last = (uint64_t)e->last;
-		buf_put(out, &len, 4);
-		buf_put(out, e->word, len);
-		buf_put(out, &df, 4);
-		buf_put(out, &last, 8);
-		buf_put(out, &enc, 4);
-		buf_put(out, raw->p ? raw->p : "", enc);
-		pos[e->ix0] = (uint32_t)i;
+		put_term(out, &t->v[i]);
+		pos[t->v[i].ix0] = (uint32_t)i;
 	}
 	for (size_t p = 0; p < n; p++) {
 		uint32_t k = (uint32_t)(fw->at[p + 1] - fw->at[p]);
@@ -1370,21 +1392,16 @@ static int head_from_snapshot(struct termtab *t, struct head_fwd *fw, struct pos
 	uint64_t nterms = reader_u(&r, 8);
 	int ok = !r.bad && nterms < UINT32_MAX && nterms <= snap.n;
 	for (uint64_t i = 0; ok && i < nterms; i++) {
-		uint32_t len = (uint32_t)reader_u(&r, 4);
-		const char *w = (const char *)reader_take(&r, len);
-		uint32_t df = (uint32_t)reader_u(&r, 4);
-		int64_t last = (int64_t)reader_u(&r, 8);
-		uint32_t elen = (uint32_t)reader_u(&r, 4);
-		const char *enc = (const char *)reader_take(&r, elen);
-		ok = !r.bad && len && w && enc &&
-		     list_holds((struct slice){ enc, elen }, SHIFT[0], df, last, n);
+		struct snap_term st;
+		ok = get_term(&r, &st) &&
+		     list_holds((struct slice){ st.list, st.nlist }, SHIFT[0], st.df, st.last, n);
 		size_t had = t->n;
-		struct term *e = ok ? termtab_get(t, w, len) : NULL;
+		struct term *e = ok ? termtab_get(t, st.word, st.len) : NULL;
 		ok = ok && t->n == had + 1; /* each word once: its ix0 is i */
 		if (ok) {
-			e->df = df;
-			e->last = last;
-			e->enc = list_lent(enc, elen);
+			e->df = st.df;
+			e->last = st.last;
+			e->enc = list_lent(st.list, st.nlist);
 		}
 	}
 	fw->at = xcalloc(n + 1, sizeof *fw->at);
@@ -1422,24 +1439,7 @@ static int head_from_snapshot(struct termtab *t, struct head_fwd *fw, struct pos
 		fwd_release(fw);
 		return 0;
 	}
-	/* words no posting has any more go, as in a table made afresh */
-	size_t keep = 0;
-	for (size_t i = 0; i < t->n; i++) {
-		if (t->v[i].df) {
-			t->v[keep++] = t->v[i];
-		} else {
-			free(t->v[i].word);
-			list_release(&t->v[i].enc);
-		}
-	}
-	if (keep != t->n) {
-		t->n = keep;
-		size_t ns = 1024;
-		while (ns < 2 * (t->n + 1))
-			ns *= 2;
-		t->nslots = ns / 2; /* termtab_rehash doubles it */
-		termtab_rehash(t);
-	}
+	termtab_drop_empty(t);
 	return 1;
 }
 
