@@ -295,38 +295,6 @@ struct san {
 
 /* ---- output ---------------------------------------------------------- */
 
-/*
- * Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid
- * (overlong forms, surrogates and code points above U+10FFFF included).
- */
-static size_t utf8_valid_len(const unsigned char *p, size_t n)
-{
-	unsigned c = p[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	unsigned cp = c & (0x3f >> (len - 1));
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* Escape & < > (and " in attributes); replace invalid UTF-8 by U+FFFD. */
 static void put_escaped(struct buf *b, const char *s, size_t n, int attr)
 {
@@ -346,7 +314,7 @@ static void put_escaped(struct buf *b, const char *s, size_t n, int attr)
 		else if (c == '"' && attr)
 			rep = "&quot;";
 		else if (c >= 0x80) {
-			skip = utf8_valid_len(p + i, n - i);
+			skip = utf8_seq_len(p + i, n - i);
 			if (!skip) {
 				rep = "\xef\xbf\xbd";
 				skip = 1;

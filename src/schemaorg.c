@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #include "util.h"
 
@@ -24,41 +23,51 @@ struct jw {
 	int first; /* no member yet in the object being written */
 };
 
-static int valid_utf8(const char *s)
+/* ASCII bytes put_jstr() cannot copy as they are: controls, '"', '\\' and
+ * the three the script escaping takes out (< > &), as bit masks. */
+#define JSTR_LO (((1ull << 32) - 1) | 1ull << '"' | 1ull << '&' | 1ull << '<' | 1ull << '>')
+#define JSTR_HI (1ull << ('\\' - 64))
+
+static int jstr_plain(unsigned char c)
 {
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	utf8proc_ssize_t n = (utf8proc_ssize_t)strlen(s);
-	while (n > 0) {
-		utf8proc_int32_t c;
-		utf8proc_ssize_t k = utf8proc_iterate(p, n, &c);
-		if (k <= 0)
-			return 0;
-		p += k;
-		n -= k;
-	}
-	return 1;
+	return c < 64 ? !((JSTR_LO >> c) & 1) : c < 128 && !((JSTR_HI >> (c - 64)) & 1);
 }
 
-/* Bytes put_jstr() cannot copy as they are: controls, '"', '\\', the
- * three the script escaping takes out, and 0xe2 (U+2028/2029 start so). */
-static int jstr_special(unsigned char c)
-{
-	return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == 0xe2;
-}
-
-static void put_jstr(struct buf *b, const char *s)
+/*
+ * s as a JSON string: -1, with part of it written, if s is not valid
+ * UTF-8 (the caller takes the member out).  One pass checks and escapes.
+ */
+static int put_jstr(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	buf_putc(b, '"');
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+	const unsigned char *c = (const unsigned char *)s;
+	for (;;) {
 		/* a run that needs no escape goes in one copy */
 		const unsigned char *run = c;
-		while (*c && !jstr_special(*c))
-			c++;
+		for (;;) {
+			if (jstr_plain(*c)) {
+				c++;
+			} else if (*c >= 0x80) {
+				size_t k = utf8_seq_len(c, 4);
+				if (!k)
+					return -1;
+				if (c[0] == 0xe2 && c[1] == 0x80 && (c[2] == 0xa8 || c[2] == 0xa9))
+					break; /* U+2028, U+2029: JavaScript's line ends */
+				c += k;
+			} else {
+				break;
+			}
+		}
 		if (c > run)
 			buf_put(b, run, (size_t)(c - run));
 		if (!*c)
 			break;
+		if (*c >= 0x80) {
+			buf_puts(b, c[2] == 0xa8 ? "\\u2028" : "\\u2029");
+			c += 3;
+			continue;
+		}
 		switch (*c) {
 		case '"': buf_puts(b, "\\\""); break;
 		case '\\': buf_puts(b, "\\\\"); break;
@@ -72,19 +81,14 @@ static void put_jstr(struct buf *b, const char *s)
 		case '>': buf_puts(b, "\\u003e"); break;
 		case '&': buf_puts(b, "\\u0026"); break;
 		default:
-			if (*c < 0x20) {
-				buf_puts(b, "\\u00");
-				buf_putc(b, hex[*c >> 4]);
-				buf_putc(b, hex[*c & 15]);
-			} else if (c[1] == 0x80 && (c[2] == 0xa8 || c[2] == 0xa9)) {
-				buf_puts(b, c[2] == 0xa8 ? "\\u2028" : "\\u2029");
-				c += 2;
-			} else {
-				buf_putc(b, *c); /* 0xe2 starting another character */
-			}
+			buf_puts(b, "\\u00");
+			buf_putc(b, hex[*c >> 4]);
+			buf_putc(b, hex[*c & 15]);
 		}
+		c++;
 	}
 	buf_putc(b, '"');
+	return 0;
 }
 
 static void key(struct jw *w, const char *k)
@@ -98,10 +102,16 @@ static void key(struct jw *w, const char *k)
 
 static void member_str(struct jw *w, const char *k, const char *v)
 {
-	if (!v || !valid_utf8(v))
+	if (!v)
 		return;
+	size_t at = w->b->n;
+	int first = w->first;
 	key(w, k);
-	put_jstr(w->b, v);
+	if (put_jstr(w->b, v) < 0) {
+		/* left out, as jansson leaves out a string that is not UTF-8 */
+		w->b->n = at;
+		w->first = first;
+	}
 }
 
 static void member_num(struct jw *w, const char *k, double v)

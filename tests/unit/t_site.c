@@ -256,6 +256,23 @@ static void test_model(void)
 	CHECK(!strchr(buf_cstr(&b), '<') && !strchr(buf_cstr(&b), '&') &&
 	      !strstr(buf_cstr(&b), "\xe2\x80\xa9"), "script-safe");
 	json_decref(j);
+	/* a string that is not UTF-8 is left out, member and key, as jansson
+	 * leaves it out; the rest of the block is still valid JSON */
+	static const char *const bad[] = {
+		"Nurse \xed\xa0\x80 surrogate", "Nurse \xc0\xaf overlong", "Nurse \xe2\x82",
+		"\xf4\x90\x80\x80 above U+10FFFF", "caf\xc3\xa9 then \xff",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		free(fp->title);
+		fp->title = xstrdup(bad[i]);
+		buf_reset(&b);
+		CHECK(schemaorg_jobposting(&b, s, &s->jobs[0], "Site", NULL, &why) == 0,
+		      "JSON-LD with a title that is not UTF-8 (%zu)", i);
+		j = json_loads(buf_cstr(&b), 0, &jerr);
+		CHECK(j && !json_object_get(j, "title") && json_object_get(j, "description"),
+		      "title left out, JSON still parses (%zu): %s", i, j ? "" : jerr.text);
+		json_decref(j);
+	}
 	buf_reset(&b);
 	CHECK(schemaorg_jobposting(&b, s, &s->jobs[4], "Site", NULL, &why) < 0 && b.n == 0,
 	      "no JSON-LD without a date");
