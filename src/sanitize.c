@@ -641,6 +641,35 @@ static int only_nbsp(const char *p, size_t n)
 	return 1;
 }
 
+/*
+ * The words of a text node after its first, outside <pre>: the first one
+ * opened every frame and the top accepts text, and nothing here changes
+ * that, so all that is left is one space for each run of white space (or
+ * of no-break spaces alone) between words.
+ */
+static void rest_of_text(struct san *s, const char *p, size_t i, size_t n)
+{
+	while (i < n) {
+		if (is_ws((unsigned char)p[i])) {
+			s->pending_space = 1;
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && !is_ws((unsigned char)p[j]))
+			j++;
+		if (!only_nbsp(p + i, j - i)) {
+			if (s->pending_space)
+				buf_putc(s->out, ' ');
+			s->pending_space = 0;
+			put_escaped(s->out, p + i, j - i, 0);
+		} else {
+			s->pending_space = 1;
+		}
+		i = j;
+	}
+}
+
 static void text(struct san *s, const char *p, size_t n)
 {
 	int pre = -1;
@@ -669,6 +698,10 @@ static void text(struct san *s, const char *p, size_t n)
 			before_content(s, pre);
 			put_escaped(s->out, p + i, j - i, 0);
 			i = j;
+			if (!pre) {
+				rest_of_text(s, p, i, n);
+				return;
+			}
 			continue;
 		}
 		/* Browsers drop a newline right after <pre>: drop them all
