@@ -379,6 +379,19 @@ build handedit
 check "hand-edited output: two files written again" test "$(field handedit 1)" -eq 2
 same handedit
 
+# a top folder of the output gone, another swapped for an empty one
+# (the output check stats entries from their top folder's descriptor)
+nstates=$(find "$OUT/states" -type f | wc -l)
+nemployers=$(find "$OUT/employers" -type f | wc -l)
+rm -rf "$OUT/states"
+mv "$OUT/employers" "$T/employers-away"
+mkdir "$OUT/employers"
+build topgone
+check "top folders gone: all their files written again" \
+	test "$(field topgone 1)" -eq $((nstates + nemployers))
+same topgone
+rm -rf "$T/employers-away"
+
 # a posting's page folder, with a file put in it by hand, when the
 # posting goes: the whole folder goes
 pagedir=$(ls -d "$OUT"/jobs/provider-network-liaison*/ | head -1)
