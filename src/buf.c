@@ -46,7 +46,7 @@ void buf_grow(struct buf *b, size_t extra)
 		b->p[0] = '\0';
 }
 
-void buf_put(struct buf *b, const void *p, size_t n)
+void buf_put_grow(struct buf *b, const void *p, size_t n)
 {
 	if (n == 0) {
 		if (!b->p)
@@ -57,11 +57,6 @@ void buf_put(struct buf *b, const void *p, size_t n)
 	memcpy(b->p + b->n, p, n);
 	b->n += n;
 	b->p[b->n] = '\0';
-}
-
-void buf_puts(struct buf *b, const char *s)
-{
-	buf_put(b, s, strlen(s));
 }
 
 

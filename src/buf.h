@@ -95,8 +95,24 @@ struct buf {
 void buf_init(struct buf *b);
 /* Make room for at least `extra` more bytes. */
 void buf_grow(struct buf *b, size_t extra);
-void buf_put(struct buf *b, const void *p, size_t n);
-void buf_puts(struct buf *b, const char *s);
+/* buf_put()'s way when the bytes and their NUL do not fit as it is. */
+void buf_put_grow(struct buf *b, const void *p, size_t n);
+/* Append n bytes (NUL-terminated after).  Inline: most appends are a few
+ * bytes into room already there, often of a length known when compiled. */
+static inline void buf_put(struct buf *b, const void *p, size_t n)
+{
+	if (n && b->cap > b->n && n < b->cap - b->n) {
+		memcpy(b->p + b->n, p, n);
+		b->n += n;
+		b->p[b->n] = '\0';
+		return;
+	}
+	buf_put_grow(b, p, n);
+}
+static inline void buf_puts(struct buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
 /* One byte; the common case (room left) stays inline. */
 static inline void buf_putc(struct buf *b, int c)
 {
