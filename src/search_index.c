@@ -239,11 +239,31 @@ static void tokenize_folded(struct slice text, enum search_tier tier, struct sin
  * digit is a separator before and after it, so the text is cut at those
  * first and only the pieces with other bytes go through utf8proc: most
  * postings are mostly ASCII.  The words are the same as folding it whole.
+ *
+ * TOK: 0 for an ASCII byte that is not a letter or digit (a separator),
+ * else TOK_WORD, with TOK_DIGIT for a digit and TOK_HIGH for a byte of 0x80
+ * and up.
  */
-static int ascii_alnum(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
+enum { TOK_WORD = 1, TOK_DIGIT = 2, TOK_HIGH = 4 };
+#define TOK_D TOK_WORD | TOK_DIGIT
+#define TOK_H4 TOK_WORD | TOK_HIGH, TOK_WORD | TOK_HIGH, TOK_WORD | TOK_HIGH, TOK_WORD | TOK_HIGH
+#define TOK_H16 TOK_H4, TOK_H4, TOK_H4, TOK_H4
+static const unsigned char TOK[256] = {
+	['0'] = TOK_D, ['1'] = TOK_D, ['2'] = TOK_D, ['3'] = TOK_D, ['4'] = TOK_D,
+	['5'] = TOK_D, ['6'] = TOK_D, ['7'] = TOK_D, ['8'] = TOK_D, ['9'] = TOK_D,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	[0x80] = TOK_H16, TOK_H16, TOK_H16, TOK_H16, TOK_H16, TOK_H16, TOK_H16, TOK_H16,
+};
+#undef TOK_D
+#undef TOK_H4
+#undef TOK_H16
 
 static void tokenize(struct slice text, enum search_tier tier, struct sink *out)
 {
@@ -252,25 +272,23 @@ static void tokenize(struct slice text, enum search_tier tier, struct sink *out)
 	size_t i = 0, n = text.n;
 	char word[MAX_WORD + 1];
 	while (i < n) {
-		while (i < n && p[i] < 128 && !ascii_alnum(p[i]))
+		while (i < n && !TOK[p[i]])
 			i++;
 		size_t start = i;
-		int ascii = 1, digits = 1;
-		while (i < n && (p[i] >= 128 || ascii_alnum(p[i]))) {
-			ascii &= p[i] < 128;
-			digits &= p[i] >= '0' && p[i] <= '9';
-			i++;
+		unsigned any = 0, all = TOK_WORD | TOK_DIGIT | TOK_HIGH;
+		for (unsigned c; i < n && (c = TOK[p[i]]); i++) {
+			any |= c;
+			all &= c;
+			if (i - start < MAX_WORD)
+				word[i - start] = (char)ascii_lower(p[i]);
 		}
 		size_t len = i - start;
 		if (!len)
 			continue;
-		if (!ascii) {
+		if (any & TOK_HIGH)
 			tokenize_folded((struct slice){ text.p + start, len }, tier, out);
-		} else if (len >= MIN_WORD && len <= MAX_WORD) {
-			for (size_t k = 0; k < len; k++)
-				word[k] = (char)ascii_lower(p[start + k]);
-			emit_word(word, len, len, digits, tier, out);
-		}
+		else if (len >= MIN_WORD && len <= MAX_WORD)
+			emit_word(word, len, len, (all & TOK_DIGIT) != 0, tier, out);
 	}
 }
 

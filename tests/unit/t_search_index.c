@@ -722,6 +722,14 @@ static void test_tokenizer(void)
 	check_tokens("\xff\xfe bad utf8 Ab", SEARCH_TIER_HEAD, "bad utf8 ab");
 	check_tokens("", SEARCH_TIER_BODY, "");
 	check_tokens("abcdefghijklmnopqrstuvwxyz short", SEARCH_TIER_BODY, "short");
+	/* every ASCII byte that is not a letter or digit cuts words, those
+	 * next to letters and digits in the byte order too */
+	check_tokens("az{az|az}az~az\x7f" "az@az[az`az/az:az" "AZ09", SEARCH_TIER_HEAD,
+		     "az az az az az az az az az az azaz09");
+	check_tokens("nurse\x01nurse\x1fnurse\tnurse nurse", SEARCH_TIER_HEAD,
+		     "nurse nurse nurse nurse nurse");
+	check_tokens("2024 Q4 x9 99", SEARCH_TIER_BODY, "q4 x9");
+	check_tokens("r\xc3\xa9sum\xc3\xa9 resume", SEARCH_TIER_BODY, "resume resume");
 }
 
 /* ---- determinism ------------------------------------------------------ */
