@@ -642,31 +642,45 @@ static int only_nbsp(const char *p, size_t n)
 }
 
 /*
+ * The next word of p[*i..n) outside <pre>: its end, with *i at its start;
+ * white space and spacers (<p>&nbsp;</p>: no-break spaces alone) before it
+ * only leave a space pending.  0 at the end.
+ */
+static inline size_t next_word(struct san *s, const char *p, size_t *i, size_t n)
+{
+	size_t k = *i;
+	while (k < n) {
+		if (is_ws((unsigned char)p[k])) {
+			s->pending_space = 1;
+			k++;
+			continue;
+		}
+		size_t j = k;
+		while (j < n && !is_ws((unsigned char)p[j]))
+			j++;
+		if (!only_nbsp(p + k, j - k)) {
+			*i = k;
+			return j;
+		}
+		s->pending_space = 1;
+		k = j;
+	}
+	*i = n;
+	return 0;
+}
+
+/*
  * The words of a text node after its first, outside <pre>: the first one
  * opened every frame and the top accepts text, and nothing here changes
- * that, so all that is left is one space for each run of white space (or
- * of no-break spaces alone) between words.
+ * that, so all that is left is one space for each gap between words.
  */
 static void rest_of_text(struct san *s, const char *p, size_t i, size_t n)
 {
-	while (i < n) {
-		if (is_ws((unsigned char)p[i])) {
-			s->pending_space = 1;
-			i++;
-			continue;
-		}
-		size_t j = i;
-		while (j < n && !is_ws((unsigned char)p[j]))
-			j++;
-		if (!only_nbsp(p + i, j - i)) {
-			if (s->pending_space)
-				buf_putc(s->out, ' ');
-			s->pending_space = 0;
-			put_escaped(s->out, p + i, j - i, 0);
-		} else {
-			s->pending_space = 1;
-		}
-		i = j;
+	for (size_t j; (j = next_word(s, p, &i, n)); i = j) {
+		if (s->pending_space)
+			buf_putc(s->out, ' ');
+		s->pending_space = 0;
+		put_escaped(s->out, p + i, j - i, 0);
 	}
 }
 
@@ -678,20 +692,9 @@ static void text(struct san *s, const char *p, size_t n)
 		if (pre < 0)
 			pre = in_pre(s);
 		if (!pre) {
-			if (is_ws((unsigned char)p[i])) {
-				s->pending_space = 1;
-				i++;
-				continue;
-			}
-			size_t j = i;
-			while (j < n && !is_ws((unsigned char)p[j]))
-				j++;
-			if (only_nbsp(p + i, j - i)) {
-				/* A spacer (<p>&nbsp;</p>): no content. */
-				s->pending_space = 1;
-				i = j;
-				continue;
-			}
+			size_t j = next_word(s, p, &i, n);
+			if (!j)
+				return;
 			if (fix_structure(s, K_TEXT) < 0)
 				return;
 			pre = in_pre(s);

@@ -408,6 +408,59 @@ static void test_threads(void)
 	mustache_set_free(set);
 }
 
+/* mustache_escape_html against its definition, a byte at a time: & < > " '
+ * as entities, every other byte as it is; on random texts with controls,
+ * UTF-8 and bytes that are not UTF-8, appended after what the buffer held. */
+static void ref_html(struct buf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&': buf_puts(out, "&amp;"); break;
+		case '<': buf_puts(out, "&lt;"); break;
+		case '>': buf_puts(out, "&gt;"); break;
+		case '"': buf_puts(out, "&quot;"); break;
+		case '\'': buf_puts(out, "&#39;"); break;
+		default: buf_putc(out, s[i]);
+		}
+	}
+}
+
+static void test_escape(void)
+{
+	static const char *const pieces[] = {
+		"a", "plain text ", "0123456789abcdef", "&", "<", ">", "\"", "'", "\t", "\n",
+		"\r", "\x01", "\x1f", "\x7f", "\xC3\xA9", "\xE2\x80\xA8", "\xff", " ", "=",
+		"&amp;",
+	};
+	unsigned seed = 4242;
+	int bad = 0;
+	for (int round = 0; round < 20000 && bad < 5; round++) {
+		char text[700];
+		size_t n = 0;
+		seed = seed * 1103515245u + 12345u;
+		size_t want_n = (seed >> 16) % 300;
+		while (n < want_n) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 16) % ARRAY_SIZE(pieces)];
+			size_t l = strlen(p);
+			if (n + l >= sizeof text)
+				break;
+			memcpy(text + n, p, l);
+			n += l;
+		}
+		struct buf got = BUF_INIT, want = BUF_INIT;
+		buf_puts(&got, "x");
+		buf_puts(&want, "x");
+		mustache_escape_html(&got, (struct slice){ text, n });
+		ref_html(&want, text, n);
+		int ok = slice_eq(buf_slice(&got), buf_slice(&want));
+		CHECK(ok, "mustache_escape_html of \"%.*s\"", (int)n, text);
+		bad += !ok;
+		buf_release(&got);
+		buf_release(&want);
+	}
+}
+
 int main(void)
 {
 	test_spec();
@@ -416,5 +469,6 @@ int main(void)
 	test_limits();
 	test_pathological();
 	test_threads();
+	test_escape();
 	return test_done();
 }

@@ -1,9 +1,7 @@
 /*
  * t_textscan.c - the scanners that look at 16 bytes at a time (SSE2),
  * against byte-at-a-time references: kw_scan (textscan.h) and the
- * whitespace folding of textdoc_add (textdoc.h); and the escapers that copy
- * runs of plain bytes at once, jobfmt_xml (jobfmt.h) and
- * mustache_escape_html (mustache.h), against byte-at-a-time definitions.
+ * whitespace folding of textdoc_add (textdoc.h).
  *
  * Fixed cases cover word starts at and around the 16-byte edges, then
  * random texts built from keyword pieces, letters and separators must
@@ -12,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jobfmt.h"
-#include "mustache.h"
 #include "tap.h"
 #include "textdoc.h"
 #include "textscan.h"
@@ -172,79 +168,10 @@ static void fold_cases(void)
 	}
 }
 
-/* jobfmt_xml's definition, a byte at a time: & < > " ' escaped, the
- * controls XML 1.0 forbids dropped, everything else as it is. */
-static void ref_xml(struct buf *out, const char *s)
-{
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		switch (*c) {
-		case '&': buf_puts(out, "&amp;"); break;
-		case '<': buf_puts(out, "&lt;"); break;
-		case '>': buf_puts(out, "&gt;"); break;
-		case '"': buf_puts(out, "&quot;"); break;
-		case '\'': buf_puts(out, "&#39;"); break;
-		default:
-			if (*c >= 0x20 || *c == '\t' || *c == '\n' || *c == '\r')
-				buf_putc(out, *c);
-		}
-	}
-}
-
-static void ref_html(struct buf *out, const char *s, size_t n)
-{
-	buf_put(out, "", 0);
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': buf_puts(out, "&amp;"); break;
-		case '<': buf_puts(out, "&lt;"); break;
-		case '>': buf_puts(out, "&gt;"); break;
-		case '"': buf_puts(out, "&quot;"); break;
-		case '\'': buf_puts(out, "&#39;"); break;
-		default: buf_putc(out, s[i]);
-		}
-	}
-}
-
-/* Random texts with every kind of byte the escapers treat apart. */
-static void escape_cases(void)
-{
-	static const char *const pieces[] = {
-		"a", "plain text ", "0123456789abcdef", "&", "<", ">", "\"", "'", "\t", "\n",
-		"\r", "\x01", "\x1f", "\x7f", "\xC3\xA9", "\xE2\x80\xA8", "\xff", " ", "=",
-		"&amp;",
-	};
-	unsigned seed = 4242;
-	char text[700];
-	int bad = 0;
-	for (int round = 0; round < 20000 && bad < 5; round++) {
-		size_t n = random_text(&seed, pieces, sizeof pieces / sizeof pieces[0], 300, text,
-				       sizeof text - 1);
-		text[n] = 0;
-		struct buf got = BUF_INIT, want = BUF_INIT;
-		buf_puts(&got, "x"); /* appended after what is there */
-		buf_puts(&want, "x");
-		jobfmt_xml(&got, text);
-		ref_xml(&want, text);
-		int ok = slice_eq(buf_slice(&got), buf_slice(&want));
-		CHECK(ok, "jobfmt_xml of \"%s\"", text);
-		bad += !ok;
-		buf_reset(&got);
-		buf_reset(&want);
-		mustache_escape_html(&got, (struct slice){ text, n });
-		ref_html(&want, text, n);
-		ok = slice_eq(buf_slice(&got), buf_slice(&want));
-		CHECK(ok, "mustache_escape_html of \"%s\"", text);
-		bad += !ok;
-		buf_release(&got);
-		buf_release(&want);
-	}
-}
-
 int main(void)
 {
 	fixed_cases();
 	random_cases();
 	fold_cases();
-	escape_cases();
 	return test_done();
 }
