@@ -21,9 +21,9 @@ if [ -z "${TEST_TMP:-}" ]; then
 		scratch=/dev/shm
 	fi
 	TEST_TMP=$(mktemp -d "$scratch/jobsite-test.XXXXXX")
+	trap 'rm -rf "$TEST_TMP"' EXIT   # only a folder made here is removed
 fi
 export TEST_TMP
-trap 'rm -rf "$TEST_TMP"' EXIT
 
 total_pass=0 total_fail=0 failed_suites=""
 run_suite() {
