@@ -39,7 +39,9 @@ uint32_t cp1252_c1(uint32_t cp);
  * Decode one UTF-8 sequence at s (n > 0 bytes available), strictly: no
  * overlong forms, no surrogates, nothing above U+10FFFF.  Returns its
  * length (1-4) and stores the code point, or returns 0 when the bytes are
- * not valid UTF-8 (then *cp is undefined).
+ * not valid UTF-8 (then *cp is undefined).  It stops at the first byte
+ * that is not a continuation, so a NUL-terminated string needs no n
+ * beyond its end.
  */
 size_t utf8_get(const unsigned char *s, size_t n, uint32_t *cp);
 

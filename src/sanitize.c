@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "charsets.h"
 #include "htmltext.h"
 #include "util.h"
 
@@ -314,7 +315,8 @@ static void put_escaped(struct buf *b, const char *s, size_t n, int attr)
 		else if (c == '"' && attr)
 			rep = "&quot;";
 		else if (c >= 0x80) {
-			skip = utf8_seq_len(p + i, n - i);
+			uint32_t cp;
+			skip = utf8_get(p + i, n - i, &cp);
 			if (!skip) {
 				rep = "\xef\xbf\xbd";
 				skip = 1;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "charsets.h"
 #include "util.h"
 
 /*
@@ -49,7 +50,9 @@ static int put_jstr(struct buf *b, const char *s)
 			if (jstr_plain(*c)) {
 				c++;
 			} else if (*c >= 0x80) {
-				size_t k = utf8_seq_len(c, 4);
+				uint32_t cp;
+				/* stops at the first byte that is not a continuation (the NUL) */
+				size_t k = utf8_get(c, 4, &cp);
 				if (!k)
 					return -1;
 				if (c[0] == 0xe2 && c[1] == 0x80 && (c[2] == 0xa8 || c[2] == 0xa9))

@@ -51,14 +51,6 @@ char *path_join(const char *a, const char *b);
 /* ASCII case-insensitive compare of n bytes / of C strings. */
 int ascii_ncasecmp(const char *a, const char *b, size_t n);
 int ascii_casecmp(const char *a, const char *b);
-/*
- * Length of the valid UTF-8 sequence at p (1 to 4; 1 for ASCII), 0 if the
- * bytes there are not one: overlong forms, surrogates, code points above
- * U+10FFFF and truncated sequences are not.  Stops at the first byte that
- * is not a continuation, so a NUL-terminated string needs no length
- * beyond its end.
- */
-size_t utf8_seq_len(const unsigned char *p, size_t n);
 
 /* Whether p[0..n) holds " | " (a separator of "Employer | City | year" rows). */
 static inline int has_bar_sep(const char *p, size_t n)
